@@ -1,0 +1,249 @@
+package io.hypersdk.apps.hyperconvert;
+
+import ch.qos.logback.classic.Level;
+import io.hypersdk.convert.ConversionEvents;
+import io.hypersdk.convert.ConversionException;
+import io.hypersdk.convert.ConversionRequest;
+import io.hypersdk.convert.ConversionRunner;
+import io.hypersdk.convert.qemu.QemuImg;
+import io.hypersdk.manifest.ArtifactManifest;
+import io.hypersdk.manifest.HyperSdkVersion;
+import io.hypersdk.manifest.InvalidManifestException;
+import io.hypersdk.manifest.ManifestException;
+import io.hypersdk.manifest.ManifestIO;
+import io.hypersdk.manifest.ManifestValidator;
+import io.hypersdk.manifest.ManifestValidator.FileChecks;
+import io.hypersdk.queue.ConversionResult;
+import io.hypersdk.queue.OutputFile;
+import io.hypersdk.queue.OutputNames;
+import io.hypersdk.queue.QueueFiles;
+import io.hypersdk.queue.StageReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hyperconvert}: converts the disks of an Artifact Manifest to KVM, or serves a hyper2kvm queue. */
+@Command(name = "hyperconvert", mixinStandardHelpOptions = true, versionProvider = HyperConvert.Version.class,
+    sortOptions = false,
+    description = {"Converts the disks of an Artifact Manifest v1.0 with qemu-img and writes a libvirt domain.",
+        "Compatible with hyper2kvm: prints one 'Output: PATH' line per converted disk."},
+    subcommands = {DaemonCommand.class, AutoComplete.GenerateCompletion.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success", "1:internal error", "2:usage error", "3:invalid manifest", "4:conversion failed",
+        "5:validation failed (qemu-img check)", "6:environment (qemu-img missing, folder not writable)"})
+public final class HyperConvert implements Callable<Integer> {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_INTERNAL = 1;
+  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_INVALID_MANIFEST = 3;
+  public static final int EXIT_CONVERSION = 4;
+  public static final int EXIT_VALIDATION = 5;
+  public static final int EXIT_ENVIRONMENT = 6;
+
+  @Parameters(index = "0", paramLabel = "MANIFEST", arity = "0..1",
+      description = "The Artifact Manifest (JSON, or YAML when named .yaml/.yml).")
+  Path manifestPath;
+
+  @Option(names = {"-v", "--verbose"}, description = "Show qemu-img commands, stage details and progress.")
+  boolean verbose;
+
+  @Option(names = "--dry-run", description = "Validate and show what would be done; write nothing.")
+  boolean dryRun;
+
+  @Option(names = "--json", description = "Print the whole result as one JSON object on stdout.")
+  boolean json;
+
+  @Option(names = "--output-dir", paramLabel = "DIR",
+      description = "Where outputs go (default: the manifest's output.directory, else the manifest's folder).")
+  Path outputDir;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with the project's error handling: one line per error, never a stack trace. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new HyperConvert());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("hyperconvert: internal error: " + e);
+      return EXIT_INTERNAL;
+    });
+    cl.setParameterExceptionHandler((e, args) -> {
+      CommandLine cmd = e.getCommandLine();
+      cmd.getErr().println("hyperconvert: " + e.getMessage());
+      cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+      return EXIT_USAGE;
+    });
+    return cl;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (manifestPath == null) {
+      err.println("hyperconvert: a MANIFEST is required (or the 'daemon' command); see 'hyperconvert --help'");
+      return EXIT_USAGE;
+    }
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(verbose ? Level.INFO : Level.WARN);
+    try {
+      ArtifactManifest manifest = ManifestIO.read(manifestPath);
+      ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(),
+          FileChecks.PRESENCE_AND_CHECKSUM);
+      boolean dry = dryRun || (manifest.options() != null && manifest.options().isDryRun());
+      Path outDir = outputDir != null ? outputDir
+          : manifest.output() != null && manifest.output().directory() != null ? Path.of(manifest.output().directory())
+          : manifestPath.toAbsolutePath().getParent();
+      if (!dry) {
+        requireWritableDir(outDir);
+      }
+      String jobId = manifest.jobId() != null ? OutputNames.requireJobId(manifest.jobId())
+          : "direct-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+      String format = manifest.output() != null && manifest.output().format() != null ? manifest.output().format()
+          : "qcow2";
+      boolean compress = manifest.effectivePipeline().convert().compress();
+      ConversionRequest request = ConversionRequest.builder(manifest, jobId, OutputNames.vmStem(manifest.vmName()),
+              outDir)
+          .manifestName(manifestPath.getFileName().toString())
+          .primaryFileName(manifest.output() == null ? null : manifest.output().filename())
+          .outFormat(format)
+          .compress(compress)
+          .dryRun(dry)
+          .events(new ConsoleEvents(json ? err : out, verbose))
+          .build();
+      ConversionResult result;
+      try {
+        result = new ConversionRunner(QemuImg.locate()).run(request);
+      } finally {
+        removeIfEmpty(request.stagingDir().getParent());
+      }
+      print(result, out);
+      return EXIT_OK;
+    } catch (InvalidManifestException e) {
+      err.println("hyperconvert: " + e.getMessage());
+      return EXIT_INVALID_MANIFEST;
+    } catch (ManifestException | IllegalArgumentException e) {
+      err.println("hyperconvert: invalid manifest: " + e.getMessage());
+      return EXIT_INVALID_MANIFEST;
+    } catch (ConversionException e) {
+      err.println("hyperconvert: " + e.getMessage());
+      return switch (e.kind()) {
+        case INVALID_MANIFEST -> EXIT_INVALID_MANIFEST;
+        case CONVERSION -> EXIT_CONVERSION;
+        case VALIDATION -> EXIT_VALIDATION;
+        case ENVIRONMENT -> EXIT_ENVIRONMENT;
+      };
+    } catch (InterruptedException e) {
+      err.println("hyperconvert: interrupted; partial outputs were removed");
+      return EXIT_CONVERSION;
+    } catch (IOException e) {
+      err.println("hyperconvert: " + e.getMessage());
+      return EXIT_ENVIRONMENT;
+    }
+  }
+
+  private void print(ConversionResult result, PrintWriter out) throws IOException {
+    if (json) {
+      out.println(QueueFiles.toJson(result));
+      out.flush();
+      return;
+    }
+    for (String w : result.warnings()) {
+      out.println("Warning: " + w);
+    }
+    if (!ConversionResult.DRY_RUN.equals(result.status())) {
+      for (OutputFile f : result.disks()) {
+        out.println("Output: " + f.path());
+      }
+      out.println("Domain: " + result.domainXml());
+    } else {
+      for (OutputFile f : result.disks()) {
+        out.println("Would write: " + f.path());
+      }
+    }
+    out.println("Result: status=" + result.status() + " job_id=" + result.jobId() + " disks=" + result.disks().size()
+        + " domain=" + result.domainXml() + " total_ms=" + result.timingsMs().getOrDefault("total", 0L));
+    out.flush();
+  }
+
+  /** The direct mode's {@code .work} folder goes once no conversion stages there. */
+  private static void removeIfEmpty(Path dir) {
+    try {
+      Files.deleteIfExists(dir);
+    } catch (IOException notEmpty) {
+      // Another conversion into the same folder is staging there.
+    }
+  }
+
+  private static void requireWritableDir(Path dir) throws ConversionException {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new ConversionException(ConversionException.Kind.ENVIRONMENT, "cannot create output folder " + dir + ": "
+          + e.getMessage());
+    }
+    if (!Files.isWritable(dir)) {
+      throw new ConversionException(ConversionException.Kind.ENVIRONMENT, "output folder " + dir
+          + " is not writable by this user");
+    }
+  }
+
+  /** Stage lines and, with -v, commands and progress in 10% steps: plain lines, fit for logs and pipes. */
+  private static final class ConsoleEvents implements ConversionEvents {
+    private final PrintWriter out;
+    private final boolean verbose;
+    private final java.util.Map<String, Long> lastDecile = new java.util.HashMap<>();
+
+    ConsoleEvents(PrintWriter out, boolean verbose) {
+      this.out = out;
+      this.verbose = verbose;
+    }
+
+    @Override
+    public void stage(StageReport r) {
+      out.println("Stage " + r.stage() + ": " + r.status() + ": " + r.message());
+      out.flush();
+    }
+
+    @Override
+    public void command(String commandLine) {
+      if (verbose) {
+        out.println("Running: " + commandLine);
+        out.flush();
+      }
+    }
+
+    @Override
+    public void diskProgress(String diskId, int index, int count, double fraction) {
+      long decile = (long) Math.floor(fraction * 10);
+      Long last = lastDecile.put(diskId, decile);
+      if (verbose && (last == null || decile > last)) {
+        out.println("Progress: disk " + (index + 1) + "/" + count + " (" + diskId + ") " + Math.round(fraction * 100) + "%");
+        out.flush();
+      }
+    }
+  }
+
+  /** --version from the build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"hyperconvert " + HyperSdkVersion.get()};
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.hypersdk.convert;
+
+import io.hypersdk.convert.ConversionException.Kind;
+import io.hypersdk.convert.domain.DomainDisk;
+import io.hypersdk.convert.domain.LibvirtDomain;
+import io.hypersdk.convert.qemu.QemuImg;
+import io.hypersdk.convert.steps.ConvertDisksStep;
+import io.hypersdk.convert.steps.DigestStep;
+import io.hypersdk.convert.steps.FixStep;
+import io.hypersdk.convert.steps.InspectStep;
+import io.hypersdk.convert.steps.PublishStep;
+import io.hypersdk.convert.steps.StagedDisk;
+import io.hypersdk.convert.steps.ValidateStep;
+import io.hypersdk.manifest.ArtifactManifest;
+import io.hypersdk.manifest.Disk;
+import io.hypersdk.manifest.Pipeline;
+import io.hypersdk.queue.ConversionResult;
+import io.hypersdk.queue.OutputFile;
+import io.hypersdk.queue.OutputFiles;
+import io.hypersdk.queue.QueueFiles;
+import io.hypersdk.queue.StageReport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Wires the converter's steps: inspect, fix, convert, validate, digest, domain, publish. Everything is
+ * built in the staging folder and published by rename; on failure the staging folder is removed, so no
+ * partial output survives. The manifest must already be valid.
+ */
+public final class ConversionRunner {
+  private final QemuImg qemuImg;
+
+  public ConversionRunner(QemuImg qemuImg) {
+    this.qemuImg = qemuImg;
+  }
+
+  /** Runs the conversion; throws {@link ConversionException} with a one-line reason on failure. */
+  public ConversionResult run(ConversionRequest request) throws ConversionException, InterruptedException {
+    long start = System.nanoTime();
+    Map<String, Long> timings = new LinkedHashMap<>();
+    List<StageReport> stages = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    ArtifactManifest m = request.manifest();
+    Pipeline pipeline = m.effectivePipeline();
+    List<Disk> bootOrder = m.disksInBootOrder();
+    ConversionEvents events = request.events();
+    try {
+      long t = System.nanoTime();
+      stages.add(report(events, new InspectStep(qemuImg).run(bootOrder, pipeline.inspect())));
+      timings.put("inspect", ms(t));
+      stages.add(report(events, new FixStep().run(pipeline.fix())));
+      if ("unsupported".equals(stages.get(stages.size() - 1).status())) {
+        warnings.add(stages.get(stages.size() - 1).message());
+      }
+      if (request.compress() && pipeline.convert().compressLevel() != null) {
+        warnings.add("compress_level " + pipeline.convert().compressLevel() + " was not applied: qemu-img "
+            + "compresses qcow2 at a fixed zlib level");
+      }
+
+      boolean convert = pipeline.convert().enabled();
+      List<StagedDisk> plan = convert ? ConvertDisksStep.plan(request, bootOrder) : List.of();
+      if (request.dryRun()) {
+        return dryRun(request, plan, stages, warnings, convert);
+      }
+      t = System.nanoTime();
+      if (convert) {
+        new ConvertDisksStep(qemuImg).run(request, plan);
+        stages.add(report(events, StageReport.done("convert", plan.size() + " disk(s) converted to "
+            + request.outFormat() + (request.compress() ? " (compressed)" : ""))));
+      } else {
+        stages.add(report(events, StageReport.skipped("convert",
+            "convert stage disabled by the manifest; the domain uses the source disks")));
+      }
+      timings.put("convert", ms(t));
+      t = System.nanoTime();
+      stages.add(report(events, new ValidateStep(qemuImg).run(plan, pipeline.validate())));
+      timings.put("validate", ms(t));
+      t = System.nanoTime();
+      List<OutputFile> outputs = new ArrayList<>(new DigestStep().run(plan));
+      timings.put("digest", ms(t));
+
+      List<DomainDisk> domainDisks = convert
+          ? plan.stream().map(s -> new DomainDisk(s.target().toString(), s.format())).toList()
+          : bootOrder.stream().map(d -> new DomainDisk(d.localPath(), d.format().qemuName())).toList();
+      LibvirtDomain domain = LibvirtDomain.of(request.vmStem(), m, domainDisks);
+      warnings.addAll(domain.warnings());
+      OutputFiles names = request.outputFiles();
+      Path stagedXml = request.stagingDir().resolve(names.domainXml().getFileName());
+      Files.createDirectories(request.stagingDir());
+      Files.writeString(stagedXml, domain.xml(), StandardCharsets.UTF_8);
+      outputs.add(new OutputFile(OutputFile.ROLE_DOMAIN, null, names.domainXml().toString(), "libvirt-xml",
+          Files.size(stagedXml), io.hypersdk.io.Sha256.ofFile(stagedXml)));
+
+      timings.put("total", ms(start));
+      ConversionResult result = new ConversionResult(ConversionResult.COMPLETED, request.jobId(), m.vmName(),
+          request.manifestName(), outputs, names.domainXml().toString(), stages, warnings, timings, null);
+      Path stagedResult = request.stagingDir().resolve(names.resultJson().getFileName());
+      QueueFiles.writeJson(stagedResult, result);
+
+      // Extra disks, domain and result first; the primary disk last, because it is what old clients poll for.
+      List<PublishStep.Move> moves = new ArrayList<>();
+      for (int i = 1; i < plan.size(); i++) {
+        moves.add(new PublishStep.Move(plan.get(i).staged().toString(), plan.get(i).target().toString()));
+      }
+      moves.add(new PublishStep.Move(stagedXml.toString(), names.domainXml().toString()));
+      moves.add(new PublishStep.Move(stagedResult.toString(), names.resultJson().toString()));
+      if (!plan.isEmpty()) {
+        moves.add(new PublishStep.Move(plan.get(0).staged().toString(), plan.get(0).target().toString()));
+      }
+      new PublishStep().run(request.stagingDir(), moves, List.of(names.errorFile()), result);
+      deleteTree(request.stagingDir());
+      return result;
+    } catch (IOException e) {
+      discard(request);
+      throw new ConversionException(Kind.ENVIRONMENT, "cannot write outputs in " + request.outputDir() + ": "
+          + e.getMessage(), e);
+    } catch (ConversionException | InterruptedException | RuntimeException e) {
+      discard(request);
+      throw e;
+    }
+  }
+
+  private ConversionResult dryRun(ConversionRequest request, List<StagedDisk> plan, List<StageReport> stages,
+      List<String> warnings, boolean convert) {
+    List<OutputFile> outputs = plan.stream().map(s -> new OutputFile(OutputFile.ROLE_DISK, s.disk().id(),
+        s.target().toString(), s.format(), 0, null)).toList();
+    stages.add(convert ? StageReport.skipped("convert", "dry run: " + plan.size() + " disk(s) would be converted")
+        : StageReport.skipped("convert", "convert stage disabled by the manifest"));
+    for (StagedDisk s : plan) {
+      request.events().command(String.join(" ", qemuImg.convertCommand(Path.of(s.disk().localPath()),
+          s.disk().format().qemuName(), s.target(), s.format(), request.compress())));
+    }
+    return new ConversionResult(ConversionResult.DRY_RUN, request.jobId(), request.manifest().vmName(),
+        request.manifestName(), outputs, request.outputFiles().domainXml().toString(), stages, warnings, Map.of(), null);
+  }
+
+  /**
+   * Finishes a commit that a crash interrupted; empty when the job never reached its commit, in which case
+   * the staging folder is cleared for a fresh conversion.
+   */
+  public static java.util.Optional<ConversionResult> resumeOrReset(Path stagingDir) throws IOException {
+    java.util.Optional<ConversionResult> done = new PublishStep().resume(stagingDir);
+    deleteTree(stagingDir);
+    return done;
+  }
+
+  private static void discard(ConversionRequest request) {
+    try {
+      deleteTree(request.stagingDir());
+    } catch (IOException e) {
+      // Left for the next run of the same job, which clears its staging folder first.
+    }
+  }
+
+  /** Deletes a folder and everything in it; a missing folder is fine. */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static StageReport report(ConversionEvents events, StageReport r) {
+    events.stage(r);
+    return r;
+  }
+
+  private static long ms(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+}

@@ -1,0 +1,149 @@
+package io.hypersdk.convert.daemon;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.hypersdk.queue.QueueLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * The queue daemon's settings, from {@code /etc/hyper2kvm/hyper2kvm.conf} or {@code /etc/hyper2kvm/INSTANCE.yaml}
+ * (YAML), then overridden by flags. Absent keys take the defaults below.
+ */
+public record DaemonConfig(
+    String instance,
+    Path watchDir,
+    Path outputDir,
+    Path workdir,
+    int maxConcurrent,
+    String outFormat,
+    boolean compress,
+    Integer compressLevel,
+    int heartbeatSeconds,
+    int rescanSeconds,
+    int stopTimeoutSeconds) {
+
+  public static final Path CONFIG_DIR = Path.of("/etc/hyper2kvm");
+  public static final Path DEFAULT_CONFIG = CONFIG_DIR.resolve("hyper2kvm.conf");
+  private static final Set<String> FORMATS = Set.of("qcow2", "raw", "vdi");
+
+  /** The YAML file's keys, all optional. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public record FileSettings(
+      String instance,
+      String watchDir,
+      String outputDir,
+      String workdir,
+      Integer maxConcurrent,
+      String outFormat,
+      Boolean compress,
+      Integer compressLevel,
+      Integer heartbeatSeconds,
+      Integer rescanSeconds,
+      Integer stopTimeoutSeconds) {
+    static final FileSettings EMPTY = new FileSettings(null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  private static final ObjectMapper YAML = YAMLMapper.builder()
+      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+
+  /** The config file for an instance, or the main one. */
+  public static Path configFileFor(Path configDir, String instance) {
+    return instance == null || instance.isBlank() ? configDir.resolve("hyper2kvm.conf")
+        : configDir.resolve(instance + ".yaml");
+  }
+
+  /**
+   * Reads a config file; a missing file gives the defaults only when {@code required} is false. Errors
+   * name the file and the key.
+   */
+  public static FileSettings readFile(Path file, boolean required) throws ConfigException {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        return FileSettings.EMPTY;
+      }
+      FileSettings s = YAML.readValue(bytes, FileSettings.class);
+      return s == null ? FileSettings.EMPTY : s;
+    } catch (NoSuchFileException e) {
+      if (required) {
+        throw new ConfigException("config file " + file + " does not exist");
+      }
+      return FileSettings.EMPTY;
+    } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+      throw new ConfigException(file + ": unknown key '" + e.getPropertyName() + "' (known: instance, watch_dir, "
+          + "output_dir, workdir, max_concurrent, out_format, compress, compress_level, heartbeat_seconds, "
+          + "rescan_seconds, stop_timeout_seconds)");
+    } catch (IOException e) {
+      String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+      throw new ConfigException(file + ": " + msg);
+    }
+  }
+
+  /** Combines file settings with flag overrides (null = not given) and checks the result. */
+  public static DaemonConfig resolve(FileSettings file, String instance, Path watchDir, Path outputDir,
+      Integer maxConcurrent) throws ConfigException {
+    String inst = instance != null ? instance : file.instance();
+    Path watch = watchDir != null ? watchDir : file.watchDir() != null ? Path.of(file.watchDir())
+        : QueueLayout.DEFAULT_WATCH_DIR;
+    Path output = outputDir != null ? outputDir : file.outputDir() != null ? Path.of(file.outputDir())
+        : QueueLayout.DEFAULT_OUTPUT_DIR;
+    Path work = file.workdir() != null ? Path.of(file.workdir()) : output.resolve(".work");
+    int concurrent = maxConcurrent != null ? maxConcurrent : file.maxConcurrent() != null ? file.maxConcurrent()
+        : Runtime.getRuntime().availableProcessors();
+    String format = file.outFormat() != null ? file.outFormat() : "qcow2";
+    if (concurrent < 1) {
+      throw new ConfigException("max_concurrent must be at least 1, not " + concurrent);
+    }
+    if (!FORMATS.contains(format)) {
+      throw new ConfigException("out_format must be qcow2, raw or vdi, not '" + format + "'");
+    }
+    if (file.compressLevel() != null && (file.compressLevel() < 1 || file.compressLevel() > 9)) {
+      throw new ConfigException("compress_level must be from 1 to 9, not " + file.compressLevel());
+    }
+    if (inst != null && !inst.matches("[A-Za-z0-9_.@-]+")) {
+      throw new ConfigException("instance '" + inst + "' may only contain letters, digits, '_', '.', '@' and '-'");
+    }
+    for (Path p : new Path[] {watch, output, work}) {
+      if (!p.isAbsolute()) {
+        throw new ConfigException("directories must be absolute paths, not '" + p + "'");
+      }
+    }
+    return new DaemonConfig(inst, watch, output, work, concurrent, format,
+        Boolean.TRUE.equals(file.compress()), file.compressLevel(),
+        positive(file.heartbeatSeconds(), 2, "heartbeat_seconds"),
+        positive(file.rescanSeconds(), 2, "rescan_seconds"),
+        positive(file.stopTimeoutSeconds(), 30, "stop_timeout_seconds"));
+  }
+
+  public QueueLayout layout() {
+    return new QueueLayout(watchDir, outputDir);
+  }
+
+  private static int positive(Integer value, int fallback, String key) throws ConfigException {
+    if (value == null) {
+      return fallback;
+    }
+    if (value < 1) {
+      throw new ConfigException(key + " must be at least 1, not " + value);
+    }
+    return value;
+  }
+
+  /** A configuration problem, said in one line. */
+  public static final class ConfigException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public ConfigException(String message) {
+      super(message);
+    }
+  }
+}

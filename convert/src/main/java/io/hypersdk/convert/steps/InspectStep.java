@@ -1,0 +1,45 @@
+package io.hypersdk.convert.steps;
+
+import io.hypersdk.convert.ConversionException;
+import io.hypersdk.convert.ConversionException.Kind;
+import io.hypersdk.convert.qemu.ImageInfo;
+import io.hypersdk.convert.qemu.QemuImg;
+import io.hypersdk.manifest.Disk;
+import io.hypersdk.manifest.Pipeline;
+import io.hypersdk.queue.StageReport;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads each source image with qemu-img and refuses a disk whose declared format contradicts its content:
+ * converting a qcow2 file "as raw" would silently produce a disk full of qcow2 metadata.
+ */
+public final class InspectStep {
+  private final QemuImg qemuImg;
+
+  public InspectStep(QemuImg qemuImg) {
+    this.qemuImg = qemuImg;
+  }
+
+  public StageReport run(List<Disk> disks, Pipeline.Inspect settings) throws ConversionException,
+      InterruptedException {
+    if (!settings.enabled()) {
+      return StageReport.skipped("inspect", "inspect stage disabled by the manifest");
+    }
+    long total = 0;
+    for (Disk d : disks) {
+      ImageInfo info = qemuImg.info(Path.of(d.localPath()));
+      String declared = d.format().qemuName();
+      if (!declared.equals(info.format()) && !"raw".equals(info.format())) {
+        throw new ConversionException(Kind.INVALID_MANIFEST, "disk " + d.id() + ": source_format is "
+            + d.sourceFormat() + " but " + d.localPath() + " is a " + info.format() + " image");
+      }
+      total += info.virtualSize();
+    }
+    String message = disks.size() + " disk(s), " + total + " bytes virtual";
+    if (settings.collectGuestInfo()) {
+      message += "; guest information collection is not supported yet and was not done";
+    }
+    return StageReport.done("inspect", message);
+  }
+}

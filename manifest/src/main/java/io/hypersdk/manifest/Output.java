@@ -1,0 +1,4 @@
+package io.hypersdk.manifest;
+
+/** Where and how the converter writes its result. */
+public record Output(String directory, String format, String filename) {}

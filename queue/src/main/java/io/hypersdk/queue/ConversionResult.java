@@ -1,0 +1,41 @@
+package io.hypersdk.queue;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What converting one manifest produced. Written as {@code VM.result.json}, embedded in the job record,
+ * and printed by {@code hyperconvert --json}.
+ */
+public record ConversionResult(
+    String status,
+    String jobId,
+    String vmName,
+    String manifest,
+    List<OutputFile> outputs,
+    String domainXml,
+    List<StageReport> stages,
+    List<String> warnings,
+    Map<String, Long> timingsMs,
+    String error) {
+
+  public static final String COMPLETED = "completed";
+  public static final String FAILED = "failed";
+  public static final String DRY_RUN = "dry-run";
+
+  public ConversionResult {
+    outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    stages = stages == null ? List.of() : List.copyOf(stages);
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    timingsMs = timingsMs == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timingsMs));
+  }
+
+  public boolean succeeded() {
+    return COMPLETED.equals(status) || DRY_RUN.equals(status);
+  }
+
+  /** The disk outputs, boot disk first. */
+  public List<OutputFile> disks() {
+    return outputs.stream().filter(o -> OutputFile.ROLE_DISK.equals(o.role())).toList();
+  }
+}
