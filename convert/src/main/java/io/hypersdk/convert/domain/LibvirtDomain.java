@@ -1,5 +1,6 @@
 package io.hypersdk.convert.domain;
 
+import io.hypersdk.io.XmlText;
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.Firmware;
 import io.hypersdk.manifest.Nic;
@@ -156,21 +157,6 @@ public final class LibvirtDomain {
   }
 
   private static String esc(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '&' -> b.append("&amp;");
-        case '\'' -> b.append("&apos;");
-        case '"' -> b.append("&quot;");
-        default -> {
-          if (c >= 0x20 || c == '\t' || c == '\n') {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.toString();
+    return XmlText.escape(s);
   }
 }

@@ -35,26 +35,8 @@ public final class QemuImg {
       }
       throw new ConversionException(Kind.ENVIRONMENT, ENV_OVERRIDE + "=" + override + " is not an executable file");
     }
-    return findOnPath("qemu-img").map(QemuImg::new).orElseThrow(() -> new ConversionException(Kind.ENVIRONMENT,
+    return io.hypersdk.io.Executables.onPath("qemu-img").map(QemuImg::new).orElseThrow(() -> new ConversionException(Kind.ENVIRONMENT,
         "qemu-img not found on PATH; install it (Debian/Ubuntu: apt-get install qemu-utils, RHEL: dnf install qemu-img)"));
-  }
-
-  /** Looks a command up on PATH. */
-  public static java.util.Optional<Path> findOnPath(String command) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return java.util.Optional.empty();
-    }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      if (dir.isEmpty()) {
-        continue;
-      }
-      Path candidate = Path.of(dir, command);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return java.util.Optional.of(candidate);
-      }
-    }
-    return java.util.Optional.empty();
   }
 
   public Path binary() {

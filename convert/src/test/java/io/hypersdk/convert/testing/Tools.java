@@ -1,6 +1,6 @@
 package io.hypersdk.convert.testing;
 
-import io.hypersdk.convert.qemu.QemuImg;
+import io.hypersdk.io.Executables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,7 +13,7 @@ public final class Tools {
 
   /** Fails unless {@code command} is on PATH; {@code debianPackage} says what to install. */
   public static Path require(String command, String debianPackage) {
-    return QemuImg.findOnPath(command).orElseThrow(() -> new AssertionError(
+    return Executables.onPath(command).orElseThrow(() -> new AssertionError(
         command + " is required by this test but is not on PATH; install it: apt-get install -y " + debianPackage));
   }
 

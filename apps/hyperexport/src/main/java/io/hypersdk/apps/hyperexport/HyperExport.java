@@ -1,0 +1,309 @@
+package io.hypersdk.apps.hyperexport;
+
+import ch.qos.logback.classic.Level;
+import io.hypersdk.manifest.HyperSdkVersion;
+import io.hypersdk.migration.MigrationRequest;
+import io.hypersdk.migration.MigrationResult;
+import io.hypersdk.migration.MigrationRunner;
+import io.hypersdk.pipeline.PipelineOptions;
+import io.hypersdk.pipeline.PipelineResult;
+import io.hypersdk.providers.ExportFormat;
+import io.hypersdk.providers.ExportRequest;
+import io.hypersdk.providers.Provider;
+import io.hypersdk.providers.ProviderException;
+import io.hypersdk.providers.ProviderSettings;
+import io.hypersdk.providers.Providers;
+import io.hypersdk.queue.QueueFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code hyperexport}: exports a VM, writes its Artifact Manifest, and runs the conversion pipeline. */
+@Command(name = "hyperexport", mixinStandardHelpOptions = true, versionProvider = HyperExport.Version.class,
+    sortOptions = false, subcommands = AutoComplete.GenerateCompletion.class,
+    description = {"Exports a VM from a provider, writes OUTPUT/artifact-manifest.json, and with --pipeline converts "
+        + "it to qcow2 with a libvirt domain: through the hyper2kvm daemon (--hyper2kvm-daemon) when one is running, "
+        + "otherwise by running the converter directly."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:internal error", "2:usage error", "3:VM not found or not exportable",
+        "4:export failed", "5:conversion failed", "6:environment (folders, converter, credentials)",
+        "7:timed out waiting for the daemon", "130:interrupted"})
+public final class HyperExport implements Callable<Integer> {
+  static final int EXIT_OK = 0;
+  static final int EXIT_INTERNAL = 1;
+  static final int EXIT_USAGE = 2;
+  static final int EXIT_SOURCE = 3;
+  static final int EXIT_EXPORT = 4;
+  static final int EXIT_CONVERSION = 5;
+  static final int EXIT_ENVIRONMENT = 6;
+  static final int EXIT_TIMEOUT = 7;
+  static final int EXIT_INTERRUPTED = 130;
+
+  @Option(names = "--vm", paramLabel = "VM", description = "The VM: for local, an OVA, OVF (or its folder), or disk "
+      + "images separated by commas.")
+  String vm;
+
+  @Option(names = "--provider", paramLabel = "NAME", defaultValue = "vsphere",
+      description = "Source platform (default: ${DEFAULT-VALUE}).")
+  String provider;
+
+  @Option(names = "--output", paramLabel = "DIR", description = "Export folder.")
+  Path output;
+
+  @Option(names = "--format", paramLabel = "ovf|ova", defaultValue = "ovf",
+      description = "Descriptor written beside the disks: ovf, or ova to also pack an OVA (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--manifest", description = "Write OUTPUT/artifact-manifest.json (implied by --pipeline).")
+  boolean manifest;
+
+  @Option(names = "--pipeline", arity = "0..1", fallbackValue = "true", defaultValue = "false", paramLabel = "BOOL",
+      description = "Convert after export (--pipeline=false: export and manifest only).")
+  boolean pipeline;
+
+  @Option(names = "--hyper2kvm-path", paramLabel = "PATH",
+      description = "Converter for direct mode (default: hyper2kvm on PATH, else the bundled hyperconvert).")
+  Path hyper2kvmPath;
+
+  @Option(names = "--libvirt", description = "Define the converted VM in libvirt.")
+  boolean libvirt;
+
+  @Option(names = "--libvirt-uri", paramLabel = "URI", defaultValue = PipelineOptions.DEFAULT_LIBVIRT_URI,
+      description = "libvirt connection (default: ${DEFAULT-VALUE}).")
+  String libvirtUri;
+
+  @Option(names = "--libvirt-autostart", description = "Mark the defined domain to start with the host.")
+  boolean libvirtAutostart;
+
+  @Option(names = "--hyper2kvm-daemon", description = "Use the hyper2kvm daemon when one is running; else direct mode.")
+  boolean daemon;
+
+  @Option(names = "--hyper2kvm-instance", paramLabel = "NAME", description = "Daemon instance (hyper2kvm@NAME.service).")
+  String instance;
+
+  @Option(names = "--hyper2kvm-watch-dir", paramLabel = "PATH",
+      description = "Daemon queue folder (default: from the instance's config, else /var/lib/hyper2kvm/queue).")
+  Path watchDir;
+
+  @Option(names = "--hyper2kvm-output-dir", paramLabel = "PATH",
+      description = "Daemon output folder (default: from the instance's config, else /var/lib/hyper2kvm/output).")
+  Path daemonOutputDir;
+
+  @Option(names = "--hyper2kvm-config-dir", paramLabel = "PATH",
+      description = "Where daemon instance configs live (default: $HYPER2KVM_CONFIG_DIR, else /etc/hyper2kvm).")
+  Path configDir;
+
+  @Option(names = "--hyper2kvm-poll-interval", paramLabel = "SEC", defaultValue = "5",
+      description = "Polling period while waiting for the daemon (default: ${DEFAULT-VALUE}).")
+  double pollSeconds;
+
+  @Option(names = "--hyper2kvm-daemon-timeout", paramLabel = "MIN", defaultValue = "60",
+      description = "How long to wait for the daemon (default: ${DEFAULT-VALUE}).")
+  double timeoutMinutes;
+
+  @Option(names = "--dry-run", description = "Export and write the manifest, but only show what the conversion would do.")
+  boolean dryRun;
+
+  @Option(names = {"-q", "--quiet"}, description = "Only errors and the final result.")
+  boolean quiet;
+
+  @Option(names = {"-v", "--verbose"}, description = "More detail, including the converter's own output.")
+  boolean verbose;
+
+  @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
+  boolean json;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with the project's error handling: one line per error, never a stack trace. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new HyperExport());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("hyperexport: internal error: " + e);
+      return EXIT_INTERNAL;
+    });
+    cl.setParameterExceptionHandler((e, args) -> {
+      e.getCommandLine().getErr().println("hyperexport: " + e.getMessage());
+      e.getCommandLine().getErr().println("Try 'hyperexport --help' for more information.");
+      return EXIT_USAGE;
+    });
+    return cl;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(verbose ? Level.INFO : Level.WARN);
+    String usage = checkUsage();
+    if (usage != null) {
+      err.println("hyperexport: " + usage);
+      return EXIT_USAGE;
+    }
+    MigrationRequest request;
+    try {
+      request = new MigrationRequest(
+          new ExportRequest(vm, output.toAbsolutePath().normalize(), ExportFormat.valueOf(format.toUpperCase(
+              java.util.Locale.ROOT)), false, 3),
+          manifest || pipeline, pipeline ? pipelineOptions() : null);
+    } catch (IllegalArgumentException e) {
+      err.println("hyperexport: " + e.getMessage());
+      return EXIT_USAGE;
+    }
+    Thread main = Thread.currentThread();
+    // Ctrl-C interrupts the run, so a queued manifest can be withdrawn before the process ends.
+    Signal.handle(new Signal("INT"), s -> main.interrupt());
+    Signal.handle(new Signal("TERM"), s -> main.interrupt());
+    Console console = new Console(err, quiet, verbose, json);
+    try (Provider p = Providers.discover().get(provider).open(ProviderSettings.empty())) {
+      MigrationResult result = new MigrationRunner(p).run(request, console);
+      console.close();
+      print(result, out);
+      return exitCode(result);
+    } catch (ProviderException e) {
+      console.close();
+      err.println("hyperexport: " + e.getMessage());
+      return switch (e.kind()) {
+        case INVALID_REQUEST -> EXIT_USAGE;
+        case NOT_FOUND -> EXIT_SOURCE;
+        default -> EXIT_ENVIRONMENT;
+      };
+    } catch (InterruptedException e) {
+      console.close();
+      err.println("hyperexport: interrupted");
+      return EXIT_INTERRUPTED;
+    } catch (IOException e) {
+      err.println("hyperexport: " + e.getMessage());
+      return EXIT_INTERNAL;
+    }
+  }
+
+  private String checkUsage() {
+    if (vm == null) {
+      return "--vm is required";
+    }
+    if (output == null) {
+      return "--output is required";
+    }
+    if (!format.equalsIgnoreCase("ovf") && !format.equalsIgnoreCase("ova")) {
+      return "--format must be ovf or ova, not '" + format + "'";
+    }
+    if (!(pollSeconds > 0) || !(timeoutMinutes > 0)) {
+      return "--hyper2kvm-poll-interval and --hyper2kvm-daemon-timeout must be positive";
+    }
+    if (!pipeline && (daemon || libvirt || hyper2kvmPath != null)) {
+      return "--hyper2kvm-daemon, --libvirt and --hyper2kvm-path need --pipeline";
+    }
+    return null;
+  }
+
+  private PipelineOptions pipelineOptions() {
+    PipelineOptions.Builder b = PipelineOptions.builder()
+        .hyper2kvmPath(hyper2kvmPath)
+        .bundledConverter(bundledConverter())
+        .daemonRequested(daemon)
+        .instance(instance)
+        .watchDir(abs(watchDir))
+        .outputDir(abs(daemonOutputDir))
+        .pollInterval(Duration.ofMillis(Math.round(pollSeconds * 1000)))
+        .daemonTimeout(Duration.ofMillis(Math.round(timeoutMinutes * 60_000)))
+        .libvirt(libvirt)
+        .libvirtUri(libvirtUri)
+        .libvirtAutostart(libvirtAutostart)
+        .dryRun(dryRun)
+        .verbose(verbose);
+    if (configDir != null) {
+      b.configDir(configDir.toAbsolutePath());
+    }
+    return b.build();
+  }
+
+  /** This project's converter, run with the same Java and class path as this process. */
+  static List<String> bundledConverter() {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return List.of(java, "-cp", System.getProperty("java.class.path"), "io.hypersdk.apps.hyperconvert.HyperConvert");
+  }
+
+  private static Path abs(Path p) {
+    return p == null ? null : p.toAbsolutePath().normalize();
+  }
+
+  private void print(MigrationResult r, PrintWriter out) throws IOException {
+    if (json) {
+      out.println(QueueFiles.toJson(r));
+      out.flush();
+      return;
+    }
+    if (r.export() != null) {
+      out.println("VM: " + r.vm() + " (" + r.export().disks().size() + " disk(s) exported in " + r.exportMs() + " ms)");
+    }
+    if (r.manifest() != null) {
+      out.println("Manifest: " + r.manifest());
+    }
+    PipelineResult p = r.pipeline();
+    if (p != null) {
+      out.println("Mode: " + p.execution().mode() + " (" + p.execution().reason() + ")");
+      if (p.converter() != null) {
+        out.println("Converter: " + p.converter());
+      }
+      p.outputs().forEach(o -> out.println("Output: " + o));
+      if (p.domainXml() != null) {
+        out.println("Domain XML: " + p.domainXml());
+      }
+      if (p.libvirtDefined()) {
+        out.println("Libvirt domain: " + p.libvirtDomain() + " on " + libvirtUri);
+      }
+      if (p.jobState() != null && !p.success()) {
+        out.println("Job state: " + p.jobState());
+      }
+    }
+    out.println("Result: " + (r.success() ? "success" : "failed") + (p == null ? "" : " in "
+        + p.durationsMs().getOrDefault("total", 0L) + " ms"));
+    out.flush();
+    if (!r.success()) {
+      spec.commandLine().getErr().println("hyperexport: " + r.error());
+    }
+  }
+
+  private static int exitCode(MigrationResult r) {
+    if (r.success()) {
+      return EXIT_OK;
+    }
+    PipelineResult p = r.pipeline();
+    if (p == null) {
+      return switch (r.failedStep()) {
+        case MigrationResult.SOURCE -> EXIT_SOURCE;
+        case MigrationResult.EXPORT -> EXIT_EXPORT;
+        default -> EXIT_ENVIRONMENT;
+      };
+    }
+    return switch (p.jobState() == null ? "" : p.jobState()) {
+      case "withdrawn", "claimed", "queued" -> EXIT_TIMEOUT;
+      case "not submitted" -> EXIT_ENVIRONMENT;
+      default -> EXIT_CONVERSION;
+    };
+  }
+
+  /** --version from the build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"hyperexport " + HyperSdkVersion.get()};
+    }
+  }
+}

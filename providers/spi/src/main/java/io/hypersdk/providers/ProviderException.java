@@ -1,0 +1,25 @@
+package io.hypersdk.providers;
+
+/** A provider operation that failed; the message is one line a person can act on. */
+public class ProviderException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** What kind of failure, which decides the exit code. */
+  public enum Kind { INVALID_REQUEST, NOT_FOUND, AUTHENTICATION, PERMISSION, CONNECTION, EXPORT_FAILED }
+
+  private final Kind kind;
+
+  public ProviderException(Kind kind, String message) {
+    super(message);
+    this.kind = kind;
+  }
+
+  public ProviderException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test of the project. Installs what the tests need first.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+. "$ROOT/scripts/lib.sh"
+ensure_base
+# xmllint lets the tests validate domain XML against libvirt's schema (virt-xml-validate).
+ensure_packages xmllint:libxml2-utils
+cd "$ROOT"
+mvn -B verify "$@"
