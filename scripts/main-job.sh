@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job: a sample VM (two disks, exported as streamOptimized VMDK like vSphere does) is submitted
-# to a running hyperconvert queue daemon and converted to qcow2 with a libvirt domain.
+# The main job: a sample VM is exported with hyperexport and converted end to end through the hyper2kvm
+# queue daemon (hyperconvert daemon), then defined in libvirt (test driver).
+# The sample VM is an OVA this script builds: an ext4 boot disk and a data disk as streamOptimized VMDKs,
+# the format vSphere exports, with an OVF descriptor (2 vCPUs, 2 GiB, one NIC).
 # Work folder: $HYPERSDK_DEMO_DIR (default /var/tmp/hypersdk-demo), cleared at each run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -12,45 +14,62 @@ build_project
 
 demo=${HYPERSDK_DEMO_DIR:-/var/tmp/hypersdk-demo}
 rm -rf "$demo"
-mkdir -p "$demo/export" "$demo/queue" "$demo/output" "$demo/rootfs/etc"
-export_dir=$demo/export
+mkdir -p "$demo/source/rootfs/etc" "$demo/ova" "$demo/etc/hyper2kvm"
 
-echo "making the sample VM in $export_dir..."
-echo "sample-vm" > "$demo/rootfs/etc/hostname"
-printf 'UUID=sample / ext4 defaults 0 1\n' > "$demo/rootfs/etc/fstab"
-head -c 8M /dev/urandom > "$demo/rootfs/payload.bin"
-mkfs.ext4 -q -F -L sample-root -d "$demo/rootfs" "$demo/root.raw" 128M
-truncate -s 64M "$demo/data.raw"
-head -c 16M /dev/urandom | dd of="$demo/data.raw" bs=1M seek=8 conv=notrunc status=none
-qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$demo/root.raw" "$export_dir/sample-vm-disk0.vmdk"
-qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$demo/data.raw" "$export_dir/sample-vm-disk1.vmdk"
+echo "making the sample VM $demo/ova/sample-vm.ova..."
+src=$demo/source
+echo "sample-vm" > "$src/rootfs/etc/hostname"
+printf 'LABEL=sample-root / ext4 defaults 0 1\n' > "$src/rootfs/etc/fstab"
+head -c 8M /dev/urandom > "$src/rootfs/payload.bin"
+mkfs.ext4 -q -F -L sample-root -d "$src/rootfs" "$src/root.raw" 128M 2>/dev/null
+truncate -s 64M "$src/data.raw"
+head -c 16M /dev/urandom | dd of="$src/data.raw" bs=1M seek=8 conv=notrunc status=none
+qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$src/root.raw" "$demo/ova/sample-vm-disk1.vmdk"
+qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$src/data.raw" "$demo/ova/sample-vm-disk2.vmdk"
+size() { stat -c %s "$1"; }
+cat > "$demo/ova/sample-vm.ovf" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"
+    xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData"
+    xmlns:vmw="http://www.vmware.com/schema/ovf">
+  <References>
+    <File ovf:href="sample-vm-disk1.vmdk" ovf:id="file1" ovf:size="$(size "$demo/ova/sample-vm-disk1.vmdk")"/>
+    <File ovf:href="sample-vm-disk2.vmdk" ovf:id="file2" ovf:size="$(size "$demo/ova/sample-vm-disk2.vmdk")"/>
+  </References>
+  <DiskSection><Info>Virtual disks</Info>
+    <Disk ovf:capacity="128" ovf:capacityAllocationUnits="byte * 2^20" ovf:diskId="vmdisk1" ovf:fileRef="file1"/>
+    <Disk ovf:capacity="64" ovf:capacityAllocationUnits="byte * 2^20" ovf:diskId="vmdisk2" ovf:fileRef="file2"/>
+  </DiskSection>
+  <NetworkSection><Info>Networks</Info><Network ovf:name="VM Network"/></NetworkSection>
+  <VirtualSystem ovf:id="sample-vm">
+    <Info>A virtual machine</Info>
+    <Name>sample-vm</Name>
+    <OperatingSystemSection ovf:id="96" vmw:osType="debian11_64Guest"><Info>Guest OS</Info><Description>Debian GNU/Linux 11 (64-bit)</Description></OperatingSystemSection>
+    <VirtualHardwareSection><Info>Virtual hardware</Info>
+      <Item><rasd:InstanceID>1</rasd:InstanceID><rasd:ResourceType>3</rasd:ResourceType><rasd:VirtualQuantity>2</rasd:VirtualQuantity></Item>
+      <Item><rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits><rasd:InstanceID>2</rasd:InstanceID><rasd:ResourceType>4</rasd:ResourceType><rasd:VirtualQuantity>2048</rasd:VirtualQuantity></Item>
+      <Item><rasd:InstanceID>3</rasd:InstanceID><rasd:ResourceSubType>VirtualSCSI</rasd:ResourceSubType><rasd:ResourceType>6</rasd:ResourceType></Item>
+      <Item><rasd:AddressOnParent>1</rasd:AddressOnParent><rasd:ElementName>Hard disk 2</rasd:ElementName><rasd:HostResource>ovf:/disk/vmdisk2</rasd:HostResource><rasd:InstanceID>5</rasd:InstanceID><rasd:Parent>3</rasd:Parent><rasd:ResourceType>17</rasd:ResourceType></Item>
+      <Item><rasd:AddressOnParent>0</rasd:AddressOnParent><rasd:ElementName>Hard disk 1</rasd:ElementName><rasd:HostResource>ovf:/disk/vmdisk1</rasd:HostResource><rasd:InstanceID>4</rasd:InstanceID><rasd:Parent>3</rasd:Parent><rasd:ResourceType>17</rasd:ResourceType></Item>
+      <Item><rasd:Address>00:50:56:ab:cd:01</rasd:Address><rasd:Connection>VM Network</rasd:Connection><rasd:ElementName>Network adapter 1</rasd:ElementName><rasd:InstanceID>6</rasd:InstanceID><rasd:ResourceSubType>VmxNet3</rasd:ResourceSubType><rasd:ResourceType>10</rasd:ResourceType></Item>
+      <vmw:Config ovf:required="false" vmw:key="firmware" vmw:value="bios"/>
+    </VirtualHardwareSection>
+  </VirtualSystem>
+</Envelope>
+XML
+(cd "$demo/ova" && for f in sample-vm.ovf sample-vm-disk1.vmdk sample-vm-disk2.vmdk; do
+   echo "SHA256($f)= $(sha256sum "$f" | cut -d' ' -f1)"; done > sample-vm.mf
+ tar --format=ustar -cf sample-vm.ova sample-vm.ovf sample-vm-disk1.vmdk sample-vm-disk2.vmdk sample-vm.mf)
 
-job_id="sample-vm-$(date +%Y%m%d%H%M%S)"
-sum() { echo "sha256:$(sha256sum "$1" | cut -d' ' -f1)"; }
-cat > "$export_dir/artifact-manifest.json" <<JSON
-{
-  "manifest_version": "1.0",
-  "source": {"provider": "local", "vm_id": "sample-vm", "vm_name": "sample-vm", "datacenter": "demo",
-             "export_timestamp": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "export_method": "main-job.sh"},
-  "vm": {"cpu": 2, "mem_gb": 2, "firmware": "bios", "os_hint": "linux", "os_version": "sample"},
-  "disks": [
-    {"id": "disk0", "source_format": "vmdk", "bytes": $(stat -c %s "$export_dir/sample-vm-disk0.vmdk"),
-     "local_path": "$export_dir/sample-vm-disk0.vmdk", "checksum": "$(sum "$export_dir/sample-vm-disk0.vmdk")",
-     "boot_order_hint": 0, "disk_type": "boot", "label": "Hard disk 1"},
-    {"id": "disk1", "source_format": "vmdk", "bytes": $(stat -c %s "$export_dir/sample-vm-disk1.vmdk"),
-     "local_path": "$export_dir/sample-vm-disk1.vmdk", "checksum": "$(sum "$export_dir/sample-vm-disk1.vmdk")",
-     "boot_order_hint": 1, "disk_type": "data", "label": "Hard disk 2"}
-  ],
-  "nics": [{"id": "nic0", "mac": "00:50:56:ab:cd:01", "network": "VM Network"}],
-  "metadata": {"hypersdk_version": "demo", "job_id": "$job_id", "created_at": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"},
-  "pipeline": {"inspect": {"enabled": true}, "fix": {"enabled": false}, "convert": {"enabled": true},
-               "validate": {"enabled": true, "check_image_integrity": true}}
-}
-JSON
-
-echo "starting the queue daemon on $demo/queue..."
-"$ROOT/bin/hyperconvert" daemon --instance demo --watch-dir "$demo/queue" --output-dir "$demo/output" \
-  2> "$demo/daemon.log" &
+# The daemon instance "demo" and the exporter both read the queue folders from the instance config.
+export HYPER2KVM_CONFIG_DIR=$demo/etc/hyper2kvm
+cat > "$HYPER2KVM_CONFIG_DIR/demo.yaml" <<YAML
+watch_dir: $demo/queue
+output_dir: $demo/output
+max_concurrent: 2
+YAML
+echo "starting the queue daemon hyper2kvm@demo ($HYPER2KVM_CONFIG_DIR/demo.yaml)..."
+"$ROOT/bin/hyperconvert" daemon --instance demo --config "$HYPER2KVM_CONFIG_DIR/demo.yaml" 2> "$demo/daemon.log" &
 daemon_pid=$!
 stop_daemon() {
   if kill -0 "$daemon_pid" 2>/dev/null; then
@@ -65,31 +84,23 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 
-# Submit the way every client must: a hidden temp name, then an atomic rename.
-cp "$export_dir/artifact-manifest.json" "$demo/queue/.sample-vm.$job_id.json.tmp"
-mv "$demo/queue/.sample-vm.$job_id.json.tmp" "$demo/queue/sample-vm.$job_id.json"
-echo "submitted job $job_id; waiting for the daemon..."
-
-record=$demo/output/.jobs/$job_id.json
-for _ in $(seq 1 1200); do
-  grep -qE '"state" : "(completed|failed)"' "$record" 2>/dev/null && break
-  sleep 0.1
-done
+echo "exporting and converting through the daemon..."
+status=0
+"$ROOT/bin/hyperexport" --provider local --vm "$demo/ova/sample-vm.ova" --output "$demo/export" \
+  --pipeline --hyper2kvm-daemon --hyper2kvm-instance demo --hyper2kvm-poll-interval 5 \
+  --libvirt --libvirt-uri test:///default | tee "$demo/hyperexport.out" || status=$?
 stop_daemon
 trap - EXIT
 echo
 sed 's/^/  daemon: /' "$demo/daemon.log"
 echo
-if ! grep -q '"state" : "completed"' "$record" 2>/dev/null; then
-  echo "the conversion did not complete:" >&2
-  cat "$demo/output/sample-vm.error" >&2 2>/dev/null || echo "no result after 120 s" >&2
-  exit 1
+if [[ $status -ne 0 ]]; then
+  echo "hyperexport failed (exit $status)" >&2
+  exit "$status"
 fi
-qemu-img compare -q "$demo/root.raw" "$demo/output/sample-vm.qcow2"
-qemu-img compare -q "$demo/data.raw" "$demo/output/sample-vm-disk1.qcow2"
-virsh -q -c test:///default define "$demo/output/sample-vm.xml" >/dev/null
-echo "Converted sample-vm (job $job_id); disk contents verified with qemu-img compare."
+qemu-img compare -q "$src/root.raw" "$demo/output/sample-vm.qcow2"
+qemu-img compare -q "$src/data.raw" "$demo/output/sample-vm-disk-1.qcow2"
+echo "Converted sample-vm through the daemon; disk contents verified with qemu-img compare."
 echo "qcow2:      $demo/output/sample-vm.qcow2"
-echo "qcow2:      $demo/output/sample-vm-disk1.qcow2"
-echo "domain XML: $demo/output/sample-vm.xml  (accepted by 'virsh define')"
-echo "result:     $demo/output/sample-vm.result.json"
+echo "qcow2:      $demo/output/sample-vm-disk-1.qcow2"
+echo "domain XML: $demo/output/sample-vm.xml"

@@ -11,6 +11,7 @@ import io.hypersdk.convert.steps.InspectStep;
 import io.hypersdk.convert.steps.PublishStep;
 import io.hypersdk.convert.steps.StagedDisk;
 import io.hypersdk.convert.steps.ValidateStep;
+import io.hypersdk.convert.steps.VerifySourcesStep;
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.Disk;
 import io.hypersdk.manifest.Pipeline;
@@ -28,6 +29,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -52,6 +57,12 @@ public final class ConversionRunner {
     Pipeline pipeline = m.effectivePipeline();
     List<Disk> bootOrder = m.disksInBootOrder();
     ConversionEvents events = request.events();
+    // Checksums of sources and checks of finished disks run here while qemu-img converts the next disk.
+    ExecutorService helpers = Executors.newFixedThreadPool(2, r -> {
+      Thread th = new Thread(r, "conversion-checks");
+      th.setDaemon(true);
+      return th;
+    });
     try {
       long t = System.nanoTime();
       stages.add(report(events, new InspectStep(qemuImg).run(bootOrder, pipeline.inspect())));
@@ -68,11 +79,19 @@ public final class ConversionRunner {
       boolean convert = pipeline.convert().enabled();
       List<StagedDisk> plan = convert ? ConvertDisksStep.plan(request, bootOrder) : List.of();
       if (request.dryRun()) {
+        VerifySourcesStep verify = new VerifySourcesStep();
+        verify.await(verify.start(m.disks(), helpers), request.manifestName());
         return dryRun(request, plan, stages, warnings, convert);
       }
       t = System.nanoTime();
+      Future<List<String>> sourceCheck = new VerifySourcesStep().start(m.disks(), helpers);
+      ValidateStep validate = new ValidateStep(qemuImg, pipeline.validate());
+      List<Future<OutputFile>> finishing = new ArrayList<>();
       if (convert) {
-        new ConvertDisksStep(qemuImg).run(request, plan);
+        new ConvertDisksStep(qemuImg).run(request, plan, s -> finishing.add(helpers.submit(() -> {
+          validate.check(s);
+          return new DigestStep().digest(s);
+        })));
         stages.add(report(events, StageReport.done("convert", plan.size() + " disk(s) converted to "
             + request.outFormat() + (request.compress() ? " (compressed)" : ""))));
       } else {
@@ -81,11 +100,13 @@ public final class ConversionRunner {
       }
       timings.put("convert", ms(t));
       t = System.nanoTime();
-      stages.add(report(events, new ValidateStep(qemuImg).run(plan, pipeline.validate())));
-      timings.put("validate", ms(t));
-      t = System.nanoTime();
-      List<OutputFile> outputs = new ArrayList<>(new DigestStep().run(plan));
-      timings.put("digest", ms(t));
+      new VerifySourcesStep().await(sourceCheck, request.manifestName());
+      List<OutputFile> outputs = new ArrayList<>();
+      for (Future<OutputFile> f : finishing) {
+        outputs.add(await(f));
+      }
+      stages.add(report(events, validate.report(plan.size())));
+      timings.put("after_convert", ms(t));
 
       List<DomainDisk> domainDisks = convert
           ? plan.stream().map(s -> new DomainDisk(s.target().toString(), s.format())).toList()
@@ -95,7 +116,7 @@ public final class ConversionRunner {
       OutputFiles names = request.outputFiles();
       Path stagedXml = request.stagingDir().resolve(names.domainXml().getFileName());
       Files.createDirectories(request.stagingDir());
-      Files.writeString(stagedXml, domain.xml(), StandardCharsets.UTF_8);
+      io.hypersdk.io.AtomicFiles.write(stagedXml, domain.xml().getBytes(StandardCharsets.UTF_8));
       outputs.add(new OutputFile(OutputFile.ROLE_DOMAIN, null, names.domainXml().toString(), "libvirt-xml",
           Files.size(stagedXml), io.hypersdk.io.Sha256.ofFile(stagedXml)));
 
@@ -119,12 +140,31 @@ public final class ConversionRunner {
       deleteTree(request.stagingDir());
       return result;
     } catch (IOException e) {
+      helpers.shutdownNow();
       discard(request);
       throw new ConversionException(Kind.ENVIRONMENT, "cannot write outputs in " + request.outputDir() + ": "
           + e.getMessage(), e);
     } catch (ConversionException | InterruptedException | RuntimeException e) {
+      helpers.shutdownNow();
       discard(request);
       throw e;
+    } finally {
+      helpers.shutdownNow();
+    }
+  }
+
+  /** The result of a background check, with its own exception rather than a wrapper. */
+  private static <T> T await(Future<T> f) throws ConversionException, InterruptedException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ConversionException c) {
+        throw c;
+      }
+      if (e.getCause() instanceof InterruptedException i) {
+        throw i;
+      }
+      throw new ConversionException(Kind.CONVERSION, "checking a converted disk failed: " + e.getCause());
     }
   }
 

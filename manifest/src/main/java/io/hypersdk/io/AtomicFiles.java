@@ -81,6 +81,16 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * Makes renames in {@code dir} durable: without it a power loss shortly after a rename can bring back the
+   * old name, although the file's data was flushed.
+   */
+  public static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
   /** A hidden, unique temp name beside {@code target}; hidden so that folder watchers ignore it. */
   public static Path tempSibling(Path target) {
     String unique = Long.toHexString(ThreadLocalRandom.current().nextLong());

@@ -83,7 +83,7 @@ final class QueueJob {
       writeRecord(id, JobState.RUNNING, null, null);
       LOG.info("job {}: converting {} ({} disk(s)) from {}", jobId, manifest.vmName(), manifest.disks() == null ? 0
           : manifest.disks().size(), manifestName());
-      ManifestValidator.requireValid(manifest, manifestName(), FileChecks.PRESENCE_AND_CHECKSUM);
+      ManifestValidator.requireValid(manifest, manifestName(), FileChecks.PRESENCE);
       ReentrantLock lock = vmLocks.computeIfAbsent(stem, k -> new ReentrantLock());
       lock.lockInterruptibly();
       ConversionResult result;
@@ -93,6 +93,7 @@ final class QueueJob {
         lock.unlock();
       }
       writeRecord(id, JobState.COMPLETED, result, null);
+      AtomicFiles.syncDirectory(layout.jobRecordsDir());
       move(layout.processedDir());
       LOG.info("job {}: completed in {} ms: {}", jobId, (System.nanoTime() - start) / 1_000_000,
           result.disks().isEmpty() ? "no disks converted" : result.disks().get(0).path());

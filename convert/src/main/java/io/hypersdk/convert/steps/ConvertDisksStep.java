@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Converts each disk, boot disk first, into the staging folder under a name no reader looks at. */
 public final class ConvertDisksStep {
@@ -33,7 +34,12 @@ public final class ConvertDisksStep {
     return plan;
   }
 
-  public void run(ConversionRequest request, List<StagedDisk> plan) throws ConversionException, InterruptedException {
+  /**
+   * Converts the disks one after another; {@code converted} is told as each finishes, so its checks can
+   * run while the next disk converts.
+   */
+  public void run(ConversionRequest request, List<StagedDisk> plan, Consumer<StagedDisk> converted)
+      throws ConversionException, InterruptedException {
     try {
       Files.createDirectories(request.stagingDir());
     } catch (IOException e) {
@@ -50,6 +56,7 @@ public final class ConvertDisksStep {
       qemuImg.convert(Path.of(d.localPath()), d.format().qemuName(), s.staged(), s.format(), request.compress(),
           f -> events.diskProgress(d.id(), index, plan.size(), f));
       events.diskProgress(d.id(), index, plan.size(), 1.0);
+      converted.accept(s);
     }
   }
 }

@@ -8,28 +8,22 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Flushes each staged image to stable storage and hashes it. The flush comes before any rename so that a
- * crash can never leave a final name pointing at data that was still only in the page cache.
+ * Flushes a staged image to stable storage and hashes it. The flush comes before any rename so that a crash
+ * can never leave a final name pointing at data that was still only in the page cache.
  */
 public final class DigestStep {
-  public List<OutputFile> run(List<StagedDisk> disks) throws ConversionException {
-    List<OutputFile> outputs = new ArrayList<>();
-    for (StagedDisk s : disks) {
-      try {
-        try (FileChannel ch = FileChannel.open(s.staged(), StandardOpenOption.WRITE)) {
-          ch.force(true);
-        }
-        outputs.add(new OutputFile(OutputFile.ROLE_DISK, s.disk().id(), s.target().toString(), s.format(),
-            Files.size(s.staged()), Sha256.ofFile(s.staged())));
-      } catch (IOException e) {
-        throw new ConversionException(Kind.CONVERSION, "cannot read converted disk " + s.staged() + ": "
-            + e.getMessage());
+  public OutputFile digest(StagedDisk s) throws ConversionException {
+    try {
+      try (FileChannel ch = FileChannel.open(s.staged(), StandardOpenOption.WRITE)) {
+        ch.force(true);
       }
+      return new OutputFile(OutputFile.ROLE_DISK, s.disk().id(), s.target().toString(), s.format(),
+          Files.size(s.staged()), Sha256.ofFile(s.staged()));
+    } catch (IOException e) {
+      throw new ConversionException(Kind.CONVERSION, "cannot read converted disk " + s.staged() + ": "
+          + e.getMessage());
     }
-    return outputs;
   }
 }

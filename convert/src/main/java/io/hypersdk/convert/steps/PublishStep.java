@@ -54,5 +54,10 @@ public final class PublishStep {
     for (String r : journal.remove()) {
       Files.deleteIfExists(Path.of(r));
     }
+    java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+    journal.moves().forEach(m -> dirs.add(Path.of(m.to()).getParent()));
+    for (Path dir : dirs) {
+      AtomicFiles.syncDirectory(dir);
+    }
   }
 }

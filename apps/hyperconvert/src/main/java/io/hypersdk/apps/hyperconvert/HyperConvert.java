@@ -104,7 +104,7 @@ public final class HyperConvert implements Callable<Integer> {
     try {
       ArtifactManifest manifest = ManifestIO.read(manifestPath);
       ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(),
-          FileChecks.PRESENCE_AND_CHECKSUM);
+          FileChecks.PRESENCE);
       boolean dry = dryRun || (manifest.options() != null && manifest.options().isDryRun());
       Path outDir = outputDir != null ? outputDir
           : manifest.output() != null && manifest.output().directory() != null ? Path.of(manifest.output().directory())
