@@ -253,6 +253,35 @@ class ManifestIOTest {
         .message().doesNotContain("\n");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"m.json", "m.yaml"})
+  void aNullListEntryIsATypeErrorAtItsIndex(String name) throws Exception {
+    Path f = file(name, name.endsWith(".json")
+        ? "{\"manifest_version\": \"1.0\", \"disks\": [{\"id\": \"d0\"}, null]}"
+        : "manifest_version: \"1.0\"\ndisks:\n  - id: d0\n  - null\n");
+    assertThatThrownBy(() -> ManifestIO.read(f, name))
+        .isExactlyInstanceOf(ManifestException.class)
+        .hasMessageStartingWith(name + ": disks[1]: expected an object")
+        .message().doesNotContain("\n").doesNotContain("Exception");
+  }
+
+  @Test
+  void nullEntriesInOtherListsNameTheirField() throws Exception {
+    Path nics = file("n.json", "{\"disks\": [], \"nics\": [null]}");
+    Path notes = file("o.json", "{\"disks\": [], \"notes\": [\"a\", null]}");
+    assertThatThrownBy(() -> ManifestIO.read(nics, "n.json")).hasMessageStartingWith("n.json: nics[0]: ")
+        .message().doesNotContain("Exception");
+    assertThatThrownBy(() -> ManifestIO.read(notes, "o.json")).hasMessageStartingWith("o.json: notes[1]: ")
+        .message().doesNotContain("Exception");
+  }
+
+  @Test
+  void nullValuesInTheFreeFormConfigurationAreKept() throws Exception {
+    Path f = file("m.json", "{\"disks\": [], \"configuration\": {\"proxy\": null, \"list\": [1, null]}}");
+    ArtifactManifest m = ManifestIO.read(f);
+    assertThat(m.configuration()).containsEntry("proxy", null).containsEntry("list", java.util.Arrays.asList(1, null));
+  }
+
   @Test
   void disksGivenAsAnObjectIsATypeError() throws Exception {
     Path f = file("m.json", "{\"manifest_version\": \"1.0\", \"disks\": {\"id\": \"d0\"}}");
