@@ -77,4 +77,28 @@ class ConversionRunnerFormatsTest {
         "vm-" + manifestFormat + ".xml", "vm-" + manifestFormat + ".result.json");
     assertThat(out.resolve(".work/job-1")).doesNotExist();
   }
+
+  @ParameterizedTest(name = "vmdk -> {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"qcow2", "raw", "vdi"})
+  void convertsToEachOutputFormat(String outFormat) throws Exception {
+    Path raw = TestDisks.raw(dir, "src", 8, 31);
+    Path data = TestDisks.raw(dir, "data", 4, 32);
+    ArtifactManifest m = TestDisks.manifest("web01", "job-o", List.of(
+        TestDisks.disk("boot", TestDisks.vmdkSparse(raw), "vmdk", 0), TestDisks.disk("data", data, "raw", 1)));
+    Path out = dir.resolve("out");
+
+    ConversionResult result = new ConversionRunner(QemuImg.locate()).run(
+        ConversionRequest.builder(m, "job-o", "web01", out).outFormat(outFormat).build());
+
+    Path boot = out.resolve("web01." + outFormat);
+    Path extra = out.resolve("web01-data." + outFormat);
+    assertThat(result.disks()).extracting(o -> o.path(), o -> o.format()).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(boot.toString(), outFormat),
+        org.assertj.core.groups.Tuple.tuple(extra.toString(), outFormat));
+    assertThat(QemuImg.locate().info(boot).format()).isEqualTo(outFormat);
+    assertThat(Tools.sameContent(boot, raw)).isTrue();
+    assertThat(Tools.sameContent(extra, data)).isTrue();
+    assertThat(io.hypersdk.convert.testing.Xml.parse(Files.readString(out.resolve("web01.xml")))
+        .values("/domain/devices/disk/driver/@type")).containsExactly(outFormat, outFormat);
+  }
 }
