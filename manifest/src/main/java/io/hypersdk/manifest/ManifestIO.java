@@ -1,6 +1,8 @@
 package io.hypersdk.manifest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -30,6 +32,8 @@ public final class ManifestIO {
 
   /** Snake-case keys, absent values left out, unknown keys ignored; a hint of 0 is a value, not absent. */
   private static ObjectMapper configure(ObjectMapper mapper) {
+    // A null list entry ("disks": [null]) is a type error at disks[N], not a NullPointerException in List.copyOf.
+    mapper.configOverride(java.util.List.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
     return mapper
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .setSerializationInclusion(JsonInclude.Include.NON_NULL)

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 /** Naming rules of the queue contract, shared by the daemon and every client so they agree on names. */
 public final class OutputNames {
   private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]+");
+  private static final java.util.Set<String> TEMP_MARKERS = java.util.Set.of("tmp", "part", "partial", "swp");
   private static final Pattern JOB_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
 
   private OutputNames() {}
@@ -53,10 +54,16 @@ public final class OutputNames {
     if (n.startsWith(".") || n.startsWith("~") || n.endsWith("~")) {
       return false;
     }
-    if (n.contains(".tmp") || n.contains(".part") || n.endsWith(".swp") || n.contains(".partial")) {
+    if (!(n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml"))) {
       return false;
     }
-    return n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml");
+    // A temp marker counts only as the whole part before the extension ("vm.tmp.json", "vm.part.json"): a
+    // name that merely contains one, like the submission of VM "web.partner.example.com", is a manifest.
+    String[] parts = n.split("\\.");
+    if (parts.length >= 2 && TEMP_MARKERS.contains(parts[parts.length - 2])) {
+      return false;
+    }
+    return true;
   }
 
   /** The name a client submits under: unique per job, so concurrent jobs never collide. */

@@ -38,6 +38,28 @@ public final class Tools {
     }
   }
 
+  /** What a command printed (stdout and stderr merged) and how it exited. */
+  public record Outcome(int exitCode, String output) {}
+
+  /** Runs a command and returns its exit code and output, whatever the exit code; fails only when it cannot run. */
+  public static Outcome exec(List<String> command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(300, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("timed out: " + String.join(" ", command));
+      }
+      return new Outcome(p.exitValue(), out);
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
   /** {@code qemu-img compare}: true when both images have the same guest-visible content. */
   public static boolean sameContent(Path a, Path b) {
     require("qemu-img", "qemu-utils");

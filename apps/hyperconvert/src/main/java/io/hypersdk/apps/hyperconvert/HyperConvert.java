@@ -109,16 +109,16 @@ public final class HyperConvert implements Callable<Integer> {
       Path outDir = outputDir != null ? outputDir
           : manifest.output() != null && manifest.output().directory() != null ? Path.of(manifest.output().directory())
           : manifestPath.toAbsolutePath().getParent();
+      String jobId = manifest.jobId() != null ? OutputNames.requireJobId(manifest.jobId())
+          : "direct-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+      String vmStem = OutputNames.vmStem(manifest.vmName());
       if (!dry) {
         requireWritableDir(outDir);
       }
-      String jobId = manifest.jobId() != null ? OutputNames.requireJobId(manifest.jobId())
-          : "direct-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
       String format = manifest.output() != null && manifest.output().format() != null ? manifest.output().format()
           : "qcow2";
       boolean compress = manifest.effectivePipeline().convert().compress();
-      ConversionRequest request = ConversionRequest.builder(manifest, jobId, OutputNames.vmStem(manifest.vmName()),
-              outDir)
+      ConversionRequest request = ConversionRequest.builder(manifest, jobId, vmStem, outDir)
           .manifestName(manifestPath.getFileName().toString())
           .primaryFileName(manifest.output() == null ? null : manifest.output().filename())
           .outFormat(format)
