@@ -17,6 +17,7 @@ public record ConversionRequest(
     String outFormat,
     boolean compress,
     boolean dryRun,
+    boolean verifySources,
     ConversionEvents events) {
 
   /** The final names of this VM's outputs. */
@@ -45,6 +46,7 @@ public record ConversionRequest(
     private String outFormat = "qcow2";
     private boolean compress;
     private boolean dryRun;
+    private boolean verifySources = true;
     private ConversionEvents events = ConversionEvents.NONE;
 
     private Builder(ArtifactManifest manifest, String jobId, String vmStem, Path outputDir) {
@@ -60,12 +62,14 @@ public record ConversionRequest(
     public Builder outFormat(String v) { this.outFormat = Objects.requireNonNull(v); return this; }
     public Builder compress(boolean v) { this.compress = v; return this; }
     public Builder dryRun(boolean v) { this.dryRun = v; return this; }
+    /** Off when the caller has already checked the sources against their manifest checksums. */
+    public Builder verifySources(boolean v) { this.verifySources = v; return this; }
     public Builder events(ConversionEvents v) { this.events = Objects.requireNonNull(v); return this; }
 
     public ConversionRequest build() {
       Path staging = stagingDir != null ? stagingDir : outputDir.resolve(".work").resolve(jobId);
       return new ConversionRequest(manifest, manifestName, jobId, vmStem, outputDir, staging, primaryFileName,
-          outFormat, compress, dryRun, events);
+          outFormat, compress, dryRun, verifySources, events);
     }
   }
 }

@@ -78,13 +78,13 @@ public final class ConversionRunner {
 
       boolean convert = pipeline.convert().enabled();
       List<StagedDisk> plan = convert ? ConvertDisksStep.plan(request, bootOrder) : List.of();
+      VerifySourcesStep verify = new VerifySourcesStep();
+      Future<List<String>> sourceCheck = verify.start(request.verifySources() ? m.disks() : List.of(), helpers);
       if (request.dryRun()) {
-        VerifySourcesStep verify = new VerifySourcesStep();
-        verify.await(verify.start(m.disks(), helpers), request.manifestName());
+        verify.await(sourceCheck, request.manifestName());
         return dryRun(request, plan, stages, warnings, convert);
       }
       t = System.nanoTime();
-      Future<List<String>> sourceCheck = new VerifySourcesStep().start(m.disks(), helpers);
       ValidateStep validate = new ValidateStep(qemuImg, pipeline.validate());
       List<Future<OutputFile>> finishing = new ArrayList<>();
       if (convert) {
@@ -100,7 +100,7 @@ public final class ConversionRunner {
       }
       timings.put("convert", ms(t));
       t = System.nanoTime();
-      new VerifySourcesStep().await(sourceCheck, request.manifestName());
+      verify.await(sourceCheck, request.manifestName());
       List<OutputFile> outputs = new ArrayList<>();
       for (Future<OutputFile> f : finishing) {
         outputs.add(await(f));

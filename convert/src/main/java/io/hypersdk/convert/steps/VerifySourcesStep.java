@@ -22,7 +22,11 @@ public final class VerifySourcesStep {
 
   /** Starts hashing every disk that has a checksum; {@link #await} reports any mismatch. */
   public Future<List<String>> start(List<Disk> manifestOrder, ExecutorService executor) {
-    Callable<List<String>> task = () -> {
+    return executor.submit(hashAll(manifestOrder));
+  }
+
+  private static Callable<List<String>> hashAll(List<Disk> manifestOrder) {
+    return () -> {
       List<String> mismatches = new ArrayList<>();
       for (int i = 0; i < manifestOrder.size(); i++) {
         Disk d = manifestOrder.get(i);
@@ -37,7 +41,6 @@ public final class VerifySourcesStep {
       }
       return mismatches;
     };
-    return executor.submit(task);
   }
 
   /** Waits for the check; a mismatch or an unreadable source fails the conversion as an invalid manifest. */

@@ -104,7 +104,7 @@ public final class HyperConvert implements Callable<Integer> {
     try {
       ArtifactManifest manifest = ManifestIO.read(manifestPath);
       ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(),
-          FileChecks.PRESENCE);
+          FileChecks.PRESENCE_AND_CHECKSUM);
       boolean dry = dryRun || (manifest.options() != null && manifest.options().isDryRun());
       Path outDir = outputDir != null ? outputDir
           : manifest.output() != null && manifest.output().directory() != null ? Path.of(manifest.output().directory())
@@ -124,6 +124,8 @@ public final class HyperConvert implements Callable<Integer> {
           .outFormat(format)
           .compress(compress)
           .dryRun(dry)
+          // Checked above, so a bad manifest fails before any stage runs.
+          .verifySources(false)
           .events(new ConsoleEvents(json ? err : out, verbose))
           .build();
       ConversionResult result;
