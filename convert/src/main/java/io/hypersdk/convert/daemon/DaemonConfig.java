@@ -82,6 +82,12 @@ public record DaemonConfig(
       throw new ConfigException(file + ": unknown key '" + e.getPropertyName() + "' (known: instance, watch_dir, "
           + "output_dir, workdir, max_concurrent, out_format, compress, compress_level, heartbeat_seconds, "
           + "rescan_seconds, stop_timeout_seconds)");
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      // A value of the wrong type: name its key, which Jackson only gives on a later line of its message.
+      String key = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+          .collect(java.util.stream.Collectors.joining("."));
+      String msg = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage().lines().findFirst().orElse("");
+      throw new ConfigException(file + ": " + (key.isEmpty() ? "" : key + ": ") + msg);
     } catch (IOException e) {
       String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
       throw new ConfigException(file + ": " + msg);
@@ -112,9 +118,11 @@ public record DaemonConfig(
     if (inst != null && !inst.matches("[A-Za-z0-9_.@-]+")) {
       throw new ConfigException("instance '" + inst + "' may only contain letters, digits, '_', '.', '@' and '-'");
     }
-    for (Path p : new Path[] {watch, output, work}) {
-      if (!p.isAbsolute()) {
-        throw new ConfigException("directories must be absolute paths, not '" + p + "'");
+    String[] keys = {"watch_dir", "output_dir", "workdir"};
+    Path[] dirs = {watch, output, work};
+    for (int i = 0; i < dirs.length; i++) {
+      if (!dirs[i].isAbsolute()) {
+        throw new ConfigException(keys[i] + " must be an absolute path, not '" + dirs[i] + "'");
       }
     }
     return new DaemonConfig(inst, watch, output, work, concurrent, format,

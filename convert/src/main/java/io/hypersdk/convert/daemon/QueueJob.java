@@ -101,11 +101,28 @@ final class QueueJob {
       requeue(id);
       throw e;
     } catch (InvalidManifestException e) {
+      requeueIfInterrupted(id);
       fail(id, e.getMessage(), e.violations().stream().map(Violation::toString).toList());
     } catch (ManifestException | ConversionException | IllegalArgumentException e) {
+      requeueIfInterrupted(id);
       fail(id, e.getMessage(), List.of());
     } catch (IOException | RuntimeException e) {
+      requeueIfInterrupted(id);
       fail(id, "internal error while converting " + manifestName() + ": " + e, List.of());
+    }
+  }
+
+  /**
+   * A stop past its time limit interrupts this thread, and a file channel in use then fails with
+   * ClosedByInterruptException (flushing or writing an output, a record) instead of InterruptedException.
+   * That is the stop, not a failure of the job: it goes back to the queue like any interrupted job. (Failing
+   * it would not even work: with the interrupt still pending, the error file and record cannot be written,
+   * and the manifest would stay claimed with a "running" record.)
+   */
+  private void requeueIfInterrupted(Identity id) throws InterruptedException {
+    if (Thread.interrupted()) {
+      requeue(id);
+      throw new InterruptedException("stopped while converting " + manifestName());
     }
   }
 
