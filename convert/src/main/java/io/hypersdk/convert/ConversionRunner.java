@@ -136,7 +136,15 @@ public final class ConversionRunner {
       if (!plan.isEmpty()) {
         moves.add(new PublishStep.Move(plan.get(0).staged().toString(), plan.get(0).target().toString()));
       }
-      new PublishStep().run(request.stagingDir(), moves, List.of(names.errorFile()), result);
+      // A stop that arrives now must not cut the commit in half: its journal would be discarded below.
+      boolean interrupted = Thread.interrupted();
+      try {
+        new PublishStep().run(request.stagingDir(), moves, List.of(names.errorFile()), result);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
       deleteTree(request.stagingDir());
       return result;
     } catch (IOException e) {

@@ -92,9 +92,17 @@ final class QueueJob {
       } finally {
         lock.unlock();
       }
-      writeRecord(id, JobState.COMPLETED, result, null);
-      AtomicFiles.syncDirectory(layout.jobRecordsDir());
-      move(layout.processedDir());
+      // The outputs are published: record the job even if a stop interrupts now, or it would be converted again.
+      boolean interrupted = Thread.interrupted();
+      try {
+        writeRecord(id, JobState.COMPLETED, result, null);
+        AtomicFiles.syncDirectory(layout.jobRecordsDir());
+        move(layout.processedDir());
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
       LOG.info("job {}: completed in {} ms: {}", jobId, (System.nanoTime() - start) / 1_000_000,
           result.disks().isEmpty() ? "no disks converted" : result.disks().get(0).path());
     } catch (InterruptedException e) {

@@ -44,12 +44,18 @@ public final class AwaitResultStep {
     ForeignWatch foreign = new ForeignWatch(s, layout);
     events.info("waiting for job " + s.jobId() + (projectDaemon ? " (record " + layout.jobRecord(s.jobId()) + ")"
         : " (" + layout.outputsFor(s.vmStem()).primaryDisk("qcow2") + ")"));
-    try (WatchService watch = o.notifications() ? FileSystems.getDefault().newWatchService() : null) {
-      if (watch != null) {
-        register(watch, layout.jobRecordsDir());
+    WatchService watch = null;
+    try {
+      boolean recordsWatched = false;
+      if (o.notifications()) {
+        watch = FileSystems.getDefault().newWatchService();
         register(watch, layout.outputDir());
       }
       while (true) {
+        if (watch != null && !recordsWatched) {
+          // The daemon may create .jobs after the wait began; its creation wakes the output dir's watch.
+          recordsWatched = register(watch, layout.jobRecordsDir());
+        }
         Optional<ConversionOutcome> outcome = projectDaemon ? fromRecord(layout, s.jobId()) : foreign.check();
         if (outcome.isPresent()) {
           return outcome.get();
@@ -78,13 +84,37 @@ public final class AwaitResultStep {
       throw e;
     } catch (IOException | ClosedWatchServiceException e) {
       return withdraw(s, "cannot watch " + layout.outputDir() + ": " + e.getMessage(), layout);
+    } finally {
+      closeInBackground(watch);
     }
   }
 
-  private static void register(WatchService watch, Path dir) throws IOException {
-    if (Files.isDirectory(dir)) {
-      dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+  /**
+   * Closing a WatchService waits for the kernel to tear down its inotify instance (tens of milliseconds);
+   * the caller should not wait for that to learn the result.
+   */
+  private static void closeInBackground(WatchService watch) {
+    if (watch == null) {
+      return;
     }
+    Thread closer = new Thread(() -> {
+      try {
+        watch.close();
+      } catch (IOException ignored) {
+        // Nothing is left to watch either way.
+      }
+    }, "watch-close");
+    closer.setDaemon(true);
+    closer.start();
+  }
+
+  /** Watches {@code dir} when it exists; says whether it does. */
+  private static boolean register(WatchService watch, Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+    return true;
   }
 
   private static Optional<ConversionOutcome> fromRecord(QueueLayout layout, String jobId) {
