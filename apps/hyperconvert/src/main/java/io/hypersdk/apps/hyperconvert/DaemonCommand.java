@@ -13,13 +13,14 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.hypersdk.cli.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code hyperconvert daemon}: serves a hyper2kvm queue until SIGTERM or SIGINT, then drains and exits 0. */
-@Command(name = "daemon", mixinStandardHelpOptions = true, versionProvider = HyperConvert.Version.class,
+@Command(name = "daemon", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     sortOptions = false,
     description = {"Serves a hyper2kvm queue: converts every manifest written into the watch dir.",
         "SIGTERM stops taking work, lets running conversions finish (up to stop_timeout_seconds), and exits 0."},

@@ -1,13 +1,11 @@
 package io.hypersdk.apps.hyperconvert;
 
-import ch.qos.logback.classic.Level;
 import io.hypersdk.convert.ConversionEvents;
 import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionRequest;
 import io.hypersdk.convert.ConversionRunner;
 import io.hypersdk.convert.qemu.QemuImg;
 import io.hypersdk.manifest.ArtifactManifest;
-import io.hypersdk.manifest.HyperSdkVersion;
 import io.hypersdk.manifest.InvalidManifestException;
 import io.hypersdk.manifest.ManifestException;
 import io.hypersdk.manifest.ManifestIO;
@@ -25,7 +23,8 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
+import io.hypersdk.cli.Cli;
+import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +32,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hyperconvert}: converts the disks of an Artifact Manifest to KVM, or serves a hyper2kvm queue. */
-@Command(name = "hyperconvert", mixinStandardHelpOptions = true, versionProvider = HyperConvert.Version.class,
+@Command(name = "hyperconvert", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     sortOptions = false,
     description = {"Converts the disks of an Artifact Manifest v1.0 with qemu-img and writes a libvirt domain.",
         "Compatible with hyper2kvm: prints one 'Output: PATH' line per converted disk."},
@@ -44,8 +43,8 @@ import picocli.CommandLine.Parameters;
         "5:validation failed (qemu-img check)", "6:environment (qemu-img missing, folder not writable)"})
 public final class HyperConvert implements Callable<Integer> {
   public static final int EXIT_OK = 0;
-  public static final int EXIT_INTERNAL = 1;
-  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_INTERNAL = Cli.EXIT_INTERNAL;
+  public static final int EXIT_USAGE = Cli.EXIT_USAGE;
   public static final int EXIT_INVALID_MANIFEST = 3;
   public static final int EXIT_CONVERSION = 4;
   public static final int EXIT_VALIDATION = 5;
@@ -77,18 +76,7 @@ public final class HyperConvert implements Callable<Integer> {
 
   /** The command line with the project's error handling: one line per error, never a stack trace. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new HyperConvert());
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("hyperconvert: internal error: " + e);
-      return EXIT_INTERNAL;
-    });
-    cl.setParameterExceptionHandler((e, args) -> {
-      CommandLine cmd = e.getCommandLine();
-      cmd.getErr().println("hyperconvert: " + e.getMessage());
-      cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
-      return EXIT_USAGE;
-    });
-    return cl;
+    return Cli.withProjectErrors(new CommandLine(new HyperConvert()));
   }
 
   @Override
@@ -99,8 +87,7 @@ public final class HyperConvert implements Callable<Integer> {
       err.println("hyperconvert: a MANIFEST is required (or the 'daemon' command); see 'hyperconvert --help'");
       return EXIT_USAGE;
     }
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-        .setLevel(verbose ? Level.INFO : Level.WARN);
+    Cli.logLevel(verbose);
     try {
       ArtifactManifest manifest = ManifestIO.read(manifestPath);
       ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(),
@@ -238,14 +225,6 @@ public final class HyperConvert implements Callable<Integer> {
         out.println("Progress: disk " + (index + 1) + "/" + count + " (" + diskId + ") " + Math.round(fraction * 100) + "%");
         out.flush();
       }
-    }
-  }
-
-  /** --version from the build. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      return new String[] {"hyperconvert " + HyperSdkVersion.get()};
     }
   }
 }

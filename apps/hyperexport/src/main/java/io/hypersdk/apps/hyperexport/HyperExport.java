@@ -1,7 +1,5 @@
 package io.hypersdk.apps.hyperexport;
 
-import ch.qos.logback.classic.Level;
-import io.hypersdk.manifest.HyperSdkVersion;
 import io.hypersdk.migration.MigrationRequest;
 import io.hypersdk.migration.MigrationResult;
 import io.hypersdk.migration.MigrationRunner;
@@ -20,7 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
+import io.hypersdk.cli.Cli;
+import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code hyperexport}: exports a VM, writes its Artifact Manifest, and runs the conversion pipeline. */
-@Command(name = "hyperexport", mixinStandardHelpOptions = true, versionProvider = HyperExport.Version.class,
+@Command(name = "hyperexport", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     sortOptions = false, subcommands = AutoComplete.GenerateCompletion.class,
     description = {"Exports a VM from a provider, writes OUTPUT/artifact-manifest.json, and with --pipeline converts "
         + "it to qcow2 with a libvirt domain: through the hyper2kvm daemon (--hyper2kvm-daemon) when one is running, "
@@ -39,8 +38,8 @@ import sun.misc.Signal;
         "7:timed out waiting for the daemon", "130:interrupted"})
 public final class HyperExport implements Callable<Integer> {
   static final int EXIT_OK = 0;
-  static final int EXIT_INTERNAL = 1;
-  static final int EXIT_USAGE = 2;
+  static final int EXIT_INTERNAL = Cli.EXIT_INTERNAL;
+  static final int EXIT_USAGE = Cli.EXIT_USAGE;
   static final int EXIT_SOURCE = 3;
   static final int EXIT_EXPORT = 4;
   static final int EXIT_CONVERSION = 5;
@@ -131,25 +130,14 @@ public final class HyperExport implements Callable<Integer> {
 
   /** The command line with the project's error handling: one line per error, never a stack trace. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new HyperExport());
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("hyperexport: internal error: " + e);
-      return EXIT_INTERNAL;
-    });
-    cl.setParameterExceptionHandler((e, args) -> {
-      e.getCommandLine().getErr().println("hyperexport: " + e.getMessage());
-      e.getCommandLine().getErr().println("Try 'hyperexport --help' for more information.");
-      return EXIT_USAGE;
-    });
-    return cl;
+    return Cli.withProjectErrors(new CommandLine(new HyperExport()));
   }
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-        .setLevel(verbose ? Level.INFO : Level.WARN);
+    Cli.logLevel(verbose);
     String usage = checkUsage();
     if (usage != null) {
       err.println("hyperexport: " + usage);
@@ -297,13 +285,5 @@ public final class HyperExport implements Callable<Integer> {
       case "not submitted" -> EXIT_ENVIRONMENT;
       default -> EXIT_CONVERSION;
     };
-  }
-
-  /** --version from the build. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      return new String[] {"hyperexport " + HyperSdkVersion.get()};
-    }
   }
 }
