@@ -1,0 +1,39 @@
+package io.hypersdk.apps.hyperexport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Ctrl-C (SIGINT), and SIGTERM as service managers and {@code Process.destroy()} send it: whatever
+ * hyperexport is doing, it stops promptly, cleans up, says "interrupted" and exits 130.
+ */
+class InterruptTest extends EndToEndTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"INT", "TERM"})
+  void aSignalWhileWaitingForTheDaemonWithdrawsTheManifest(String signal) {
+    Stubs.systemctl(bin(), "active", 0);
+    Queue q = queue("q");
+    Running exporter = tools.startHyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output",
+        work.resolve("export").toString(), "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
+        q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(), "--hyper2kvm-poll-interval", "0.2");
+
+    await("the manifest in " + q.watch()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .failFast("hyperexport ended early", () -> !exporter.process().isAlive())
+        .until(() -> pendingManifests(q.watch()).stream().anyMatch(n -> n.startsWith("web01.")));
+    exporter.signal(signal);
+    Result r = exporter.await(Duration.ofSeconds(30));
+
+    assertThat(r.exit()).as("%s", r).isEqualTo(130);
+    assertThat(r.stderrLines()).anySatisfy(l -> assertThat(l).startsWith("warning: interrupted while waiting for "
+        + "the daemon").contains("withdrawn"));
+    assertThat(errorLines(r)).containsExactly("hyperexport: interrupted");
+    assertThat(pendingManifests(q.watch())).isEmpty();
+    assertThat(names(q.watch())).noneMatch(n -> n.contains("withdrawn"));
+    assertNoStackTrace(r);
+  }
+}
