@@ -3,7 +3,11 @@ package io.hypersdk.apps.hyperexport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,6 +38,29 @@ class InterruptTest extends EndToEndTest {
     assertThat(errorLines(r)).containsExactly("hyperexport: interrupted");
     assertThat(pendingManifests(q.watch())).isEmpty();
     assertThat(names(q.watch())).noneMatch(n -> n.contains("withdrawn"));
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  void aSignalDuringTheExportStopsIt() throws Exception {
+    // A sparse 4 GiB disk: nothing to store, but seconds to copy, so the signal lands mid-copy.
+    Path huge = dir("big").resolve("huge.raw");
+    try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(4L << 30);
+    }
+    Path out = work.resolve("export");
+    Running exporter = tools.startHyperexport("--provider", "local", "--vm", huge.toString(), "--output",
+        out.toString(), "--pipeline");
+
+    await("the copy to start in " + out).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+        .failFast("hyperexport ended early", () -> !exporter.process().isAlive())
+        .until(() -> names(out).stream().anyMatch(n -> n.startsWith(".huge.raw.")));
+    exporter.signal("INT");
+    Result r = exporter.await(Duration.ofSeconds(30));
+
+    assertThat(r.exit()).as("an interrupted export is no failed export: %s", r).isEqualTo(130);
+    assertThat(errorLines(r)).as("%s", r).containsExactly("hyperexport: interrupted");
+    assertThat(names(out)).as("no partial disk, no manifest").isEmpty();
     assertNoStackTrace(r);
   }
 }
