@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -62,5 +64,42 @@ class InterruptTest extends EndToEndTest {
     assertThat(errorLines(r)).as("%s", r).containsExactly("hyperexport: interrupted");
     assertThat(names(out)).as("no partial disk, no manifest").isEmpty();
     assertNoStackTrace(r);
+  }
+
+  @Test
+  void aSignalWhileTheConverterRunsStopsTheConverter() throws Exception {
+    // A converter that would run for two minutes, through a child process, as real converters do.
+    Path pidFile = work.resolve("converter.pid");
+    Path converter = work.resolve("slow-converter");
+    Stubs.script(converter, "#!/bin/sh\n"
+        + "echo 'Stage convert: started'\n"
+        + "sleep 120 &\n"
+        + "echo $! > '" + pidFile + ".tmp' && mv '" + pidFile + ".tmp' '" + pidFile + "'\n"
+        + "wait\n"
+        + "echo 'Output: /nowhere/converted.qcow2'\n");
+    Running exporter = tools.startHyperexport("--provider", "local", "--vm", vm.dbVmdk().toString(), "--output",
+        work.resolve("export").toString(), "--pipeline", "--hyper2kvm-path", converter.toString());
+    long sleepPid = -1;
+    try {
+      await("the converter to start").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+          .failFast("hyperexport ended early", () -> !exporter.process().isAlive())
+          .until(() -> Files.exists(pidFile) && exporter.stderr().contains("Stage convert: started"));
+      sleepPid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).strip());
+      exporter.signal("TERM");
+      Result r = exporter.await(Duration.ofSeconds(30));
+
+      assertThat(r.exit()).as("%s", r).isEqualTo(130);
+      assertThat(r.waitedMs()).as("stopped at once, not when the converter ended").isLessThan(20_000);
+      assertThat(errorLines(r)).containsExactly("hyperexport: interrupted");
+      long pid = sleepPid;
+      await("the converter's child to be stopped").atMost(Duration.ofSeconds(10))
+          .until(() -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == false);
+      assertNoStackTrace(r);
+    } finally {
+      if (sleepPid > 0) {
+        Optional<ProcessHandle> left = ProcessHandle.of(sleepPid);
+        left.ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
   }
 }
