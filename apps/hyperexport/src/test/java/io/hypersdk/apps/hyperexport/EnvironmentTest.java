@@ -41,15 +41,20 @@ class EnvironmentTest extends EndToEndTest {
   void aReadOnlyWatchDirIsAnEnvironmentError() {
     Queue q = queue("q");
     Result r;
-    try (ReadOnlyDir ro = ReadOnlyDir.of(q.watch())) {
+    ReadOnlyDir ro = ReadOnlyDir.of(q.watch());
+    try {
       r = export(q.watch(), q.output());
+    } finally {
+      ro.close();
     }
 
     assertThat(r.exit()).as("%s", r).isEqualTo(6);
+    // The system's own reason for the condition this test created, not a Java class name.
+    String reason = ro.how().equals("chattr") ? "(Operation not permitted)" : "(Read-only file system)";
     assertThat(errorLines(r)).as("%s", r).singleElement().asString()
-        .startsWith("hyperexport: watch dir " + q.watch() + " is not writable");
+        .startsWith("hyperexport: watch dir " + q.watch() + " is not writable").contains(reason);
     assertThat(r.stderrLines()).hasSize(1);
     assertThat(names(q.watch())).as("nothing was left in the queue").isEmpty();
-    assertThat(r.stderr()).doesNotContain("\tat ");
+    assertNoStackTrace(r);
   }
 }
