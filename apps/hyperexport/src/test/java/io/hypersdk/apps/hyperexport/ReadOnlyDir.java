@@ -1,6 +1,6 @@
 package io.hypersdk.apps.hyperexport;
 
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.io.Executables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +25,9 @@ final class ReadOnlyDir implements AutoCloseable {
 
   static ReadOnlyDir of(Path dir) {
     List<String> tried = new ArrayList<>();
-    if (run(tried, "chattr", "+i", dir.toString())) {
+    if (Executables.onPath("chattr").isEmpty()) {
+      tried.add("chattr is not installed (apt-get install -y e2fsprogs)");
+    } else if (run(tried, "chattr", "+i", dir.toString())) {
       if (!writable(dir)) {
         return new ReadOnlyDir(dir, "chattr");
       }
@@ -60,9 +62,6 @@ final class ReadOnlyDir implements AutoCloseable {
   }
 
   private static boolean run(List<String> tried, String... cmd) {
-    if (cmd[0].equals("chattr")) {
-      Tools.require("chattr", "e2fsprogs");
-    }
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

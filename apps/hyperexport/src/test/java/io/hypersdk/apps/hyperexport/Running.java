@@ -1,5 +1,6 @@
 package io.hypersdk.apps.hyperexport;
 
+import io.hypersdk.convert.testing.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +38,7 @@ public record Running(String label, List<String> command, Process process, Path 
 
   /** Sends a signal by name (INT, TERM) with kill(1), to this process only. */
   public void signal(String name) {
+    Tools.require("kill", "procps");
     try {
       Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
       if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
