@@ -47,6 +47,10 @@ public final class MigrationRunner {
           + request.export().outputDir());
       export = new ExportStep(provider).run(request.export(), events.exportProgress());
     } catch (ProviderException e) {
+      if (Thread.interrupted()) {
+        // Ctrl-C or SIGTERM stopped the copy: the export was interrupted, it did not fail.
+        throw new InterruptedException("export interrupted");
+      }
       boolean source = e.kind() == ProviderException.Kind.NOT_FOUND || e.kind() == ProviderException.Kind.INVALID_REQUEST;
       return new MigrationResult(false, request.export().vm(), null, null, null, null, ms(start),
           source ? MigrationResult.SOURCE : MigrationResult.EXPORT, e.getMessage());

@@ -61,29 +61,42 @@ public final class RunConverterStep {
       throw new PipelineException("cannot run the converter " + converter.description() + ": " + e.getMessage());
     }
     List<String> outputs = new ArrayList<>();
-    String domain = null;
+    String[] domain = {null};
     Deque<String> tail = new ArrayDeque<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        events.converterOutput(line);
-        tail.addLast(line);
-        if (tail.size() > TAIL_LINES) {
-          tail.removeFirst();
+    IOException[] lost = {null};
+    // The output is read on its own thread so that this one waits in waitFor(), which an interrupt (Ctrl-C,
+    // SIGTERM) ends at once; blocked in a read of the pipe it would wait for the converter to end by itself.
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          events.converterOutput(line);
+          tail.addLast(line);
+          if (tail.size() > TAIL_LINES) {
+            tail.removeFirst();
+          }
+          String t = line.strip();
+          if (t.startsWith("Output:") || t.startsWith("Wrote:")) {
+            outputs.add(t.substring(t.indexOf(':') + 1).strip());
+          } else if (t.startsWith("Domain:")) {
+            domain[0] = t.substring("Domain:".length()).strip();
+          }
         }
-        String t = line.strip();
-        if (t.startsWith("Output:") || t.startsWith("Wrote:")) {
-          outputs.add(t.substring(t.indexOf(':') + 1).strip());
-        } else if (t.startsWith("Domain:")) {
-          domain = t.substring("Domain:".length()).strip();
-        }
+      } catch (IOException e) {
+        lost[0] = e;
       }
+    }, "converter-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
       int code = p.waitFor();
+      reader.join();
+      if (lost[0] != null) {
+        throw new PipelineException("lost the converter's output: " + lost[0].getMessage());
+      }
       if (code != 0) {
         return ConversionOutcome.failed("the converter " + converter.description() + " exited " + code + ": "
             + String.join(" | ", tail), "failed");
       }
-    } catch (IOException e) {
-      throw new PipelineException("lost the converter's output: " + e.getMessage());
     } catch (InterruptedException e) {
       p.descendants().forEach(ProcessHandle::destroy);
       p.destroy();
@@ -93,6 +106,6 @@ public final class RunConverterStep {
       return ConversionOutcome.failed("the converter " + converter.description()
           + " succeeded but printed no 'Output:' line, so the converted disk is unknown", "failed");
     }
-    return new ConversionOutcome(true, outputs, domain, null, o.dryRun() ? "dry-run" : "completed");
+    return new ConversionOutcome(true, outputs, domain[0], null, o.dryRun() ? "dry-run" : "completed");
   }
 }

@@ -64,7 +64,11 @@ public final class SubmitManifestStep {
       Files.createFile(probe);
       Files.delete(probe);
     } catch (IOException e) {
-      throw new PipelineException(what + " " + dir + " is not writable by this user (" + e.getClass().getSimpleName()
+      // The system's reason ("Permission denied", "Read-only file system"), not a Java class name.
+      String reason = e instanceof java.nio.file.AccessDeniedException ? "Permission denied"
+          : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+          : e.getMessage();
+      throw new PipelineException(what + " " + dir + " is not writable by this user (" + reason
           + "); add the user to the hyper2kvm group or fix the folder's permissions");
     }
   }

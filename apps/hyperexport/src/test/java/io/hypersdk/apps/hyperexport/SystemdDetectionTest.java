@@ -1,0 +1,59 @@
+package io.hypersdk.apps.hyperexport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Daemon detection through systemd, with a {@code systemctl} stand-in first on PATH. */
+class SystemdDetectionTest extends EndToEndTest {
+
+  @Test
+  void anActiveUnitMeansDaemonMode() {
+    Path log = Stubs.systemctl(bin(), "active", 0);
+    Queue q = queue("q");
+    Daemon d = Daemon.start(tools, Daemon.writeConfig(work.resolve("etc/d.yaml"), q.watch(), q.output()),
+        q.watch(), q.output());
+
+    Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output",
+        work.resolve("export").toString(), "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
+        q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(), "--hyper2kvm-poll-interval", "0.2",
+        "--json");
+
+    assertThat(r.exit()).as("%s\n--- daemon ---\n%s", r, d.log()).isZero();
+    JsonNode exec = r.json().path("pipeline").path("execution");
+    assertThat(exec.path("mode").asText()).isEqualTo("daemon");
+    assertThat(exec.path("reason").asText()).isEqualTo("systemctl is-active hyper2kvm.service: active");
+    assertThat(exec.path("service").asText()).isEqualTo("hyper2kvm.service");
+    assertThat(r.json().path("pipeline").path("converter").asText()).isEqualTo("hyper2kvm.service");
+    assertThat(Stubs.calls(log)).containsExactly("is-active hyper2kvm.service");
+    assertWebConverted(q.output());
+  }
+
+  @Test
+  void anInactiveUnitWithoutHeartbeatFallsBackToDirectModeWithAWarning() {
+    Path log = Stubs.systemctl(bin(), "inactive", 3);
+    Queue q = queue("q");
+    Path out = work.resolve("export");
+
+    Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output", out.toString(),
+        "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-instance", "blue", "--hyper2kvm-watch-dir",
+        q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(), "--json");
+
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(Stubs.calls(log)).containsExactly("is-active hyper2kvm@blue.service");
+    assertThat(r.stderrLines()).as("%s", r).anySatisfy(l -> assertThat(l).startsWith("warning: ")
+        .contains("hyper2kvm@blue.service is not active (systemctl: inactive)").contains("direct mode"));
+    JsonNode p = r.json().path("pipeline");
+    assertThat(p.path("execution").path("mode").asText()).isEqualTo("direct");
+    assertThat(p.path("execution").path("reason").asText()).contains("hyper2kvm@blue.service");
+    assertThat(p.path("warnings")).extracting(JsonNode::asText)
+        .anySatisfy(w -> assertThat(w).contains("hyper2kvm@blue.service"));
+    assertThat(p.path("outputs")).extracting(JsonNode::asText)
+        .containsExactly(out.resolve("web01.qcow2").toString(), out.resolve("web01-disk-1.qcow2").toString());
+    assertWebConverted(out);
+    assertThat(names(q.watch())).as("nothing was submitted").isEmpty();
+    assertThat(names(q.output())).isEmpty();
+  }
+}
