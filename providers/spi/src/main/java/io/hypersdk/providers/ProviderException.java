@@ -5,7 +5,7 @@ public class ProviderException extends Exception {
   private static final long serialVersionUID = 1L;
 
   /** What kind of failure, which decides the exit code. */
-  public enum Kind { INVALID_REQUEST, NOT_FOUND, AUTHENTICATION, PERMISSION, CONNECTION, EXPORT_FAILED }
+  public enum Kind { INVALID_REQUEST, NOT_FOUND, EXPORT_FAILED }
 
   private final Kind kind;
 

@@ -147,7 +147,7 @@ public final class HyperExport implements Callable<Integer> {
     try {
       request = new MigrationRequest(
           new ExportRequest(vm, output.toAbsolutePath().normalize(), ExportFormat.valueOf(format.toUpperCase(
-              java.util.Locale.ROOT)), false, 3),
+              java.util.Locale.ROOT))),
           manifest || pipeline, pipeline ? pipelineOptions() : null);
     } catch (IllegalArgumentException e) {
       err.println("hyperexport: " + e.getMessage());

@@ -208,7 +208,7 @@ public final class LocalProvider implements Provider {
     List<DiskInfo> disks = new ArrayList<>();
     for (Path p : src.images()) {
       try {
-        disks.add(new DiskInfo("disk-" + disks.size(), p.getFileName().toString(), Files.size(p), p.toString()));
+        disks.add(new DiskInfo("disk-" + disks.size(), p.getFileName().toString(), virtualSize(p), p.toString()));
       } catch (IOException e) {
         throw LocalSource.unreadable(p, e);
       }
@@ -216,6 +216,28 @@ public final class LocalProvider implements Provider {
     String name = LocalSource.stem(src.path());
     return new VmInfo(name, name, src.path().toString(), null, null, null, "unknown", null, null, "unknown", null,
         null, disks, List.of());
+  }
+
+  /**
+   * The disk's size as the guest sees it, from {@code qemu-img info}; a sparse or compressed image's file is
+   * much smaller. Without qemu-img only the file size is known, which is right for raw images only.
+   */
+  private static long virtualSize(Path image) throws IOException {
+    java.util.Optional<Path> qemuImg = io.hypersdk.io.Executables.onPath("qemu-img");
+    if (qemuImg.isPresent()) {
+      try {
+        Process p = new ProcessBuilder(qemuImg.get().toString(), "info", "--output=json", image.toString())
+            .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"virtual-size\":\\s*(\\d+)").matcher(out);
+        if (p.waitFor() == 0 && m.find()) {
+          return Long.parseLong(m.group(1));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return Files.size(image);
   }
 
   private static VmInfo withPath(VmInfo vm, Path path) {

@@ -44,7 +44,7 @@ class LocalProviderTest {
   }
 
   private ExportedVm export(String vm, Path out, ExportFormat format) throws Exception {
-    return provider.export(new ExportRequest(vm, out, format, false, 1), ExportProgress.NONE);
+    return provider.export(new ExportRequest(vm, out, format), ExportProgress.NONE);
   }
 
   private static void assertCopies(ExportedVm vm, Path out, Path... sources) throws Exception {
@@ -65,7 +65,7 @@ class LocalProviderTest {
   void diskImagesAreCopiedWithTheirChecksums() throws Exception {
     Path out = root.resolve("out");
     AtomicLong progressed = new AtomicLong();
-    ExportedVm vm = provider.export(new ExportRequest(boot + "," + data, out, ExportFormat.OVF, false, 1),
+    ExportedVm vm = provider.export(new ExportRequest(boot + "," + data, out, ExportFormat.OVF),
         new ExportProgress() {
           @Override
           public void advance(long bytes) {
