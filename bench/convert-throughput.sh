@@ -166,7 +166,7 @@ say "disks:       $DISKS x $DISK_MIB MiB virtual = $TOTAL_MIB MiB, streamOptimiz
 say "parallelism: daemon --max-concurrent $N, baseline xargs -P $N; rounds: $ROUNDS"
 say "watcher:     $WATCH_MODE $INOTIFY_NOTE"
 say "warm-up:     $([[ $WARMUP == 1 ]] && echo "one untimed job per daemon before the timed batch (BENCH_WARMUP=1)" || echo "none: the timed batch is the fresh daemon's first work")"
-say "checksums:   $([[ $CHECKSUM == 1 ]] && echo "in the manifests (the daemon verifies each source's SHA-256 before converting)" || echo "not in the manifests")"
+say "checksums:   $([[ $CHECKSUM == 1 ]] && echo "in the manifests (the daemon verifies each source's SHA-256 beside the conversion)" || echo "not in the manifests")"
 say ""
 
 # ---------------------------------------------------------------------------------------------------------
@@ -508,7 +508,7 @@ awk -F '\t' "$AWK_LIB"'
     printf "  manifest parse + file checks (before inspect)         %7.0f ms\n", med(pre, n)
     printf "  inspect   (qemu-img info)                             %7.0f ms\n", med(ins, n)
     printf "  convert   (qemu-img convert; checks of finished disks and the source SHA-256 run beside it) %7.0f ms\n", med(cv, n)
-    printf "  after the last qemu-img exits: the last disk's check, fsync, SHA-256, source SHA-256 %7.0f ms\n", med(va, n)
+    printf "  after the last qemu-img exits: last disk check, fsync, SHA-256, source SHA-256 %7.0f ms\n", med(va, n)
     printf "  rest of the runner (libvirt XML + its SHA-256)        %7.0f ms\n", med(rest, n)
     printf "  commit (result.json, journal, renames, job record)    %7.0f ms\n", med(commit, n)
     printf "  job total (\"converting\" .. \"completed\" log lines)     %7.0f ms\n", med(job, n)

@@ -57,8 +57,9 @@ public final class ConversionRunner {
     Pipeline pipeline = m.effectivePipeline();
     List<Disk> bootOrder = m.disksInBootOrder();
     ConversionEvents events = request.events();
-    // Checksums of sources and checks of finished disks run here while qemu-img converts the next disk.
-    ExecutorService helpers = Executors.newFixedThreadPool(2, r -> {
+    // Checksums of sources and checks of finished disks run here while qemu-img converts the next disk: one
+    // thread hashes the sources, and each finished disk has qemu-img check and its own hash run side by side.
+    ExecutorService helpers = Executors.newCachedThreadPool(r -> {
       Thread th = new Thread(r, "conversion-checks");
       th.setDaemon(true);
       return th;
@@ -88,10 +89,17 @@ public final class ConversionRunner {
       ValidateStep validate = new ValidateStep(qemuImg, pipeline.validate());
       List<Future<OutputFile>> finishing = new ArrayList<>();
       if (convert) {
-        new ConvertDisksStep(qemuImg).run(request, plan, s -> finishing.add(helpers.submit(() -> {
-          validate.check(s);
-          return new DigestStep().digest(s);
-        })));
+        new ConvertDisksStep(qemuImg).run(request, plan, s -> {
+          Future<OutputFile> digest = helpers.submit(() -> new DigestStep().digest(s));
+          Future<Object> check = helpers.submit(() -> {
+            validate.check(s);
+            return null;
+          });
+          finishing.add(helpers.submit(() -> {
+            await(check);
+            return await(digest);
+          }));
+        });
         stages.add(report(events, StageReport.done("convert", plan.size() + " disk(s) converted to "
             + request.outFormat() + (request.compress() ? " (compressed)" : ""))));
       } else {
