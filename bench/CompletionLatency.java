@@ -154,7 +154,7 @@ public final class CompletionLatency {
     if (c != null && w != null) {
       System.out.printf(Locale.ROOT, "controls: waking a blocked thread takes median %.3f ms here (notifications need two: the JDK's inotify"
           + " thread, then the waiting step); closing a WatchService that watched two folders and delivered an event takes median"
-          + " %.3f ms, and AwaitResultStep closes its WatchService (try-with-resources) before it returns the result%n", c.median(), w.median());
+          + " %.3f ms; AwaitResultStep closes its WatchService in the background, after it has the result%n", c.median(), w.median());
     }
     if (e != null) {
       System.out.printf(Locale.ROOT, "end-to-end: the hyperexport process exit minus the record's mtime; includes printing the result and"
@@ -397,9 +397,9 @@ public final class CompletionLatency {
   }
 
   /**
-   * What closing a WatchService costs where AwaitResultStep closes its own (try-with-resources, before it
-   * returns): watch two folders as the step does (.jobs and the output dir), let a record-like file appear in
-   * .jobs, take the event, then time close().
+   * What closing a WatchService costs, which AwaitResultStep keeps out of its latency by closing its own in
+   * the background: watch two folders as the step does (.jobs and the output dir), let a record-like file
+   * appear in .jobs, take the event, then time close().
    */
   static double[] watchClose(Path base, int rounds) throws Exception {
     double[] ms = new double[rounds];
