@@ -97,6 +97,16 @@ final class Console implements MigrationEvents, AutoCloseable {
     }
 
     @Override
+    public synchronized void finish() {
+      // The total was an estimate (an OVA's size includes its headers): say when it is done all the same.
+      if (lastDecile < 10) {
+        lastDecile = 10;
+        err.println("Export: 100% (" + (done.get() >> 20) + " MiB)");
+        err.flush();
+      }
+    }
+
+    @Override
     public synchronized void advance(long bytes) {
       long d = Math.min(10, done.addAndGet(bytes) * 10 / Math.max(1, total));
       if (d > lastDecile) {
