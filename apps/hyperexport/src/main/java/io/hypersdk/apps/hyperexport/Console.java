@@ -81,6 +81,9 @@ final class Console implements MigrationEvents, AutoCloseable {
 
     @Override
     public synchronized void finish() {
+      if (bar != null) {
+        bar.maxHint(bar.getCurrent());
+      }
       close();
     }
   }
