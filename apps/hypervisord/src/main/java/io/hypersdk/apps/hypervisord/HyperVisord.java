@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /** {@code hypervisord}: the job daemon; runs migrations submitted over its REST API. */
 @Command(name = "hypervisord", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -89,17 +90,16 @@ public final class HyperVisord implements Callable<Integer> {
       err.println("hypervisord: " + e.getMessage());
       return EXIT_ENVIRONMENT;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    // SIGTERM (systemd's stop) and SIGINT: stop serving, interrupt jobs, close the store, exit 0.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      runtime.close();
-      stopped.countDown();
-    }, "shutdown"));
+    CountDownLatch stop = new CountDownLatch(1);
+    // SIGTERM (systemd's stop) and SIGINT: stop serving, interrupt jobs, close the store, then exit 0.
+    Signal.handle(new Signal("TERM"), sig -> stop.countDown());
+    Signal.handle(new Signal("INT"), sig -> stop.countDown());
     try {
-      stopped.await();
+      stop.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    runtime.close();
     return 0;
   }
 
