@@ -22,6 +22,8 @@ import io.hypersdk.apps.hypervisord.jobs.submit.OutputRoots;
 import io.hypersdk.providers.Providers;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,7 +50,7 @@ public final class DaemonRuntime implements AutoCloseable {
 
   /** Opens the store in the data dir, recovers the jobs a previous run left, and starts serving. */
   public static DaemonRuntime start(DaemonSettings s, String token, List<String> bundledConverter) throws IOException {
-    Files.createDirectories(s.dataDir());
+    createDataDir(s.dataDir());
     Instant started = Instant.now();
     JobStore store = JobStore.open(s.databaseFile());
     JobEventBus bus = new JobEventBus();
@@ -80,6 +82,16 @@ public final class DaemonRuntime implements AutoCloseable {
         s.listenHost(), server.port(), s.dataDir(), s.maxConcurrentJobs(),
         s.outputRoots().isEmpty() ? "any" : s.outputRoots());
     return new DaemonRuntime(store, runner, server);
+  }
+
+  /**
+   * Creates the data dir readable by the daemon's user only (mode 0700): the store holds job definitions and
+   * logs, and the generated token lives there. An existing folder is left as the operator set it.
+   */
+  static void createDataDir(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
   }
 
   public int port() {

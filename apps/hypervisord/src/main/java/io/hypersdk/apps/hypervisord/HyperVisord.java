@@ -63,6 +63,10 @@ public final class HyperVisord implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // The bundled converter's jar brings its own logback.xml (stderr); the daemon logs plain lines to stdout.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "hypervisord-logback.xml");
+    }
     System.exit(Cli.withProjectErrors(new CommandLine(new HyperVisord())).execute(args));
   }
 
@@ -74,7 +78,7 @@ public final class HyperVisord implements Callable<Integer> {
     try {
       settings = SettingsLoader.resolve(SettingsLoader.readFile(config), listen, dataDir, maxConcurrentJobs,
           apiTokenFile, maxBodySize, outputRoots, hyper2kvmConfigDir, SettingsLoader.configDirEnv());
-      java.nio.file.Files.createDirectories(settings.dataDir());
+      DaemonRuntime.createDataDir(settings.dataDir());
       token = ApiTokens.resolve(settings, System.getenv(ApiTokens.ENV));
     } catch (SettingsException e) {
       err.println("hypervisord: " + e.getMessage());
