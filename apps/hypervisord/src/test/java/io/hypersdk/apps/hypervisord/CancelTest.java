@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Cancel really stops work: a job waiting for a daemon that systemd calls active but that never comes ends
- * cancelled with its manifest withdrawn from the queue; a job still waiting for a slot is cancelled at once.
+ * cancelled with its manifest withdrawn from the queue; a job still waiting for a slot is cancelled at once;
+ * an export is stopped mid-copy, leaving no partial file.
  */
 class CancelTest extends DaemonTestBase {
 
@@ -55,6 +62,41 @@ class CancelTest extends DaemonTestBase {
           .path(running).asText()).contains("already ended (cancelled)");
       JsonNode list = api.get("/jobs?status=cancelled").json();
       assertThat(list.path("total").asInt()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void cancelStopsAnExportMidCopy() throws Exception {
+    // A sparse 4 GiB disk: nothing to store, but seconds to copy, so the cancel lands mid-copy.
+    Path huge = dir("big").resolve("huge.raw");
+    try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(4L << 30);
+    }
+    Path out = work.resolve("export");
+    try (Hypervisord d = Hypervisord.start(work, work.resolve("data"), configDir, bin)) {
+      Api api = d.api();
+      String id = submit(api, """
+          {"vm_path": "%s", "output_dir": "%s", "provider": "local"}
+          """.formatted(huge, out));
+      List<String> events = new CopyOnWriteArrayList<>();
+      CompletableFuture<Void> stream = SubmitToCompletionTest.listen(api, "/jobs/" + id + "/events", events);
+      await("the copy to be under way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+          .until(() -> api.get("/jobs/" + id).json().path("progress").path("bytes_transferred").asLong() > 0);
+      JsonNode p = api.get("/jobs/" + id).json().path("progress");
+      assertThat(p.path("phase").asText()).isEqualTo("export");
+      assertThat(p.path("total_bytes").asLong()).isEqualTo(4L << 30);
+      assertThat(p.path("percent_complete").asDouble()).isBetween(0.0, 100.0);
+
+      assertThat(api.postJson("/jobs/cancel", Map.of("job_ids", List.of(id))).json().path("cancelled").get(0)
+          .asText()).isEqualTo(id);
+      JsonNode job = awaitStatus(api, id, "cancelled");
+      assertThat(job.path("progress").path("bytes_transferred").asLong()).isLessThan(4L << 30);
+      stream.get(20, TimeUnit.SECONDS);
+      assertThat(events).as("the job's stream ends with its final status").contains("event: status")
+          .anyMatch(l -> l.contains("\"data\":\"cancelled\""));
+      try (Stream<Path> left = Files.list(out)) {
+        assertThat(left.toList()).as("no partial disk, no manifest").isEmpty();
+      }
     }
   }
 }
