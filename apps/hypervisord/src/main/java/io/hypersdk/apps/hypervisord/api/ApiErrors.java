@@ -1,7 +1,7 @@
 package io.hypersdk.apps.hypervisord.api;
 
-import io.hypersdk.apps.hypervisord.jobs.store.JobStore;
-import io.hypersdk.apps.hypervisord.jobs.submit.InvalidJobException;
+import io.hypersdk.jobs.store.JobStore;
+import io.hypersdk.jobs.submit.InvalidJobException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

@@ -1,6 +1,6 @@
 package io.hypersdk.apps.hypervisord.api;
 
-import io.hypersdk.apps.hypervisord.jobs.model.JobJson;
+import io.hypersdk.jobs.model.JobJson;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;

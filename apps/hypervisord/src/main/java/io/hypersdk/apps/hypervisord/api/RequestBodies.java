@@ -2,7 +2,7 @@ package io.hypersdk.apps.hypervisord.api;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hypersdk.apps.hypervisord.jobs.model.JobJson;
+import io.hypersdk.jobs.model.JobJson;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.hypersdk.apps.hypervisord.metrics;
 
-import io.hypersdk.apps.hypervisord.jobs.model.JobStatus;
+import io.hypersdk.jobs.model.JobStatus;
 import java.util.Locale;
 import java.util.Map;
 

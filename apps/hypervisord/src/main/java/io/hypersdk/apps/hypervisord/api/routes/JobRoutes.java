@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.apps.hypervisord.api.ApiException;
 import io.hypersdk.apps.hypervisord.api.ApiRoute;
 import io.hypersdk.apps.hypervisord.api.RequestBodies;
-import io.hypersdk.apps.hypervisord.jobs.JobService;
-import io.hypersdk.apps.hypervisord.jobs.model.Job;
-import io.hypersdk.apps.hypervisord.jobs.model.JobStatus;
-import io.hypersdk.apps.hypervisord.jobs.store.JobStore;
-import io.hypersdk.apps.hypervisord.jobs.submit.InvalidJobException;
+import io.hypersdk.jobs.JobService;
+import io.hypersdk.jobs.model.Job;
+import io.hypersdk.jobs.model.JobStatus;
+import io.hypersdk.jobs.store.JobStore;
+import io.hypersdk.jobs.submit.InvalidJobException;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +107,7 @@ public final class JobRoutes {
   }
 
   /** The log answer. */
-  record Logs(String jobId, List<io.hypersdk.apps.hypervisord.jobs.model.LogLine> lines, String timestamp) {}
+  record Logs(String jobId, List<io.hypersdk.jobs.model.LogLine> lines, String timestamp) {}
 
   private void logs(Context ctx) {
     String id = job(ctx.pathParam("id")).id();

@@ -1,10 +1,10 @@
 package io.hypersdk.apps.hypervisord.api.routes;
 
 import io.hypersdk.apps.hypervisord.api.ApiRoute;
-import io.hypersdk.apps.hypervisord.jobs.JobService;
-import io.hypersdk.apps.hypervisord.jobs.events.JobEventBus;
-import io.hypersdk.apps.hypervisord.jobs.model.JobStatus;
-import io.hypersdk.apps.hypervisord.jobs.store.JobStore;
+import io.hypersdk.jobs.JobService;
+import io.hypersdk.jobs.events.JobEventBus;
+import io.hypersdk.jobs.model.JobStatus;
+import io.hypersdk.jobs.store.JobStore;
 import io.hypersdk.apps.hypervisord.metrics.PrometheusText;
 import io.hypersdk.manifest.HyperSdkVersion;
 import io.javalin.http.Context;

@@ -1,4 +1,0 @@
-package io.hypersdk.apps.hypervisord.jobs.model;
-
-/** One line of a job's log. */
-public record LogLine(long seq, String jobId, String at, String level, String message) {}
