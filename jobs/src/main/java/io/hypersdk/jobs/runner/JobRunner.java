@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * interrupts its thread, which stops the copy or the converter and withdraws a manifest the hyper2kvm daemon
  * has not claimed yet; the job then ends as cancelled.
  */
-public final class JobRunner implements AutoCloseable {
+public final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
   /** What cancelling one job did. */
@@ -123,12 +123,6 @@ public final class JobRunner implements AutoCloseable {
       }
     }
     return store.get(id).isPresent() ? CancelOutcome.ALREADY_FINISHED : CancelOutcome.NOT_FOUND;
-  }
-
-  public int runningCount() {
-    synchronized (lock) {
-      return running.size();
-    }
   }
 
   private void run(String id) {
@@ -252,10 +246,5 @@ public final class JobRunner implements AutoCloseable {
     if (!pool.awaitTermination(timeoutSeconds, TimeUnit.SECONDS)) {
       LOG.warn("jobs still running after {} s: they will be marked interrupted at the next start", timeoutSeconds);
     }
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    stop(30);
   }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -207,8 +206,7 @@ class ApiContractTest {
     JsonNode doc = api.get("/openapi.json").json();
     assertThat(doc.path("openapi").asText()).startsWith("3.");
     List<String> documented = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
-      Map.Entry<String, JsonNode> p = paths.next();
+    for (Map.Entry<String, JsonNode> p : doc.path("paths").properties()) {
       p.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey()));
     }
     assertThat(documented).containsExactlyInAnyOrderElementsOf(daemon.registeredRoutes());

@@ -59,7 +59,7 @@ final class Hypervisord implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     process.close();
   }
 }

@@ -56,11 +56,12 @@ public final class EventRoutes {
 
   private void stream(SseClient client, String jobId, Job snapshot) {
     BlockingQueue<JobEvent> queue = new LinkedBlockingQueue<>();
-    try (AutoCloseable sub = bus.subscribe(e -> {
+    AutoCloseable sub = bus.subscribe(e -> {
       if (jobId == null || jobId.equals(e.jobId())) {
         queue.add(e);
       }
-    })) {
+    });
+    try {
       client.sendComment("connected");
       if (snapshot != null) {
         // Read again after subscribing, so no change between the two is lost.
@@ -86,6 +87,11 @@ public final class EventRoutes {
     } catch (Exception e) {
       // The client went away; nothing to tell it.
     } finally {
+      try {
+        sub.close();
+      } catch (Exception ignored) {
+        // Removing a listener cannot fail.
+      }
       client.close();
     }
   }

@@ -7,6 +7,7 @@ import io.hypersdk.apps.hypervisord.api.RequestBodies;
 import io.hypersdk.jobs.JobService;
 import io.hypersdk.jobs.model.Job;
 import io.hypersdk.jobs.model.JobStatus;
+import io.hypersdk.jobs.model.LogLine;
 import io.hypersdk.jobs.store.JobStore;
 import io.hypersdk.jobs.submit.InvalidJobException;
 import io.javalin.http.Context;
@@ -107,7 +108,7 @@ public final class JobRoutes {
   }
 
   /** The log answer. */
-  record Logs(String jobId, List<io.hypersdk.jobs.model.LogLine> lines, String timestamp) {}
+  record Logs(String jobId, List<LogLine> lines, String timestamp) {}
 
   private void logs(Context ctx) {
     String id = job(ctx.pathParam("id")).id();
