@@ -74,6 +74,9 @@ class ApiContractTest {
     assertThat(api.get("/jobs/unknown-job").status()).isEqualTo(404);
     assertThat(api.get("/jobs/unknown-job/logs").status()).isEqualTo(404);
     assertThat(api.get("/jobs/unknown-job/events").status()).isEqualTo(404);
+    Api.Response noAccept = api.get("/events");
+    assertThat(noAccept.status()).as("an event stream needs Accept: text/event-stream").isEqualTo(406);
+    assertThat(noAccept.json().path("field").asText()).isEqualTo("Accept");
   }
 
   static Stream<Arguments> invalidJobs() {

@@ -64,6 +64,9 @@ public final class OpenApiDocument {
     } else {
       op.put("security", List.of());
     }
+    if (r.produces().equals(ApiRoute.EVENT_STREAM)) {
+      responses.put("406", Map.of("description", "The request does not accept text/event-stream"));
+    }
     if (r.path().contains("{id}")) {
       responses.put("404", Map.of("description", "No such job"));
     }

@@ -47,11 +47,21 @@ public final class EventRoutes {
   private void jobEvents(Context ctx) throws Exception {
     String id = ctx.pathParam("id");
     Job job = jobs.get(id).orElseThrow(() -> ApiException.notFound("no such job: " + id));
+    requireEventStream(ctx);
     new SseHandler(client -> stream(client, id, job)).handle(ctx);
   }
 
   private void allEvents(Context ctx) throws Exception {
+    requireEventStream(ctx);
     new SseHandler(client -> stream(client, null, null)).handle(ctx);
+  }
+
+  /** Javalin answers an empty 200 to a client that does not accept an event stream; say what is missing instead. */
+  private static void requireEventStream(Context ctx) {
+    String accept = ctx.header("Accept");
+    if (accept == null || !accept.contains(ApiRoute.EVENT_STREAM)) {
+      throw new ApiException(406, "Accept", "Accept: send 'Accept: text/event-stream' to receive the event stream");
+    }
   }
 
   private void stream(SseClient client, String jobId, Job snapshot) {
