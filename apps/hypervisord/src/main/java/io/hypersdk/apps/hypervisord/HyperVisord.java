@@ -1,0 +1,118 @@
+package io.hypersdk.apps.hypervisord;
+
+import io.hypersdk.apps.hypervisord.config.ApiTokens;
+import io.hypersdk.apps.hypervisord.config.DaemonSettings;
+import io.hypersdk.apps.hypervisord.config.SettingsLoader;
+import io.hypersdk.apps.hypervisord.config.SettingsLoader.SettingsException;
+import io.hypersdk.cli.Cli;
+import io.hypersdk.cli.VersionProvider;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code hypervisord}: the job daemon; runs migrations submitted over its REST API. */
+@Command(name = "hypervisord", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    sortOptions = false,
+    description = {"Runs VM migrations (export, manifest, conversion pipeline) submitted over a REST API, keeping "
+        + "every job in a SQLite store in the data dir. Every route but /health needs 'Authorization: Bearer TOKEN'; "
+        + "the token comes from $" + ApiTokens.ENV + ", --api-token-file, or DATA_DIR/api-token (generated on first "
+        + "start, mode 0600)."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped by SIGTERM/SIGINT", "1:internal error", "2:usage error",
+        "6:cannot serve (data dir, port)", "78:configuration error"})
+public final class HyperVisord implements Callable<Integer> {
+  static final int EXIT_ENVIRONMENT = 6;
+  static final int EXIT_CONFIG = 78;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file; flags override its keys.")
+  Path config;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT",
+      description = "Address to serve on (default: " + DaemonSettings.DEFAULT_LISTEN + "; port 0 picks a free one).")
+  String listen;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Job store and generated token (default: /var/lib/hypervisord).")
+  Path dataDir;
+
+  @Option(names = "--max-concurrent-jobs", paramLabel = "N", description = "Jobs run at the same time (default: 2).")
+  Integer maxConcurrentJobs;
+
+  @Option(names = "--api-token-file", paramLabel = "FILE", description = "File holding the API token.")
+  Path apiTokenFile;
+
+  @Option(names = "--max-body-size", paramLabel = "SIZE",
+      description = "Largest request body: bytes, or with k or m (default: 1m); larger ones get 413.")
+  String maxBodySize;
+
+  @Option(names = "--output-root", paramLabel = "DIR",
+      description = "A folder jobs may write under (repeatable); none: anywhere.")
+  List<Path> outputRoots;
+
+  @Option(names = "--hyper2kvm-config-dir", paramLabel = "DIR",
+      description = "Where hyper2kvm instance configs are (default: $HYPER2KVM_CONFIG_DIR, else /etc/hyper2kvm).")
+  Path hyper2kvmConfigDir;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    // The bundled converter's jar brings its own logback.xml (stderr); the daemon logs plain lines to stdout.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "hypervisord-logback.xml");
+    }
+    System.exit(Cli.withProjectErrors(new CommandLine(new HyperVisord())).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    var err = spec.commandLine().getErr();
+    DaemonSettings settings;
+    String token;
+    try {
+      settings = SettingsLoader.resolve(SettingsLoader.readFile(config), listen, dataDir, maxConcurrentJobs,
+          apiTokenFile, maxBodySize, outputRoots, hyper2kvmConfigDir, SettingsLoader.configDirEnv());
+      DaemonRuntime.createDataDir(settings.dataDir());
+      token = ApiTokens.resolve(settings, System.getenv(ApiTokens.ENV));
+    } catch (SettingsException e) {
+      err.println("hypervisord: " + e.getMessage());
+      return EXIT_CONFIG;
+    } catch (IOException e) {
+      err.println("hypervisord: cannot prepare the data dir: " + e.getMessage());
+      return EXIT_ENVIRONMENT;
+    }
+    DaemonRuntime runtime;
+    try {
+      runtime = DaemonRuntime.start(settings, token, bundledConverter());
+    } catch (IOException | RuntimeException e) {
+      err.println("hypervisord: " + e.getMessage());
+      return EXIT_ENVIRONMENT;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    // SIGTERM (systemd's stop) and SIGINT: stop serving, interrupt jobs, close the store, then exit 0.
+    Signal.handle(new Signal("TERM"), sig -> stop.countDown());
+    Signal.handle(new Signal("INT"), sig -> stop.countDown());
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    runtime.close();
+    return 0;
+  }
+
+  /**
+   * This project's converter, run with the same Java and class path as this process: what direct mode runs
+   * when a job names no hyper2kvm and none is on PATH (as hyperexport does).
+   */
+  static List<String> bundledConverter() {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return List.of(java, "-cp", System.getProperty("java.class.path"), "io.hypersdk.apps.hyperconvert.HyperConvert");
+  }
+}

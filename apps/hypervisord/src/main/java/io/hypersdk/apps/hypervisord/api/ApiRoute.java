@@ -1,0 +1,31 @@
+package io.hypersdk.apps.hypervisord.api;
+
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+
+/**
+ * One route of the API: what the router registers and what the OpenAPI document describes, from the same
+ * value, so the two cannot drift apart.
+ */
+public record ApiRoute(HandlerType method, String path, String summary, boolean authenticated, String produces,
+    String requestBody, Handler handler) {
+  public static final String JSON = "application/json";
+  public static final String EVENT_STREAM = "text/event-stream";
+  public static final String PROMETHEUS = "text/plain; version=0.0.4";
+
+  public static ApiRoute get(String path, String summary, Handler handler) {
+    return new ApiRoute(HandlerType.GET, path, summary, true, JSON, null, handler);
+  }
+
+  public static ApiRoute post(String path, String summary, String requestBody, Handler handler) {
+    return new ApiRoute(HandlerType.POST, path, summary, true, JSON, requestBody, handler);
+  }
+
+  public ApiRoute open() {
+    return new ApiRoute(method, path, summary, false, produces, requestBody, handler);
+  }
+
+  public ApiRoute producing(String type) {
+    return new ApiRoute(method, path, summary, authenticated, type, requestBody, handler);
+  }
+}

@@ -1,0 +1,119 @@
+package io.hypersdk.apps.hypervisord.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The OpenAPI 3.0 document of the API, made from the same {@link ApiRoute} list the router registers. */
+public final class OpenApiDocument {
+  private static final Pattern PARAM = Pattern.compile("\\{([^}]+)}");
+
+  private OpenApiDocument() {}
+
+  public static Map<String, Object> build(String version, List<ApiRoute> routes) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("openapi", "3.0.3");
+    doc.put("info", Map.of("title", "hypervisord", "version", version,
+        "description", "HyperSDK job daemon: export VMs and convert them for KVM through the pipeline."));
+    Map<String, Object> paths = new LinkedHashMap<>();
+    for (ApiRoute r : routes) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> item = (Map<String, Object>) paths.computeIfAbsent(r.path(), p -> new LinkedHashMap<>());
+      item.put(r.method().name().toLowerCase(Locale.ROOT), operation(r));
+    }
+    doc.put("paths", paths);
+    doc.put("components", Map.of(
+        "securitySchemes", Map.of("bearer", Map.of("type", "http", "scheme", "bearer")),
+        "schemas", schemas()));
+    return doc;
+  }
+
+  private static Map<String, Object> operation(ApiRoute r) {
+    Map<String, Object> op = new LinkedHashMap<>();
+    op.put("summary", r.summary());
+    Matcher m = PARAM.matcher(r.path());
+    List<Object> params = new java.util.ArrayList<>();
+    while (m.find()) {
+      params.add(Map.of("name", m.group(1), "in", "path", "required", true, "schema", Map.of("type", "string")));
+    }
+    if (r.path().equals("/jobs")) {
+      params.add(Map.of("name", "status", "in", "query", "schema", Map.of("type", "string",
+          "enum", List.of("pending", "running", "completed", "failed", "cancelled"))));
+      params.add(Map.of("name", "limit", "in", "query", "schema", Map.of("type", "integer", "minimum", 1)));
+    }
+    if (!params.isEmpty()) {
+      op.put("parameters", params);
+    }
+    if (r.requestBody() != null) {
+      Map<String, Object> schema = Map.of("$ref", "#/components/schemas/" + r.requestBody());
+      op.put("requestBody", Map.of("required", true, "content", Map.of(
+          "application/json", Map.of("schema", schema), "application/yaml", Map.of("schema", schema))));
+    }
+    Map<String, Object> responses = new LinkedHashMap<>();
+    String type = r.produces().startsWith("text/plain") ? "text/plain" : r.produces();
+    responses.put("200", Map.of("description", "OK", "content", Map.of(type, Map.of())));
+    if (r.requestBody() != null || !params.isEmpty()) {
+      responses.put("400", Map.of("description", "Invalid request; the body names the field"));
+    }
+    if (r.authenticated()) {
+      responses.put("401", Map.of("description", "Missing or invalid bearer token"));
+      op.put("security", List.of(Map.of("bearer", List.of())));
+    } else {
+      op.put("security", List.of());
+    }
+    if (r.produces().equals(ApiRoute.EVENT_STREAM)) {
+      responses.put("406", Map.of("description", "The request does not accept text/event-stream"));
+    }
+    if (r.path().contains("{id}")) {
+      responses.put("404", Map.of("description", "No such job"));
+    }
+    if (r.requestBody() != null) {
+      responses.put("413", Map.of("description", "Body larger than the daemon's limit"));
+    }
+    op.put("responses", responses);
+    return op;
+  }
+
+  private static Map<String, Object> schemas() {
+    Map<String, Object> str = Map.of("type", "string");
+    Map<String, Object> bool = Map.of("type", "boolean");
+    Map<String, Object> num = Map.of("type", "number");
+    Map<String, Object> options = new LinkedHashMap<>();
+    options.put("enable_pipeline", bool);
+    options.put("hyper2kvm_path", str);
+    options.put("hyper2kvm_daemon", bool);
+    options.put("hyper2kvm_instance", str);
+    options.put("hyper2kvm_watch_dir", str);
+    options.put("hyper2kvm_output_dir", str);
+    options.put("hyper2kvm_poll_interval", Map.of("type", "number", "description", "seconds"));
+    options.put("hyper2kvm_daemon_timeout", Map.of("type", "number", "description", "minutes"));
+    options.put("libvirt_integration", bool);
+    options.put("libvirt_uri", str);
+    options.put("libvirt_autostart", bool);
+    Map<String, Object> job = new LinkedHashMap<>();
+    job.put("id", str);
+    job.put("name", str);
+    job.put("vm_path", str);
+    job.put("output_dir", str);
+    job.put("format", Map.of("type", "string", "enum", List.of("ovf", "ova")));
+    job.put("provider", str);
+    job.put("vcenter", Map.of("type", "object", "properties", Map.of("server", str, "username", str,
+        "password", Map.of("type", "string", "writeOnly", true), "insecure", bool)));
+    job.put("options", Map.of("type", "object", "properties", options));
+    Map<String, Object> jobSchema = Map.of("type", "object", "required", List.of("vm_path", "output_dir"),
+        "properties", job);
+    return Map.of(
+        "JobDefinition", jobSchema,
+        "JobSubmission", Map.of("oneOf", List.of(
+            Map.of("$ref", "#/components/schemas/JobDefinition"),
+            Map.of("type", "object", "properties", Map.of("jobs", Map.of("type", "array",
+                "items", Map.of("$ref", "#/components/schemas/JobDefinition")))),
+            Map.of("type", "array", "items", Map.of("$ref", "#/components/schemas/JobDefinition")))),
+        "CancelRequest", Map.of("type", "object", "required", List.of("job_ids"),
+            "properties", Map.of("job_ids", Map.of("type", "array", "items", str))),
+        "Number", num);
+  }
+}

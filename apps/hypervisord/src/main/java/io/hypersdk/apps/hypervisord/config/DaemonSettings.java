@@ -1,0 +1,36 @@
+package io.hypersdk.apps.hypervisord.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * hypervisord's settings after the config file and the flags are combined. {@code apiTokenFile} null means
+ * the token comes from the environment or is generated into the data dir.
+ */
+public record DaemonSettings(
+    String listenHost,
+    int listenPort,
+    Path dataDir,
+    int maxConcurrentJobs,
+    Path apiTokenFile,
+    long maxBodyBytes,
+    List<Path> outputRoots,
+    Path hyper2kvmConfigDir) {
+
+  public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
+  public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/hypervisord");
+  public static final int DEFAULT_MAX_CONCURRENT = 2;
+  public static final long DEFAULT_MAX_BODY = 1L << 20;
+
+  public DaemonSettings {
+    outputRoots = List.copyOf(outputRoots);
+  }
+
+  public Path databaseFile() {
+    return dataDir.resolve("hypervisord.db");
+  }
+
+  public Path generatedTokenFile() {
+    return dataDir.resolve("api-token");
+  }
+}

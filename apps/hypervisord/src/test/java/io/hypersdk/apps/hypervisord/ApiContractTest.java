@@ -1,0 +1,222 @@
+package io.hypersdk.apps.hypervisord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hypersdk.apps.hypervisord.config.DaemonSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The API's contract over real HTTP against an in-process daemon: bearer auth on every route but /health,
+ * 400 naming the field for invalid jobs, 413 over the body limit, YAML and batch submission, and the OpenAPI
+ * document matching the router's routes exactly.
+ */
+@Timeout(120)
+class ApiContractTest {
+  static final String TOKEN = "test-token-0123456789abcdef";
+  @TempDir
+  static Path dir;
+  static Path root;
+  static DaemonRuntime daemon;
+  static Api api;
+
+  @BeforeAll
+  static void start() throws IOException {
+    root = Files.createDirectories(dir.resolve("exports"));
+    Path etc = Files.createDirectories(dir.resolve("etc"));
+    daemon = DaemonRuntime.start(new DaemonSettings("127.0.0.1", 0, dir.resolve("data"), 1, null, 4096,
+        List.of(root), etc), TOKEN, HyperVisord.bundledConverter());
+    api = new Api(daemon.port(), TOKEN);
+  }
+
+  @AfterAll
+  static void stop() {
+    daemon.close();
+  }
+
+  static Stream<String> protectedRoutes() {
+    return daemon.registeredRoutes().stream().filter(r -> !r.equals("GET /health"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("protectedRoutes")
+  void everyRouteButHealthNeedsTheToken(String route) {
+    String method = route.substring(0, route.indexOf(' '));
+    String path = route.substring(route.indexOf(' ') + 1).replace("{id}", "some-id");
+    for (Api client : List.of(api.withToken(null), api.withToken("wrong-token-0123456789"))) {
+      Api.Response r = method.equals("GET") ? client.get(path) : client.post(path, "{}");
+      assertThat(r.status()).as(route).isEqualTo(401);
+      assertThat(r.json().path("error").asText()).contains("bearer token");
+    }
+  }
+
+  @Test
+  void healthIsOpenAndUnknownRoutesAreNotFound() {
+    Api.Response h = api.withToken(null).get("/health");
+    assertThat(h.status()).isEqualTo(200);
+    assertThat(h.json().path("status").asText()).isEqualTo("healthy");
+    assertThat(api.get("/nothing-here").status()).isEqualTo(404);
+    assertThat(api.get("/jobs/unknown-job").status()).isEqualTo(404);
+    assertThat(api.get("/jobs/unknown-job/logs").status()).isEqualTo(404);
+    assertThat(api.get("/jobs/unknown-job/events").status()).isEqualTo(404);
+    Api.Response noAccept = api.get("/events");
+    assertThat(noAccept.status()).as("an event stream needs Accept: text/event-stream").isEqualTo(406);
+    assertThat(noAccept.json().path("field").asText()).isEqualTo("Accept");
+  }
+
+  static Stream<Arguments> invalidJobs() {
+    String ok = "\"vm_path\": \"/vms/a.ova\", \"output_dir\": \"" + root + "/a\", \"provider\": \"local\"";
+    return Stream.of(
+        Arguments.of("{\"output_dir\": \"" + root + "/a\", \"provider\": \"local\"}", "vm_path"),
+        Arguments.of("{\"vm_path\": 7, \"output_dir\": \"" + root + "/a\"}", "vm_path"),
+        Arguments.of("{\"vm_path\": \"/vms/a.ova\", \"provider\": \"local\"}", "output_dir"),
+        Arguments.of("{\"vm_path\": \"/vms/a.ova\", \"output_dir\": \"relative\", \"provider\": \"local\"}",
+            "output_dir"),
+        Arguments.of("{\"vm_path\": \"/vms/a.ova\", \"output_dir\": \"/etc/x\", \"provider\": \"local\"}",
+            "output_dir"),
+        Arguments.of("{\"vm_path\": \"/vms/a.ova\", \"output_dir\": \"" + root + "/../x\", \"provider\": \"local\"}",
+            "output_dir"),
+        Arguments.of("{" + ok + ", \"format\": \"qcow9\"}", "format"),
+        Arguments.of("{\"vm_path\": \"/vms/a.ova\", \"output_dir\": \"" + root + "/a\", \"provider\": \"nope\"}",
+            "provider"),
+        Arguments.of("{\"vm_path\": \"/vms/a.ova\", \"output_dir\": \"" + root + "/a\"}", "provider"),
+        Arguments.of("{" + ok + ", \"colour\": \"red\"}", "colour"),
+        Arguments.of("{" + ok + ", \"options\": []}", "options"),
+        Arguments.of("{" + ok + ", \"options\": {\"compress\": true}}", "options.compress"),
+        Arguments.of("{" + ok + ", \"options\": {\"enable_pipeline\": \"yes\"}}", "options.enable_pipeline"),
+        Arguments.of("{" + ok + ", \"options\": {\"hyper2kvm_path\": \"hyper2kvm\"}}", "options.hyper2kvm_path"),
+        Arguments.of("{" + ok + ", \"options\": {\"hyper2kvm_instance\": \"../x\"}}", "options.hyper2kvm_instance"),
+        Arguments.of("{" + ok + ", \"options\": {\"hyper2kvm_watch_dir\": \"/tmp/q\"}}",
+            "options.hyper2kvm_watch_dir"),
+        Arguments.of("{" + ok + ", \"options\": {\"hyper2kvm_output_dir\": \"q\"}}", "options.hyper2kvm_output_dir"),
+        Arguments.of("{" + ok + ", \"options\": {\"hyper2kvm_poll_interval\": 0}}",
+            "options.hyper2kvm_poll_interval"),
+        Arguments.of("{" + ok + ", \"options\": {\"hyper2kvm_daemon_timeout\": -1}}",
+            "options.hyper2kvm_daemon_timeout"),
+        Arguments.of("{" + ok + ", \"options\": {\"libvirt_uri\": \"not a uri\"}}", "options.libvirt_uri"),
+        Arguments.of("{" + ok + ", \"options\": {\"libvirt_autostart\": 1}}", "options.libvirt_autostart"),
+        Arguments.of("{" + ok + ", \"vcenter\": {\"server\": \"vc\", \"token\": \"x\"}}", "vcenter.token"),
+        Arguments.of("{" + ok + ", \"vcenter\": {\"password\": 12}}", "vcenter.password"),
+        Arguments.of("{" + ok + ", \"id\": \"../../etc\"}", "id"),
+        Arguments.of("{\"jobs\": {}}", "jobs"),
+        Arguments.of("{\"jobs\": []}", "jobs"),
+        Arguments.of("{not json", "body"),
+        Arguments.of("", "body"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidJobs")
+  void anInvalidJobIsABadRequestNamingTheField(String body, String field) {
+    Api.Response r = api.post("/jobs/submit", body);
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.json().path("field").asText()).as(r.body()).isEqualTo(field);
+    assertThat(r.json().path("error").asText()).as(r.body()).startsWith(field + ": ");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/jobs/submit", "/jobs/cancel"})
+  void aBodyOverTheLimitIsRefused(String path) {
+    String big = "{\"vm_path\": \"" + "x".repeat(5000) + "\"}";
+    assertThat(api.post(path, big).status()).isEqualTo(413);
+  }
+
+  @Test
+  void invalidCancelsAndListQueriesNameTheField() {
+    assertThat(api.post("/jobs/cancel", "{}").json().path("field").asText()).isEqualTo("job_ids");
+    assertThat(api.post("/jobs/cancel", "{\"job_ids\": [1]}").json().path("field").asText()).isEqualTo("job_ids");
+    Api.Response s = api.get("/jobs?status=done");
+    assertThat(s.status()).isEqualTo(400);
+    assertThat(s.json().path("field").asText()).isEqualTo("status");
+    assertThat(api.get("/jobs?limit=0").json().path("field").asText()).isEqualTo("limit");
+    assertThat(api.get("/jobs?limit=x").json().path("field").asText()).isEqualTo("limit");
+  }
+
+  @Test
+  void yamlAndBatchesAreAcceptedAndPasswordsNeverReturned() throws Exception {
+    String yaml = """
+        name: from yaml
+        vm_path: /nonexistent/vm.ova
+        output_dir: %s/yaml
+        provider: local
+        vcenter:
+          server: vc.example
+          username: admin
+          password: yaml-secret-4242
+        options:
+          enable_pipeline: true
+          libvirt_integration: false
+        """.formatted(root);
+    Api.Response r = api.post("/jobs/submit", yaml, "application/yaml");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    String id = r.json().path("job_ids").get(0).asText();
+    JsonNode job = DaemonTestBase.awaitStatus(api, id, "failed");
+    assertThat(job.path("definition").path("name").asText()).isEqualTo("from yaml");
+    assertThat(job.path("definition").path("vcenter").path("username").asText()).isEqualTo("admin");
+    assertThat(job.path("definition").path("vcenter").has("password")).isFalse();
+    assertThat(job.path("result").path("failed_step").asText()).isEqualTo("source");
+    for (String path : List.of("/jobs", "/jobs/" + id, "/jobs/" + id + "/logs")) {
+      assertThat(api.get(path).body()).doesNotContain("yaml-secret-4242");
+    }
+
+    String one = "{\"vm_path\": \"/nonexistent/b.ova\", \"output_dir\": \"" + root + "/b\", \"provider\": \"local\"}";
+    JsonNode batch = api.post("/jobs/submit", "{\"jobs\": [" + one + ", {\"vm_path\": \"x\"}]}").json();
+    assertThat(batch.path("accepted").asInt()).isEqualTo(1);
+    assertThat(batch.path("rejected").asInt()).isEqualTo(1);
+    assertThat(batch.path("errors").get(0).asText()).startsWith("jobs[1].output_dir: ");
+    JsonNode array = api.post("/jobs/submit", "[" + one + "," + one + "]").json();
+    assertThat(array.path("accepted").asInt()).isEqualTo(2);
+    assertThat(array.path("job_ids").size()).isEqualTo(2);
+    String given = "{\"id\": \"my-job-1\", \"vm_path\": \"/nonexistent/c.ova\", \"output_dir\": \"" + root
+        + "/c\", \"provider\": \"local\"}";
+    assertThat(api.post("/jobs/submit", given).json().path("job_ids").get(0).asText()).isEqualTo("my-job-1");
+    Api.Response again = api.post("/jobs/submit", given);
+    assertThat(again.status()).isEqualTo(400);
+    assertThat(again.json().path("field").asText()).isEqualTo("id");
+  }
+
+  @Test
+  void statusAndMetricsAnswer() {
+    JsonNode s = api.get("/status").json();
+    for (String key : List.of("version", "uptime", "total_jobs", "running_jobs", "completed_jobs", "failed_jobs",
+        "cancelled_jobs", "timestamp")) {
+      assertThat(s.has(key)).as(key).isTrue();
+    }
+    Api.Response m = api.get("/metrics");
+    assertThat(m.contentType()).startsWith("text/plain");
+    assertThat(m.body()).contains("# TYPE hypervisord_jobs gauge", "hypervisord_jobs{status=\"pending\"}",
+        "hypervisord_uptime_seconds ");
+    JsonNode instances = api.get("/hyper2kvm/instances").json();
+    assertThat(instances.path("instances").size()).isZero();
+  }
+
+  @Test
+  void theOpenApiDocumentDescribesExactlyTheRegisteredRoutes() {
+    JsonNode doc = api.get("/openapi.json").json();
+    assertThat(doc.path("openapi").asText()).startsWith("3.");
+    List<String> documented = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> p : doc.path("paths").properties()) {
+      p.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey()));
+    }
+    assertThat(documented).containsExactlyInAnyOrderElementsOf(daemon.registeredRoutes());
+    assertThat(daemon.registeredRoutes()).contains("POST /jobs/submit", "GET /jobs", "GET /jobs/{id}",
+        "POST /jobs/cancel", "GET /jobs/{id}/logs", "GET /jobs/{id}/events", "GET /events", "GET /health",
+        "GET /status", "GET /hyper2kvm/instances", "GET /metrics", "GET /openapi.json");
+    assertThat(doc.path("paths").path("/health").path("get").path("security").size()).isZero();
+    assertThat(doc.path("paths").path("/jobs").path("get").path("security").size()).isEqualTo(1);
+  }
+}

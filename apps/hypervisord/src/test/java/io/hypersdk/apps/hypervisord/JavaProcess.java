@@ -1,0 +1,112 @@
+package io.hypersdk.apps.hypervisord;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A JVM started with the test class path (hypervisord, or the hyperconvert queue daemon), its output in
+ * files; stopped with SIGTERM (as systemd stops it) or SIGKILL (a crash), only this process and its children.
+ */
+final class JavaProcess implements AutoCloseable {
+  private final Process process;
+  private final Path out;
+  private final Path err;
+
+  private JavaProcess(Process process, Path out, Path err) {
+    this.process = process;
+    this.out = out;
+    this.err = err;
+  }
+
+  static JavaProcess start(Path logDir, String label, String mainClass, List<String> args, Map<String, String> env,
+      Path pathFirst) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto"));
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(mainClass);
+    cmd.addAll(args);
+    Files.createDirectories(logDir);
+    int n = 1;
+    while (Files.exists(logDir.resolve(label + "-" + n + ".out"))) {
+      n++;
+    }
+    Path out = logDir.resolve(label + "-" + n + ".out");
+    Path err = logDir.resolve(label + "-" + n + ".err");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().remove("HYPERVISORD_API_TOKEN");
+    pb.environment().putAll(env);
+    if (pathFirst != null) {
+      pb.environment().put("PATH", pathFirst.toAbsolutePath() + ":" + System.getenv().getOrDefault("PATH",
+          "/usr/local/bin:/usr/bin:/bin"));
+    }
+    return new JavaProcess(pb.start(), out, err);
+  }
+
+  Process process() {
+    return process;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  String stdout() {
+    return read(out);
+  }
+
+  String stderr() {
+    return read(err);
+  }
+
+  /** SIGTERM; returns the exit code. */
+  int stop() throws InterruptedException {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+    children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    return process.exitValue();
+  }
+
+  /** SIGKILL, as a crash. */
+  void kill() throws InterruptedException {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+    children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      try {
+        stop();
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static String read(Path f) {
+    try {
+      return Files.readString(f, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return "";
+    } catch (IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package io.hypersdk.jobs.model;
+
+/**
+ * The pipeline options of a job, as the design's Web API names them; null means "not given", so the
+ * pipeline's own default applies. Poll interval is in seconds, the daemon timeout in minutes.
+ */
+public record JobOptions(
+    boolean enablePipeline,
+    String hyper2kvmPath,
+    boolean hyper2kvmDaemon,
+    String hyper2kvmInstance,
+    String hyper2kvmWatchDir,
+    String hyper2kvmOutputDir,
+    Double hyper2kvmPollInterval,
+    Double hyper2kvmDaemonTimeout,
+    boolean libvirtIntegration,
+    String libvirtUri,
+    boolean libvirtAutostart) {
+
+  public static final JobOptions NONE = new JobOptions(false, null, false, null, null, null, null, null, false, null,
+      false);
+}

@@ -1,0 +1,29 @@
+package io.hypersdk.jobs.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * What a finished job produced: the exported VM and manifest, how the pipeline ran and why (direct or
+ * daemon mode), the converted disks, the libvirt domain and the warnings.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobResult(
+    boolean success,
+    String vmName,
+    String manifest,
+    List<String> exportedFiles,
+    long totalSize,
+    String pipelineMode,
+    String pipelineReason,
+    String converter,
+    String daemonJobId,
+    String daemonJobState,
+    List<String> outputs,
+    String domainXml,
+    String libvirtDomain,
+    boolean libvirtDefined,
+    List<String> warnings,
+    String failedStep,
+    String error,
+    long durationMs) {}
