@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import io.hypersdk.cli.Cli;
 import io.hypersdk.cli.VersionProvider;
@@ -72,6 +73,15 @@ public final class HyperConvert implements Callable<Integer> {
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command that runs this converter with the current Java and class path: what hyperexport and
+   * hypervisord run in direct mode when no hyper2kvm is given or on PATH.
+   */
+  public static List<String> inThisJvm() {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return List.of(java, "-cp", System.getProperty("java.class.path"), HyperConvert.class.getName());
   }
 
   /** The command line with the project's error handling: one line per error, never a stack trace. */

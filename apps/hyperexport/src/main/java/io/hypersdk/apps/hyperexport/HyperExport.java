@@ -16,8 +16,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
+import io.hypersdk.apps.hyperconvert.HyperConvert;
 import io.hypersdk.cli.Cli;
 import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
@@ -203,7 +203,7 @@ public final class HyperExport implements Callable<Integer> {
   private PipelineOptions pipelineOptions() {
     PipelineOptions.Builder b = PipelineOptions.builder()
         .hyper2kvmPath(hyper2kvmPath)
-        .bundledConverter(bundledConverter())
+        .bundledConverter(HyperConvert.inThisJvm())
         .daemonRequested(daemon)
         .instance(instance)
         .watchDir(abs(watchDir))
@@ -219,12 +219,6 @@ public final class HyperExport implements Callable<Integer> {
       b.configDir(configDir.toAbsolutePath());
     }
     return b.build();
-  }
-
-  /** This project's converter, run with the same Java and class path as this process. */
-  static List<String> bundledConverter() {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    return List.of(java, "-cp", System.getProperty("java.class.path"), "io.hypersdk.apps.hyperconvert.HyperConvert");
   }
 
   private static Path abs(Path p) {

@@ -1,5 +1,6 @@
 package io.hypersdk.apps.hypervisord;
 
+import io.hypersdk.apps.hyperconvert.HyperConvert;
 import io.hypersdk.apps.hypervisord.config.ApiTokens;
 import io.hypersdk.apps.hypervisord.config.DaemonSettings;
 import io.hypersdk.apps.hypervisord.config.SettingsLoader;
@@ -89,7 +90,7 @@ public final class HyperVisord implements Callable<Integer> {
     }
     DaemonRuntime runtime;
     try {
-      runtime = DaemonRuntime.start(settings, token, bundledConverter());
+      runtime = DaemonRuntime.start(settings, token, HyperConvert.inThisJvm());
     } catch (IOException | RuntimeException e) {
       err.println("hypervisord: " + e.getMessage());
       return EXIT_ENVIRONMENT;
@@ -107,12 +108,4 @@ public final class HyperVisord implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * This project's converter, run with the same Java and class path as this process: what direct mode runs
-   * when a job names no hyper2kvm and none is on PATH (as hyperexport does).
-   */
-  static List<String> bundledConverter() {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    return List.of(java, "-cp", System.getProperty("java.class.path"), "io.hypersdk.apps.hyperconvert.HyperConvert");
-  }
 }

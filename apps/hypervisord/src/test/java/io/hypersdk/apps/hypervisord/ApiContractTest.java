@@ -40,7 +40,7 @@ class ApiContractTest {
     root = Files.createDirectories(dir.resolve("exports"));
     Path etc = Files.createDirectories(dir.resolve("etc"));
     daemon = DaemonRuntime.start(new DaemonSettings("127.0.0.1", 0, dir.resolve("data"), 1, null, 4096,
-        List.of(root), etc), TOKEN, HyperVisord.bundledConverter());
+        List.of(root), etc), TOKEN, io.hypersdk.apps.hyperconvert.HyperConvert.inThisJvm());
     api = new Api(daemon.port(), TOKEN);
   }
 
