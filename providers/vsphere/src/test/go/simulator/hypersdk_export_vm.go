@@ -5,8 +5,14 @@ package simulator
 
 import (
 	"fmt"
+	"io"
+	"log"
+	"net/http"
 	"net/url"
+	"os"
 	"path"
+	"strconv"
+	"strings"
 
 	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/vim25/methods"
@@ -14,8 +20,57 @@ import (
 	"github.com/vmware/govmomi/vim25/types"
 )
 
+// nfcExportPrefix is where export leases serve their disks. It lies under /nfc/ but is served by
+// ServeNFCExport: the ServeNFC of govmomi 0.24 cannot answer a GET (it copies into a nil writer).
+const nfcExportPrefix = "/nfc/export/"
+
+// ServeNFCExport answers GET /nfc/export/<lease>/<file> with the disk file, with a Content-Length. When a
+// file <disk>.fail-after holding a number N sits beside the disk, only N bytes are sent and the connection
+// is then cut, so tests can break a download half-way.
+func ServeNFCExport(w http.ResponseWriter, r *http.Request) {
+	p := strings.Split(r.URL.Path, "/")
+	id, name := p[len(p)-2], p[len(p)-1]
+	l, ok := nfcLease.Load(types.ManagedObjectReference{Type: "HttpNfcLease", Value: id})
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	file, ok := l.(*HttpNfcLease).files[name]
+	if !ok || r.Method != http.MethodGet {
+		http.NotFound(w, r)
+		return
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || info.IsDir() {
+		http.Error(w, "cannot read "+name, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.FormatInt(info.Size(), 10))
+	if limit, err := os.ReadFile(file + ".fail-after"); err == nil {
+		n, _ := strconv.ParseInt(strings.TrimSpace(string(limit)), 10, 64)
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.CopyN(w, f, n)
+		if flusher, ok := w.(http.Flusher); ok {
+			flusher.Flush()
+		}
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			_ = conn.Close()
+		}
+		log.Printf("nfc export GET %s: cut after %d bytes", file, n)
+		return
+	}
+	n, err := io.Copy(w, f)
+	log.Printf("nfc export GET %s: %d bytes, error %v", file, n, err)
+}
+
 // ExportVm hands out an HttpNfcLease whose device URLs serve the VM's disk backing files under /nfc/,
-// the same way ImportVApp does for uploads. Like vCenter, a powered-on VM cannot be exported.
+// the same way ImportVApp does for uploads (served by ServeNFCExport). Like vCenter, a powered-on VM cannot be exported.
 func (vm *VirtualMachine) ExportVm(ctx *Context, req *types.ExportVm) soap.HasFault {
 	body := new(methods.ExportVmBody)
 
@@ -60,7 +115,7 @@ func (vm *VirtualMachine) ExportVm(ctx *Context, req *types.ExportVm) soap.HasFa
 			Url: (&url.URL{
 				Scheme: "https",
 				Host:   "*",
-				Path:   nfcPrefix + path.Join(ref.Value, name),
+				Path:   nfcExportPrefix + path.Join(ref.Value, name),
 			}).String(),
 			Disk:     types.NewBool(true),
 			TargetId: name,

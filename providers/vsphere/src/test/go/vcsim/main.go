@@ -65,6 +65,7 @@ func main() {
 	if *useTLS {
 		model.Service.TLS = new(tls.Config)
 	}
+	model.Service.HandleFunc("/nfc/export/", simulator.ServeNFCExport)
 	server := model.Service.NewServer()
 	defer server.Close()
 

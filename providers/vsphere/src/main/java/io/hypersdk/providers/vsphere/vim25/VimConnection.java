@@ -45,7 +45,8 @@ public final class VimConnection implements AutoCloseable {
 
   /** Connects to {@code sdk} and reads the service content; no login yet. */
   public static VimConnection open(URI sdk, TlsTrust trust, Duration timeout) throws VimFault, InterruptedException {
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout)
+    // HTTP/1.1: NFC servers (and vcsim) do not speak HTTP/2, and an h2c upgrade attempt can break a download.
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
         .followRedirects(HttpClient.Redirect.NEVER);
     if ("https".equalsIgnoreCase(sdk.getScheme())) {
       try {
