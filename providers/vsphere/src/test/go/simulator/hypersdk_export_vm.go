@@ -13,6 +13,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/vim25/methods"
@@ -26,7 +27,8 @@ const nfcExportPrefix = "/nfc/export/"
 
 // ServeNFCExport answers GET /nfc/export/<lease>/<file> with the disk file, with a Content-Length. When a
 // file <disk>.fail-after holding a number N sits beside the disk, only N bytes are sent and the connection
-// is then cut, so tests can break a download half-way.
+// is then cut, so tests can break a download half-way. With a file <disk>.stall, half the disk is sent and
+// the download then hangs until the client goes away, so tests can interrupt an export in progress.
 func ServeNFCExport(w http.ResponseWriter, r *http.Request) {
 	p := strings.Split(r.URL.Path, "/")
 	id, name := p[len(p)-2], p[len(p)-1]
@@ -63,6 +65,20 @@ func ServeNFCExport(w http.ResponseWriter, r *http.Request) {
 			_ = conn.Close()
 		}
 		log.Printf("nfc export GET %s: cut after %d bytes", file, n)
+		return
+	}
+	if _, err := os.Stat(file + ".stall"); err == nil {
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.CopyN(w, f, info.Size()/2)
+		if flusher, ok := w.(http.Flusher); ok {
+			flusher.Flush()
+		}
+		log.Printf("nfc export GET %s: stalling", file)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Minute):
+		}
+		log.Printf("nfc export GET %s: client gone", file)
 		return
 	}
 	n, err := io.Copy(w, f)

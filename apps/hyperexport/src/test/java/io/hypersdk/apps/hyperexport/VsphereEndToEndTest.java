@@ -1,6 +1,7 @@
 package io.hypersdk.apps.hyperexport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -180,6 +182,33 @@ class VsphereEndToEndTest {
     assertThat(domain).contains("<os firmware='efi'>", "machine='q35'");
     assertThat(out.resolve("DC0_C0_RP0_VM1.ova")).isRegularFile();
     assertNoPasswordIn(work);
+  }
+
+  @Test
+  void ctrlCDuringTheDownloadAbortsTheLeaseAfterKeepingItAlive() throws Exception {
+    Path raw = Files.createDirectories(work.resolve("raw"));
+    sim.putDisk(VM, 0, TestDisks.vmdkStreamOptimized(TestDisks.raw(raw, "boot", 16, 34)));
+    sim.putDisk(VM, 1, TestDisks.vmdkStreamOptimized(TestDisks.raw(raw, "data", 16, 35)));
+    Path data = sim.disks(VM).get(1);
+    Files.writeString(data.resolveSibling(data.getFileName() + ".stall"), "");
+    Path out = work.resolve("export");
+
+    Running running = tools.startHyperexport(connection("--vm", VM, "--power-off", "--output", out.toString())
+        .toArray(String[]::new));
+    // The data disk hangs half-way; meanwhile the lease must get progress reports every few seconds.
+    await("a periodic lease progress report while a download hangs").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200)).failFast(() -> !running.process().isAlive())
+        .until(() -> sim.log().contains("stalling")
+            && sim.soapCalls().stream().filter("HttpNfcLeaseProgress"::equals).count() >= 2);
+    running.signal("INT");
+    Result r = running.await(Duration.ofSeconds(60));
+
+    assertThat(r.exit()).as("%s", r).isEqualTo(130);
+    assertThat(r.stdout() + r.stderr()).doesNotContain(Vcsim.PASSWORD);
+    EndToEndTest.assertNoStackTrace(r);
+    List<String> calls = sim.soapCalls();
+    assertThat(calls).contains("HttpNfcLeaseAbort").doesNotContain("HttpNfcLeaseComplete");
+    assertThat(EndToEndTest.names(out)).as("%s", r).noneMatch(n -> n.endsWith(".vmdk") || n.contains(".tmp"));
   }
 
   /** No file the tools wrote (exports, manifests, logs, queue records) holds the password. */

@@ -49,6 +49,9 @@ final class NfcExport {
 
   private final VimConnection vim;
   private final int parallel;
+  /** Response bodies being read, closed on failure or interrupt: closing unblocks a read, an interrupt may not. */
+  private final java.util.Set<InputStream> openBodies = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
 
   NfcExport(VimConnection vim, int parallel) {
     this.vim = vim;
@@ -132,8 +135,16 @@ final class NfcExport {
     } catch (VimFault e) {
       throw failed("exporting " + info.path() + " failed: " + e.getMessage());
     } finally {
+      if (!completed) {
+        cancelled.set(true);
+        for (InputStream body : openBodies) {
+          closeQuietly(body);
+        }
+      }
       pool.shutdownNow();
       keeper.shutdownNow();
+      // Interrupted downloads remove their partial files; wait for that before the process may exit.
+      awaitQuietly(pool);
       if (!completed) {
         abort(lease);
         for (Path p : written) {
@@ -235,6 +246,9 @@ final class NfcExport {
       if (attempt > 1) {
         Thread.sleep(1000L * (attempt - 1));
       }
+      if (cancelled.get()) {
+        throw new InterruptedException("export cancelled");
+      }
       HttpResponse<InputStream> resp;
       try {
         resp = vim.get(u.url(), Duration.ofMinutes(2));
@@ -244,7 +258,12 @@ final class NfcExport {
         failure = String.valueOf(e.getMessage());
         continue;
       }
-      try (InputStream body = resp.body()) {
+      InputStream body = resp.body();
+      openBodies.add(body);
+      try (body) {
+        if (cancelled.get()) {
+          throw new InterruptedException("export cancelled");
+        }
         int status = resp.statusCode();
         if (status != 200) {
           failure = "HTTP " + status + " for " + u.url().getRawPath();
@@ -260,10 +279,12 @@ final class NfcExport {
       } catch (InterruptedIOException e) {
         throw new InterruptedException("export interrupted");
       } catch (IOException e) {
-        if (Thread.currentThread().isInterrupted()) {
+        if (Thread.currentThread().isInterrupted() || cancelled.get()) {
           throw new InterruptedException("export interrupted");
         }
         failure = String.valueOf(e.getMessage());
+      } finally {
+        openBodies.remove(body);
       }
     }
     throw failed("downloading " + (d.info().label() == null ? d.info().id() : d.info().label()) + " failed after "
@@ -293,6 +314,27 @@ final class NfcExport {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  private static void awaitQuietly(ExecutorService pool) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      pool.awaitTermination(15, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // Closing only to unblock the reader.
     }
   }
 

@@ -174,6 +174,34 @@ class ExportTest {
   }
 
   @Test
+  void anInterruptedExportAbortsTheLeaseAndLeavesNoPartialFiles() throws Exception {
+    Path data = sim.disks(VM).get(1);
+    Files.writeString(data.resolveSibling(data.getFileName() + ".stall"), "");
+    Path out = work.resolve("out");
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    try (Provider p = Sim.open(settings(true))) {
+      Thread t = new Thread(() -> {
+        try {
+          p.export(new ExportRequest(VM, out, ExportFormat.OVF), ExportProgress.NONE);
+        } catch (Throwable e) {
+          thrown.set(e);
+        }
+      });
+      t.start();
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> sim.log().contains("stalling"));
+      t.interrupt();
+      t.join(30_000);
+      assertThat(t.isAlive()).isFalse();
+    }
+    assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+    assertThat(sim.soapCalls()).contains("HttpNfcLeaseAbort").doesNotContain("HttpNfcLeaseComplete");
+    try (Stream<Path> s = Files.list(out)) {
+      assertThat(s.map(f -> f.getFileName().toString())).isEmpty();
+    }
+  }
+
+  @Test
   void aReExportIntoTheSameFolderStartsClean() throws Exception {
     Path out = Files.createDirectories(work.resolve("out"));
     Files.writeString(out.resolve("DC0_H0_VM1-disk3.vmdk"), "a disk of an earlier export");
