@@ -1,9 +1,11 @@
 // This file is added by HyperSDK's tests to a copy of govmomi's simulator package (Debian's 0.24 has no
-// ExportVm). It is not part of govmomi.
+// ExportVm and no OvfManager.CreateDescriptor). It is not part of govmomi.
 
 package simulator
 
 import (
+	"bytes"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"log"
@@ -140,5 +142,91 @@ func (vm *VirtualMachine) ExportVm(ctx *Context, req *types.ExportVm) soap.HasFa
 	lease.Info.TotalDiskCapacityInKB = capacity
 
 	body.Res = &types.ExportVmResponse{Returnval: ref}
+	return body
+}
+
+// NoCreateDescriptor makes OvfManager.CreateDescriptor answer NotSupported, as a server without it would.
+var NoCreateDescriptor = false
+
+// CreateDescriptor writes an OVF descriptor for a VM whose disks were exported: one File per entry of
+// cdp.ovfFiles (with the path and size the client gives), the disks' capacities, CPUs, memory, NICs and
+// firmware. vCenter's descriptor carries much more; this is what an export needs.
+func (m *OvfManager) CreateDescriptor(ctx *Context, req *types.CreateDescriptor) soap.HasFault {
+	body := new(methods.CreateDescriptorBody)
+	if NoCreateDescriptor {
+		body.Fault_ = Fault("CreateDescriptor is not supported by this server", new(types.NotSupported))
+		return body
+	}
+	vm, ok := ctx.Map.Get(req.Obj).(*VirtualMachine)
+	if !ok {
+		body.Fault_ = Fault("", &types.ManagedObjectNotFound{Obj: req.Obj})
+		return body
+	}
+	esc := func(s string) string {
+		var b bytes.Buffer
+		_ = xml.EscapeText(&b, []byte(s))
+		return b.String()
+	}
+	devices := object.VirtualDeviceList(vm.Config.Hardware.Device)
+	disks := devices.SelectByType((*types.VirtualDisk)(nil))
+	name := req.Cdp.Name
+	if name == "" {
+		name = vm.Name
+	}
+
+	var x strings.Builder
+	x.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	x.WriteString(`<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"` +
+		` xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData"` +
+		` xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData"` +
+		` xmlns:vmw="http://www.vmware.com/schema/ovf">` + "\n")
+	x.WriteString("  <References>\n")
+	for i, f := range req.Cdp.OvfFiles {
+		fmt.Fprintf(&x, "    <File ovf:href=\"%s\" ovf:id=\"file%d\" ovf:size=\"%d\"/>\n", esc(f.Path), i+1, f.Size)
+	}
+	x.WriteString("  </References>\n  <DiskSection>\n    <Info>Virtual disk information</Info>\n")
+	for i, f := range req.Cdp.OvfFiles {
+		var capacity int64
+		if n := strings.LastIndex(f.DeviceId, ":"); n >= 0 {
+			if k, err := strconv.Atoi(f.DeviceId[n+1:]); err == nil && k < len(disks) {
+				capacity = disks[k].(*types.VirtualDisk).CapacityInKB * 1024
+			}
+		}
+		fmt.Fprintf(&x, "    <Disk ovf:capacity=\"%d\" ovf:capacityAllocationUnits=\"byte\" ovf:diskId=\"vmdisk%d\""+
+			" ovf:fileRef=\"file%d\" ovf:format=\"http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized\"/>\n",
+			capacity, i+1, i+1)
+	}
+	x.WriteString("  </DiskSection>\n")
+	fmt.Fprintf(&x, "  <VirtualSystem ovf:id=\"%s\">\n    <Info>A virtual machine</Info>\n    <Name>%s</Name>\n", esc(name), esc(name))
+	fmt.Fprintf(&x, "    <OperatingSystemSection ovf:id=\"1\" vmw:osType=\"%s\">\n      <Info>The operating system installed</Info>\n"+
+		"      <Description>%s</Description>\n    </OperatingSystemSection>\n", esc(vm.Config.GuestId), esc(vm.Config.GuestFullName))
+	x.WriteString("    <VirtualHardwareSection>\n      <Info>Virtual hardware requirements</Info>\n")
+	fmt.Fprintf(&x, "      <System><vssd:ElementName>Virtual Hardware Family</vssd:ElementName><vssd:InstanceID>0</vssd:InstanceID>"+
+		"<vssd:VirtualSystemIdentifier>%s</vssd:VirtualSystemIdentifier><vssd:VirtualSystemType>%s</vssd:VirtualSystemType></System>\n",
+		esc(name), esc(vm.Config.Version))
+	fmt.Fprintf(&x, "      <Item><rasd:AllocationUnits>hertz * 10^6</rasd:AllocationUnits><rasd:ElementName>%d virtual CPU(s)</rasd:ElementName>"+
+		"<rasd:InstanceID>1</rasd:InstanceID><rasd:ResourceType>3</rasd:ResourceType><rasd:VirtualQuantity>%d</rasd:VirtualQuantity></Item>\n",
+		vm.Config.Hardware.NumCPU, vm.Config.Hardware.NumCPU)
+	fmt.Fprintf(&x, "      <Item><rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits><rasd:ElementName>%dMB of memory</rasd:ElementName>"+
+		"<rasd:InstanceID>2</rasd:InstanceID><rasd:ResourceType>4</rasd:ResourceType><rasd:VirtualQuantity>%d</rasd:VirtualQuantity></Item>\n",
+		vm.Config.Hardware.MemoryMB, vm.Config.Hardware.MemoryMB)
+	x.WriteString("      <Item><rasd:Address>0</rasd:Address><rasd:ElementName>SCSI controller 0</rasd:ElementName><rasd:InstanceID>3</rasd:InstanceID>" +
+		"<rasd:ResourceSubType>lsilogic</rasd:ResourceSubType><rasd:ResourceType>6</rasd:ResourceType></Item>\n")
+	for i := range req.Cdp.OvfFiles {
+		fmt.Fprintf(&x, "      <Item><rasd:AddressOnParent>%d</rasd:AddressOnParent><rasd:ElementName>Hard disk %d</rasd:ElementName>"+
+			"<rasd:HostResource>ovf:/disk/vmdisk%d</rasd:HostResource><rasd:InstanceID>%d</rasd:InstanceID><rasd:Parent>3</rasd:Parent>"+
+			"<rasd:ResourceType>17</rasd:ResourceType></Item>\n", i, i+1, i+1, 10+i)
+	}
+	for i, d := range devices.SelectByType((*types.VirtualEthernetCard)(nil)) {
+		card := d.(types.BaseVirtualEthernetCard).GetVirtualEthernetCard()
+		fmt.Fprintf(&x, "      <Item><rasd:Address>%s</rasd:Address><rasd:ElementName>Network adapter %d</rasd:ElementName>"+
+			"<rasd:InstanceID>%d</rasd:InstanceID><rasd:ResourceType>10</rasd:ResourceType></Item>\n", esc(card.MacAddress), i+1, 100+i)
+	}
+	fmt.Fprintf(&x, "      <vmw:Config ovf:required=\"false\" vmw:key=\"firmware\" vmw:value=\"%s\"/>\n", esc(vm.Config.Firmware))
+	x.WriteString("    </VirtualHardwareSection>\n  </VirtualSystem>\n</Envelope>\n")
+
+	body.Res = &types.CreateDescriptorResponse{
+		Returnval: types.OvfCreateDescriptorResult{OvfDescriptor: x.String(), IncludeImageFiles: types.NewBool(false)},
+	}
 	return body
 }

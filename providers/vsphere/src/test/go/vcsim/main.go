@@ -41,6 +41,7 @@ func main() {
 	efi := flag.String("efi", "", "inventory path of a VM whose firmware becomes efi")
 	duplicate := flag.String("duplicate", "", "inventory path of a VM cloned, under the same name, into vm/dup")
 	diskMiB := flag.Int64("disk-mib", 0, "grow every VM's disks to this many MiB")
+	noDescriptor := flag.Bool("no-create-descriptor", false, "OvfManager.CreateDescriptor answers NotSupported")
 	secondDisk := flag.String("second-disk", "", "inventory path of a VM that gets a second disk")
 	flag.Parse()
 	log.SetOutput(os.Stderr)
@@ -54,6 +55,7 @@ func main() {
 		simulator.TraceFile = f
 	}
 
+	simulator.NoCreateDescriptor = *noDescriptor
 	model := simulator.VPX()
 	if err := model.Create(); err != nil {
 		log.Fatal(err)

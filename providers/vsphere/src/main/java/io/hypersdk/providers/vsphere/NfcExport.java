@@ -61,7 +61,10 @@ final class NfcExport {
   /** A disk URL of the lease. */
   record DeviceUrl(String key, URI url, String targetId) {}
 
-  List<ExportedDisk> run(MoRef vm, VmInfo info, List<VmHardware.Disk> disks, Path out, String stem,
+  /** The disks written (boot disk first) and the lease's device key of each, for CreateDescriptor. */
+  record Downloaded(List<ExportedDisk> disks, List<String> deviceKeys) {}
+
+  Downloaded run(MoRef vm, VmInfo info, List<VmHardware.Disk> disks, Path out, String stem,
       ExportProgress progress) throws ProviderException, InterruptedException {
     MoRef lease = startLease(vm, info);
     AtomicLong done = new AtomicLong();
@@ -131,7 +134,7 @@ final class NfcExport {
       vim.invoke("HttpNfcLeaseComplete", lease, "");
       completed = true;
       progress.finish();
-      return result;
+      return new Downloaded(result, ordered.stream().map(DeviceUrl::key).toList());
     } catch (VimFault e) {
       throw failed("exporting " + info.path() + " failed: " + e.getMessage());
     } finally {

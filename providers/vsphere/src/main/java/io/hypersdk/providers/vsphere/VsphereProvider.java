@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.w3c.dom.Element;
 
 /** The {@code vsphere} provider: VMs of a vCenter (or ESXi) over vim25 SOAP, disks exported through NFC. */
@@ -123,10 +124,15 @@ final class VsphereProvider implements Provider {
     Path out = request.outputDir().toAbsolutePath().normalize();
     String stem = stem(d.info().name());
     startClean(out, stem);
-    List<ExportedDisk> disks = new NfcExport(vim, settings.parallel()).run(where.ref(), d.info(), d.disks(), out,
+    NfcExport.Downloaded got = new NfcExport(vim, settings.parallel()).run(where.ref(), d.info(), d.disks(), out,
         stem, progress);
+    List<ExportedDisk> disks = got.disks();
+    Optional<String> fromServer = ServerDescriptor.create(vim, where.ref(), d.info().name(), disks, got.deviceKeys(),
+        warnings);
     try {
-      OvfPackage.Written w = OvfPackage.write(out, stem, d.info(), disks, request.format());
+      OvfPackage.Written w = fromServer.isPresent()
+          ? OvfPackage.write(out, stem, fromServer.get(), disks, request.format())
+          : OvfPackage.write(out, stem, d.info(), disks, request.format());
       return new ExportedVm(d.info(), disks, w.descriptor().toString(),
           w.archive() == null ? null : w.archive().toString(), "nfc", warnings);
     } catch (IOException e) {

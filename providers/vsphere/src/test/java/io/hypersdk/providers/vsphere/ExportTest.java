@@ -94,16 +94,43 @@ class ExportTest {
       assertThat(d.format()).isEqualTo("vmdk");
     }
     String ovf = Files.readString(out.resolve("DC0_H0_VM1.ovf"));
-    assertThat(ovf).contains("ovf:href=\"DC0_H0_VM1-disk1.vmdk\"", "ovf:href=\"DC0_H0_VM1-disk2.vmdk\"",
-        "ovf:capacity=\"" + (16L << 20) + "\"", "DC0_DVPG0");
+    assertThat(ovf).as("the server's descriptor (OvfManager.CreateDescriptor)").contains("Virtual Hardware Family",
+        "ovf:href=\"DC0_H0_VM1-disk1.vmdk\" ovf:id=\"file1\" ovf:size=\"" + Files.size(bootVmdk) + "\"",
+        "ovf:href=\"DC0_H0_VM1-disk2.vmdk\" ovf:id=\"file2\" ovf:size=\"" + Files.size(dataVmdk) + "\"",
+        "ovf:capacity=\"" + (16L << 20) + "\"");
+    assertThat(vm.warnings()).isEmpty();
+    io.hypersdk.providers.VmInfo parsed = io.hypersdk.providers.ovf.OvfDescriptor.parse(ovf.getBytes(
+        StandardCharsets.UTF_8), "exported descriptor");
+    assertThat(parsed.disks()).extracting(io.hypersdk.providers.DiskInfo::file)
+        .containsExactly("DC0_H0_VM1-disk1.vmdk", "DC0_H0_VM1-disk2.vmdk");
+    assertThat(parsed.cpu()).isEqualTo(1);
+    assertThat(parsed.memoryMiB()).isEqualTo(32);
     assertThat(Files.readAllLines(out.resolve("DC0_H0_VM1.mf"))).containsExactly(
         "SHA256(DC0_H0_VM1.ovf)= " + hex(Sha256.ofFile(out.resolve("DC0_H0_VM1.ovf"))),
         "SHA256(DC0_H0_VM1-disk1.vmdk)= " + hex(vm.disks().get(0).sha256()),
         "SHA256(DC0_H0_VM1-disk2.vmdk)= " + hex(vm.disks().get(1).sha256()));
     List<String> calls = sim.soapCalls();
     assertThat(calls).containsSubsequence("ShutdownGuest", "ExportVm", "HttpNfcLeaseProgress",
-        "HttpNfcLeaseComplete", "Logout");
+        "HttpNfcLeaseComplete", "CreateDescriptor", "Logout");
     assertThat(calls).doesNotContain("HttpNfcLeaseAbort", "PowerOffVM_Task");
+  }
+
+  @Test
+  void withoutCreateDescriptorTheDescriptorIsWrittenFromTheHardware() throws Exception {
+    sim.close();
+    sim = Vcsim.start(work.resolve("sim2"), "-second-disk", "DC0_H0_VM1", "-no-create-descriptor");
+    sim.putDisk(VM, 0, bootVmdk);
+    sim.putDisk(VM, 1, dataVmdk);
+    Path out = work.resolve("out");
+    ExportedVm vm;
+    try (Provider p = Sim.open(settings(true))) {
+      vm = p.export(new ExportRequest(VM, out, ExportFormat.OVF), ExportProgress.NONE);
+    }
+    String ovf = Files.readString(out.resolve("DC0_H0_VM1.ovf"));
+    assertThat(ovf).doesNotContain("Virtual Hardware Family").contains("ovf:href=\"DC0_H0_VM1-disk1.vmdk\"",
+        "ovf:href=\"DC0_H0_VM1-disk2.vmdk\"", "ovf:capacity=\"" + (16L << 20) + "\"", "DC0_DVPG0");
+    assertThat(vm.warnings()).as("a server without CreateDescriptor is normal").isEmpty();
+    assertThat(sim.soapCalls()).contains("CreateDescriptor", "HttpNfcLeaseComplete");
   }
 
   @Test
