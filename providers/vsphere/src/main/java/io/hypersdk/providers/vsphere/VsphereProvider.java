@@ -172,15 +172,13 @@ final class VsphereProvider implements Provider {
     Map<String, List<String>> props = new LinkedHashMap<>();
     props.put("Folder", List.of("name", "parent"));
     props.put("Datacenter", List.of("name", "parent"));
-    props.put("VirtualApp", List.of("name", "parent", "parentFolder"));
-    props.put("ResourcePool", List.of("name", "parent"));
+    props.put("VirtualApp", List.of("name", "parentFolder", "parentVApp"));
     props.put("VirtualMachine", List.of("name", "parent", "parentVApp"));
     List<Inventory.Node> nodes = new ArrayList<>();
     for (ObjectContent c : pc.retrieveBelow(vim.content().rootFolder(), props)) {
-      if (c.obj().type().equals("ResourcePool")) {
-        continue; // only needed to keep vApp children reachable; resource pools are not in VM paths
-      }
-      MoRef parent = c.ref("parent").or(() -> c.ref("parentVApp")).or(() -> c.ref("parentFolder")).orElse(null);
+      // A VM in a vApp has no folder parent, and a vApp's "parent" is a resource pool, which is not part of
+      // inventory paths: a vApp hangs from its folder (or its parent vApp), as in vCenter's VM view.
+      MoRef parent = c.ref("parentFolder").or(() -> c.ref("parent")).or(() -> c.ref("parentVApp")).orElse(null);
       nodes.add(new Inventory.Node(c.obj(), c.text("name").orElse(c.obj().value()), parent));
     }
     nodes.add(new Inventory.Node(vim.content().rootFolder(), "", null));
