@@ -25,6 +25,7 @@ public final class VimConnection implements AutoCloseable {
   static final String SESSION_COOKIE = "vmware_soap_session";
   /** The API version asked for; 6.5 has everything used here (ExportVm, firmware, ContainerView). */
   private static final String SOAP_ACTION = "urn:vim25/6.5";
+  private static final String SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/";
   private static final String ENVELOPE_START = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
       + "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\""
       + " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
@@ -132,16 +133,19 @@ public final class VimConnection implements AutoCloseable {
       throw transportFault(e);
     }
     cookieFrom(resp.headers().allValues("set-cookie")).ifPresent(v -> sessionCookie = v);
+    VimFault notSoap = new VimFault(VimFault.TRANSPORT, where() + " answered HTTP " + resp.statusCode() + " to "
+        + method + ", which is not a vSphere SOAP response; check the vCenter URL (" + sdk + ")");
     Document doc;
     try {
       doc = Xml.parse(resp.body());
     } catch (IOException e) {
-      throw new VimFault(VimFault.TRANSPORT, where() + " answered HTTP " + resp.statusCode() + " to " + method
-          + ", which is not a vSphere SOAP response; check the vCenter URL (" + sdk + ")");
+      throw notSoap;
     }
     Element envelope = doc.getDocumentElement();
-    Element soapBody = Xml.child(envelope, "Body").orElseThrow(() -> new VimFault(VimFault.TRANSPORT,
-        where() + " answered " + method + " without a SOAP body"));
+    if (!"Envelope".equals(envelope.getLocalName()) || !SOAP_ENV.equals(envelope.getNamespaceURI())) {
+      throw notSoap;
+    }
+    Element soapBody = Xml.child(envelope, "Body").orElseThrow(() -> notSoap);
     Optional<Element> fault = Xml.child(soapBody, "Fault");
     if (fault.isPresent()) {
       throw fault(method, fault.get());
