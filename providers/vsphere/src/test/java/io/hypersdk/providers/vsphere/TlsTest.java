@@ -70,6 +70,17 @@ class TlsTest {
   }
 
   @Test
+  void httpsToAPlainHttpServerSaysToUseHttp() throws Exception {
+    try (Vcsim plain = Vcsim.start(work.resolve("plain"))) {
+      Map<String, String> s = Sim.settings(plain, work);
+      String hostPort = URI.create(plain.url()).getAuthority();
+      s.put(VsphereSettings.URL, hostPort);
+      assertThatThrownBy(() -> Sim.open(s)).hasMessage(hostPort + " does not speak TLS; if it is meant to be plain "
+          + "HTTP, give the URL as http://" + hostPort + "/sdk");
+    }
+  }
+
+  @Test
   void insecureAcceptsAnyCertificate() throws Exception {
     try (Provider p = Sim.open(with(VsphereSettings.INSECURE, "true"))) {
       assertThat(p.listVms()).isNotEmpty();

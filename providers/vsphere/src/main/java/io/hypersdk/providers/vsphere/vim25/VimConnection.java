@@ -174,6 +174,10 @@ public final class VimConnection implements AutoCloseable {
       return new VimFault(VimFault.TRANSPORT, "vCenter at " + where() + " did not answer within "
           + timeout.toSeconds() + " s");
     }
+    if ((e instanceof SSLException || e.getCause() instanceof SSLException) && why.contains("plaintext connection")) {
+      return new VimFault(VimFault.TRANSPORT, where() + " does not speak TLS; if it is meant to be plain HTTP, "
+          + "give the URL as http://" + where() + sdk.getRawPath());
+    }
     if (e instanceof SSLException || e.getCause() instanceof SSLException) {
       return new VimFault(VimFault.TRANSPORT, "TLS with " + where() + " failed (" + why + "); trust its certificate "
           + "with --ca-file or --thumbprint, or skip the check with --insecure");
