@@ -124,7 +124,8 @@ final class NfcExport {
         if (c instanceof InterruptedException || c instanceof InterruptedIOException) {
           throw new InterruptedException("export interrupted");
         }
-        throw failed("downloading a disk of " + info.path() + " failed: " + c.getMessage());
+        throw failed("downloading a disk of " + info.path() + " failed: "
+            + (c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()));
       }
       if (keeperFailure.get() != null) {
         throw failed("the export lease of " + info.path() + " was lost: " + keeperFailure.get());
@@ -311,8 +312,10 @@ final class NfcExport {
     boolean interrupted = Thread.interrupted();
     try {
       vim.invoke("HttpNfcLeaseAbort", lease, "");
-    } catch (VimFault | InterruptedException ignored) {
+    } catch (VimFault ignored) {
       // The lease then times out on the server by itself.
+    } catch (InterruptedException e) {
+      interrupted = true;
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();

@@ -97,8 +97,10 @@ public final class VimConnection implements AutoCloseable {
     boolean interrupted = Thread.interrupted();
     try {
       invoke("Logout", content.sessionManager(), "");
-    } catch (VimFault | InterruptedException ignored) {
+    } catch (VimFault ignored) {
       // Nothing to do: the server drops idle sessions.
+    } catch (InterruptedException e) {
+      interrupted = true;
     } finally {
       sessionCookie = null;
       if (interrupted) {
