@@ -195,13 +195,16 @@ final class NfcExport {
     ObjectContent c = pc.retrieveOne(lease, List.of("info"));
     Element leaseInfo = c.val("info").orElseThrow(() -> failed("the export lease of " + info.path() + " has no info"));
     List<DeviceUrl> urls = new ArrayList<>();
+    List<String> hostThumbprints = new ArrayList<>();
     for (Element d : Xml.children(leaseInfo, "deviceUrl")) {
       if (!Xml.text(d, "disk").map(Boolean::parseBoolean).orElse(true)) {
         continue; // e.g. NVRAM: not a disk, and not needed on KVM
       }
+      Xml.text(d, "sslThumbprint").filter(t -> !t.isEmpty()).ifPresent(hostThumbprints::add);
       urls.add(new DeviceUrl(Xml.text(d, "key").orElse(""), resolve(Xml.text(d, "url").orElse("")),
           Xml.text(d, "targetId").orElse(null)));
     }
+    vim.trustNfcHosts(hostThumbprints);
     return urls;
   }
 

@@ -107,6 +107,24 @@ class TlsTest {
   }
 
   @Test
+  void nfcHostThumbprintsFromTheLeaseAreAcceptedBesideThePin() throws Exception {
+    // ESXi hosts serve NFC downloads with their own certificates; the lease names them by SHA-1 thumbprint.
+    String sha1 = java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(
+        java.security.MessageDigest.getInstance("SHA-1").digest(cert.getEncoded()));
+    TlsTrust pinnedElsewhere = TlsTrust.pinned("ab".repeat(32));
+    assertThatThrownBy(() -> handshake(pinnedElsewhere)).isInstanceOf(javax.net.ssl.SSLException.class);
+    handshake(pinnedElsewhere.withHostThumbprints(java.util.List.of(sha1)));
+    handshake(pinnedElsewhere.withHostThumbprints(java.util.List.of(TlsTrust.thumbprint(cert))));
+  }
+
+  private static void handshake(TlsTrust trust) throws Exception {
+    URI url = URI.create(sim.url());
+    try (SSLSocket s = (SSLSocket) trust.sslContext().getSocketFactory().createSocket(url.getHost(), url.getPort())) {
+      s.startHandshake();
+    }
+  }
+
+  @Test
   void aCaBundleWithTheCertificateIsTrusted() throws Exception {
     Path pem = work.resolve("ca.pem");
     Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"

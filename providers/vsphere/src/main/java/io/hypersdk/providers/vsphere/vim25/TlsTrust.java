@@ -23,20 +23,40 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * Which server certificates to accept: the system's CAs (default), the CAs of a PEM bundle, one certificate
  * pinned by its SHA-256 thumbprint (for self-signed vCenters), or any (insecure).
  */
-public record TlsTrust(Mode mode, Path caBundle, String thumbprint) {
+public record TlsTrust(Mode mode, Path caBundle, String thumbprint, java.util.Set<String> hostThumbprints) {
   /** How the server's certificate is checked. */
   public enum Mode { SYSTEM, CA_BUNDLE, PINNED, INSECURE }
 
+  public TlsTrust {
+    hostThumbprints = hostThumbprints == null ? java.util.Set.of() : java.util.Set.copyOf(hostThumbprints);
+  }
+
   public static TlsTrust system() {
-    return new TlsTrust(Mode.SYSTEM, null, null);
+    return new TlsTrust(Mode.SYSTEM, null, null, null);
   }
 
   public static TlsTrust insecure() {
-    return new TlsTrust(Mode.INSECURE, null, null);
+    return new TlsTrust(Mode.INSECURE, null, null, null);
   }
 
   public static TlsTrust caBundle(Path pem) {
-    return new TlsTrust(Mode.CA_BUNDLE, pem, null);
+    return new TlsTrust(Mode.CA_BUNDLE, pem, null, null);
+  }
+
+  /**
+   * For PINNED trust: also accept the certificates with these thumbprints (SHA-1 or SHA-256, as an NFC
+   * lease gives them for the ESXi hosts that serve the disks, whose certificates differ from vCenter's).
+   * The lease comes over the pinned connection, so its thumbprints are as trustworthy as the pin.
+   */
+  public TlsTrust withHostThumbprints(java.util.Collection<String> thumbprints) {
+    java.util.Set<String> all = new java.util.HashSet<>(hostThumbprints);
+    for (String t : thumbprints) {
+      String hex = t == null ? "" : t.replace(":", "").strip().toLowerCase(Locale.ROOT);
+      if (hex.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
+        all.add(hex);
+      }
+    }
+    return new TlsTrust(mode, caBundle, thumbprint, all);
   }
 
   /** {@code sha256} as 64 hex digits, with or without colons (the form vCenter and openssl print). */
@@ -45,7 +65,7 @@ public record TlsTrust(Mode mode, Path caBundle, String thumbprint) {
     if (!hex.matches("[0-9a-f]{64}")) {
       throw new IllegalArgumentException("a SHA-256 thumbprint is 64 hex digits (colons allowed), not '" + sha256 + "'");
     }
-    return new TlsTrust(Mode.PINNED, null, hex);
+    return new TlsTrust(Mode.PINNED, null, hex, null);
   }
 
   /** The SSL context for this trust; host names are verified except for PINNED and INSECURE. */
@@ -55,8 +75,8 @@ public record TlsTrust(Mode mode, Path caBundle, String thumbprint) {
       switch (mode) {
         case SYSTEM -> ctx.init(null, null, null);
         case CA_BUNDLE -> ctx.init(null, bundleTrustManagers(caBundle), null);
-        case PINNED -> ctx.init(null, new TrustManager[] {new Pinned(thumbprint)}, null);
-        case INSECURE -> ctx.init(null, new TrustManager[] {new Pinned(null)}, null);
+        case PINNED -> ctx.init(null, new TrustManager[] {new Pinned(thumbprint, hostThumbprints)}, null);
+        case INSECURE -> ctx.init(null, new TrustManager[] {new Pinned(null, java.util.Set.of())}, null);
         default -> throw new IllegalStateException(mode.name());
       }
       return ctx;
@@ -86,8 +106,12 @@ public record TlsTrust(Mode mode, Path caBundle, String thumbprint) {
 
   /** SHA-256 of a certificate's DER encoding, as lowercase hex. */
   public static String thumbprint(X509Certificate cert) throws CertificateException {
+    return digest(cert, "SHA-256");
+  }
+
+  private static String digest(X509Certificate cert, String algorithm) throws CertificateException {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(cert.getEncoded()));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new CertificateException(e);
     }
@@ -100,9 +124,11 @@ public record TlsTrust(Mode mode, Path caBundle, String thumbprint) {
    */
   private static final class Pinned extends X509ExtendedTrustManager {
     private final String expected;
+    private final java.util.Set<String> alsoAccepted;
 
-    Pinned(String expected) {
+    Pinned(String expected, java.util.Set<String> alsoAccepted) {
       this.expected = expected;
+      this.alsoAccepted = alsoAccepted;
     }
 
     private void check(X509Certificate[] chain) throws CertificateException {
@@ -113,7 +139,8 @@ public record TlsTrust(Mode mode, Path caBundle, String thumbprint) {
         throw new CertificateException("the server sent no certificate");
       }
       String actual = thumbprint(chain[0]);
-      if (!actual.equals(expected)) {
+      if (!actual.equals(expected) && !alsoAccepted.contains(actual)
+          && !alsoAccepted.contains(digest(chain[0], "SHA-1"))) {
         throw new CertificateException("the server's certificate has SHA-256 thumbprint " + actual
             + ", not the pinned " + expected);
       }

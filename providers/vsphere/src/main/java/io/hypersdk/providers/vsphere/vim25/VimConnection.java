@@ -34,18 +34,21 @@ public final class VimConnection implements AutoCloseable {
 
   private final URI sdk;
   private final HttpClient http;
+  private final TlsTrust trust;
+  /** For NFC downloads when they need more trust than the SOAP connection (see {@link #trustNfcHosts}). */
+  private volatile HttpClient downloads;
   private final Duration timeout;
   private volatile String sessionCookie;
   private ServiceContent content;
 
-  private VimConnection(URI sdk, HttpClient http, Duration timeout) {
+  private VimConnection(URI sdk, HttpClient http, TlsTrust trust, Duration timeout) {
     this.sdk = sdk;
     this.http = http;
+    this.trust = trust;
     this.timeout = timeout;
   }
 
-  /** Connects to {@code sdk} and reads the service content; no login yet. */
-  public static VimConnection open(URI sdk, TlsTrust trust, Duration timeout) throws VimFault, InterruptedException {
+  private static HttpClient client(URI sdk, TlsTrust trust, Duration timeout) throws VimFault {
     // HTTP/1.1: NFC servers (and vcsim) do not speak HTTP/2, and an h2c upgrade attempt can break a download.
     HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
         .followRedirects(HttpClient.Redirect.NEVER);
@@ -56,7 +59,12 @@ public final class VimConnection implements AutoCloseable {
         throw new VimFault(VimFault.TRANSPORT, e.getMessage());
       }
     }
-    VimConnection c = new VimConnection(sdk, b.build(), timeout);
+    return b.build();
+  }
+
+  /** Connects to {@code sdk} and reads the service content; no login yet. */
+  public static VimConnection open(URI sdk, TlsTrust trust, Duration timeout) throws VimFault, InterruptedException {
+    VimConnection c = new VimConnection(sdk, client(sdk, trust, timeout), trust, timeout);
     Element r = c.invoke("RetrieveServiceContent", new MoRef("ServiceInstance", "ServiceInstance"), "");
     c.content = ServiceContent.from(Xml.child(r, "returnval").orElseThrow(
         () -> new VimFault(VimFault.TRANSPORT, c.where() + " answered RetrieveServiceContent without content")));
@@ -156,6 +164,16 @@ public final class VimConnection implements AutoCloseable {
         where() + " answered " + method + " (HTTP " + resp.statusCode() + ") without a " + method + "Response"));
   }
 
+  /**
+   * With a pinned certificate, NFC downloads from ESXi hosts (whose certificates differ from vCenter's)
+   * also accept the thumbprints the lease gives for them; other trust modes need nothing more.
+   */
+  public void trustNfcHosts(java.util.Collection<String> thumbprints) throws VimFault {
+    if (trust.mode() == TlsTrust.Mode.PINNED && !thumbprints.isEmpty()) {
+      downloads = client(sdk, trust.withHostThumbprints(thumbprints), timeout);
+    }
+  }
+
   /** Starts a GET of {@code url} with the session cookie, for NFC downloads. */
   public HttpResponse<InputStream> get(URI url, Duration firstByteTimeout) throws IOException, InterruptedException {
     HttpRequest.Builder rb = HttpRequest.newBuilder(url).timeout(firstByteTimeout).GET();
@@ -163,7 +181,8 @@ public final class VimConnection implements AutoCloseable {
     if (cookie != null) {
       rb.header("Cookie", SESSION_COOKIE + "=" + cookie);
     }
-    return http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpClient c = downloads != null ? downloads : http;
+    return c.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
   private VimFault transportFault(IOException e) {
