@@ -108,6 +108,21 @@ class VsphereEndToEndTest {
   }
 
   @Test
+  void usageMistakesAreOneLineWithExit2() {
+    Result both = run(connection("--list", "--vm-info", "--vm", VM));
+    assertThat(both.exit()).isEqualTo(2);
+    assertThat(EndToEndTest.errorLines(both)).containsExactly("hyperexport: --list and --vm-info exclude each other");
+    Result noVm = run(connection("--vm-info"));
+    assertThat(noVm.exit()).isEqualTo(2);
+    assertThat(EndToEndTest.errorLines(noVm)).containsExactly("hyperexport: --vm-info needs --vm");
+    Result noFile = run(List.of("--provider", "vsphere", "--vcenter-url", sim.url(), "--username", Vcsim.USER,
+        "--password-file", work.resolve("missing.pw").toString(), "--list"));
+    assertThat(noFile.exit()).isEqualTo(2);
+    assertThat(EndToEndTest.errorLines(noFile)).singleElement().asString()
+        .isEqualTo("hyperexport: --password-file " + work.resolve("missing.pw") + " is not a file");
+  }
+
+  @Test
   void anUnknownVmExitsWithNotFound() {
     Result r = run(connection("--vm", "/DC0/vm/nope", "--output", work.resolve("out").toString()));
     assertThat(r.exit()).as("%s", r).isEqualTo(3);
