@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"strings"
 
 	"github.com/vmware/govmomi"
 	"github.com/vmware/govmomi/find"
@@ -39,6 +40,7 @@ func main() {
 	useTLS := flag.Bool("tls", false, "serve https with a self-signed certificate")
 	trace := flag.String("trace", "", "write the SOAP traffic to this file")
 	efi := flag.String("efi", "", "inventory path of a VM whose firmware becomes efi")
+	guest := flag.String("guest", "", "PATH=ID: the guest id of the VM at PATH becomes ID (e.g. rhel7_64Guest; the simulator knows the ids of govmomi 0.24)")
 	duplicate := flag.String("duplicate", "", "inventory path of a VM cloned, under the same name, into vm/dup")
 	diskMiB := flag.Int64("disk-mib", 0, "grow every VM's disks to this many MiB")
 	noDescriptor := flag.Bool("no-create-descriptor", false, "OvfManager.CreateDescriptor answers NotSupported")
@@ -118,6 +120,15 @@ func main() {
 			log.Fatal(err)
 		}
 		addDisk(ctx, vm)
+	}
+
+	if *guest != "" {
+		parts := strings.SplitN(*guest, "=", 2)
+		vm, err := finder.VirtualMachine(ctx, parts[0])
+		if err != nil || len(parts) != 2 {
+			log.Fatalf("-guest %s: %v", *guest, err)
+		}
+		reconfigure(ctx, vm, types.VirtualMachineConfigSpec{GuestId: parts[1]})
 	}
 
 	vms, err := finder.VirtualMachineList(ctx, "*")

@@ -37,7 +37,8 @@ class VsphereEndToEndTest {
   @BeforeEach
   void start() throws IOException {
     tools = new Launcher(work);
-    sim = Vcsim.start(work.resolve("sim"), "-second-disk", "DC0_H0_VM1", "-efi", "DC0_C0_RP0_VM1");
+    sim = Vcsim.start(work.resolve("sim"), "-second-disk", "DC0_H0_VM1", "-efi", "DC0_C0_RP0_VM1",
+        "-guest", "DC0_C0_RP0_VM1=rhel7_64Guest");
     passwordFile = work.resolve("vcenter.pw");
     Files.writeString(passwordFile, Vcsim.PASSWORD + "\n");
   }
@@ -84,6 +85,8 @@ class VsphereEndToEndTest {
     assertThat(vm.path("firmware").asText()).isEqualTo("uefi");
     assertThat(vm.path("datacenter").asText()).isEqualTo("DC0");
     assertThat(vm.path("mem_gb").asInt()).isEqualTo(1);
+    assertThat(vm.path("guest_id").asText()).isEqualTo("rhel7_64Guest");
+    assertThat(vm.path("os_hint").asText()).as("upstream left rhel ids unknown").isEqualTo("linux");
   }
 
   @Test
@@ -196,6 +199,9 @@ class VsphereEndToEndTest {
     String domain = Files.readString(Path.of(p.path("domain_xml").asText()), StandardCharsets.UTF_8);
     assertThat(domain).contains("<os firmware='efi'>", "machine='q35'");
     assertThat(out.resolve("DC0_C0_RP0_VM1.ova")).isRegularFile();
+    JsonNode manifest = new ObjectMapper().readTree(out.resolve("artifact-manifest.json").toFile());
+    assertThat(manifest.path("vm").path("firmware").asText()).isEqualTo("uefi");
+    assertThat(manifest.path("vm").path("os_hint").asText()).isEqualTo("linux");
     assertNoPasswordIn(work);
   }
 
