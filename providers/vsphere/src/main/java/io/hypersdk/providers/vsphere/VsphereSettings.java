@@ -44,6 +44,11 @@ record VsphereSettings(URI sdk, String username, String password, TlsTrust trust
     }
     URI parsed = parseUrl(url);
     String[] userInfo = userInfo(parsed);
+    if (s.get(URL).isPresent() && userInfo != null && userInfo[1] != null) {
+      // The option comes from a command line, which every user of the machine can read in the process list.
+      throw invalid("--vcenter-url must not carry a password (it would show in process listings); use "
+          + "--password-file or HYPERSDK_VSPHERE_PASSWORD");
+    }
     URI sdk = withoutUserInfo(parsed);
 
     String user = s.get(USERNAME).map(VsphereSettings::nonBlank).orElse(null);

@@ -76,6 +76,14 @@ class VsphereSettingsTest {
   }
 
   @Test
+  void aPasswordInTheUrlOptionIsRefusedButGovcUrlMayCarryOne() throws Exception {
+    assertThatThrownBy(() -> from(Map.of("url", "https://root:Hidden-pw@esx"), Map.of()))
+        .hasMessageContaining("must not carry a password").hasMessageNotContaining("Hidden-pw");
+    assertThat(from(Map.of("url", "https://root@esx"), Map.of("GOVC_PASSWORD", "p")).username()).isEqualTo("root");
+    assertThat(from(Map.of(), Map.of("GOVC_URL", "https://root:Hidden-pw@esx")).password()).isEqualTo("Hidden-pw");
+  }
+
+  @Test
   void aUrlWithAPasswordIsNeverEchoed() {
     assertThatThrownBy(() -> from(Map.of("url", "ftp://u:Hidden-pw@vc"), Map.of()))
         .hasMessageNotContaining("Hidden-pw").hasMessageContaining("ftp://vc");
