@@ -51,16 +51,16 @@ func main() {
 	if *trace != "" {
 		f, err := os.Create(*trace)
 		if err != nil {
-			log.Fatal(err)
+			fatal(err)
 		}
 		simulator.Trace = true
 		simulator.TraceFile = f
 	}
 
 	simulator.NoCreateDescriptor = *noDescriptor
-	model := simulator.VPX()
+	model = simulator.VPX()
 	if err := model.Create(); err != nil {
-		log.Fatal(err)
+		fatal(err)
 	}
 	defer model.Remove()
 	// The login the simulator accepts comes from the environment, so it is never in a process listing.
@@ -76,40 +76,40 @@ func main() {
 	ctx := context.Background()
 	client, err := govmomi.NewClient(ctx, server.URL, true)
 	if err != nil {
-		log.Fatal(err)
+		fatal(err)
 	}
 	finder := find.NewFinder(client.Client, true)
 	dc, err := finder.DefaultDatacenter(ctx)
 	if err != nil {
-		log.Fatal(err)
+		fatal(err)
 	}
 	finder.SetDatacenter(dc)
 
 	if *duplicate != "" {
 		vm, err := finder.VirtualMachine(ctx, *duplicate)
 		if err != nil {
-			log.Fatal(err)
+			fatal(err)
 		}
 		folders, err := dc.Folders(ctx)
 		if err != nil {
-			log.Fatal(err)
+			fatal(err)
 		}
 		dup, err := folders.VmFolder.CreateFolder(ctx, "dup")
 		if err != nil {
-			log.Fatal(err)
+			fatal(err)
 		}
 		task, err := vm.Clone(ctx, dup, path.Base(*duplicate), types.VirtualMachineCloneSpec{})
 		if err != nil {
-			log.Fatal(err)
+			fatal(err)
 		}
 		if err := task.Wait(ctx); err != nil {
-			log.Fatal(err)
+			fatal(err)
 		}
 	}
 	if *efi != "" {
 		vm, err := finder.VirtualMachine(ctx, *efi)
 		if err != nil {
-			log.Fatal(err)
+			fatal(err)
 		}
 		reconfigure(ctx, vm, types.VirtualMachineConfigSpec{Firmware: string(types.GuestOsDescriptorFirmwareTypeEfi)})
 	}
@@ -117,7 +117,7 @@ func main() {
 	if *secondDisk != "" {
 		vm, err := finder.VirtualMachine(ctx, *secondDisk)
 		if err != nil {
-			log.Fatal(err)
+			fatal(err)
 		}
 		addDisk(ctx, vm)
 	}
@@ -126,14 +126,14 @@ func main() {
 		parts := strings.SplitN(*guest, "=", 2)
 		vm, err := finder.VirtualMachine(ctx, parts[0])
 		if err != nil || len(parts) != 2 {
-			log.Fatalf("-guest %s: %v", *guest, err)
+			fatal(fmt.Errorf("-guest %s: %v", *guest, err))
 		}
 		reconfigure(ctx, vm, types.VirtualMachineConfigSpec{GuestId: parts[1]})
 	}
 
 	vms, err := finder.VirtualMachineList(ctx, "*")
 	if err != nil {
-		log.Fatal(err)
+		fatal(err)
 	}
 	desc := description{URL: server.URL.String()}
 	for _, vm := range vms {
@@ -152,6 +152,17 @@ func main() {
 	_, _ = io.Copy(ioutil.Discard, os.Stdin)
 }
 
+// model is the simulated inventory; its datastores are temporary folders that fatal removes too.
+var model *simulator.Model
+
+// fatal stops with err, removing the model's folders first (log.Fatal would skip the deferred Remove).
+func fatal(err error) {
+	if model != nil {
+		model.Remove()
+	}
+	log.Fatal(err)
+}
+
 func env(key, otherwise string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
@@ -162,10 +173,10 @@ func env(key, otherwise string) string {
 func reconfigure(ctx context.Context, vm *object.VirtualMachine, spec types.VirtualMachineConfigSpec) {
 	task, err := vm.Reconfigure(ctx, spec)
 	if err != nil {
-		log.Fatal(err)
+		fatal(err)
 	}
 	if err := task.Wait(ctx); err != nil {
-		log.Fatal(err)
+		fatal(err)
 	}
 }
 
@@ -173,7 +184,7 @@ func reconfigure(ctx context.Context, vm *object.VirtualMachine, spec types.Virt
 func addDisk(ctx context.Context, vm *object.VirtualMachine) {
 	devices, err := vm.Device(ctx)
 	if err != nil {
-		log.Fatal(err)
+		fatal(err)
 	}
 	first := devices.SelectByType((*types.VirtualDisk)(nil))[0].(*types.VirtualDisk)
 	controller := devices.FindByKey(first.ControllerKey).(types.BaseVirtualController)
@@ -184,7 +195,7 @@ func addDisk(ctx context.Context, vm *object.VirtualMachine) {
 	disk := devices.CreateDisk(controller, *backing.Datastore, name)
 	disk.CapacityInKB = 1024
 	if err := vm.AddDevice(ctx, disk); err != nil {
-		log.Fatal(err)
+		fatal(err)
 	}
 }
 
@@ -192,7 +203,7 @@ func addDisk(ctx context.Context, vm *object.VirtualMachine) {
 func grow(ctx context.Context, vm *object.VirtualMachine, mib int64) {
 	devices, err := vm.Device(ctx)
 	if err != nil {
-		log.Fatal(err)
+		fatal(err)
 	}
 	var spec types.VirtualMachineConfigSpec
 	for _, d := range devices.SelectByType((*types.VirtualDisk)(nil)) {
@@ -211,7 +222,7 @@ func grow(ctx context.Context, vm *object.VirtualMachine, mib int64) {
 func diskFiles(ctx context.Context, client *govmomi.Client, vm *object.VirtualMachine) []string {
 	devices, err := vm.Device(ctx)
 	if err != nil {
-		log.Fatal(err)
+		fatal(err)
 	}
 	files := []string{}
 	for _, d := range devices.SelectByType((*types.VirtualDisk)(nil)) {
@@ -220,7 +231,7 @@ func diskFiles(ctx context.Context, client *govmomi.Client, vm *object.VirtualMa
 		p.FromString(backing.FileName)
 		var ds mo.Datastore
 		if err := client.RetrieveOne(ctx, *backing.Datastore, []string{"info"}, &ds); err != nil {
-			log.Fatal(err)
+			fatal(err)
 		}
 		files = append(files, path.Join(ds.Info.GetDatastoreInfo().Url, p.Path))
 	}
