@@ -1,13 +1,18 @@
 # Shared by the set-up commands: installs what is missing, once, with apt-get.
 # shellcheck shell=bash
 
-# ensure_packages CMD:PACKAGE ...  installs PACKAGE when CMD is not on PATH.
+# ensure_packages CMD:PACKAGE ...  installs PACKAGE when CMD is not on PATH; a CMD starting with / is a
+# file or folder that must exist instead (for packages without commands, such as Go libraries).
 ensure_packages() {
   local missing=() pair cmd pkg
   for pair in "$@"; do
     cmd=${pair%%:*}
     pkg=${pair#*:}
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    if [[ $cmd == /* ]]; then
+      [[ -e $cmd ]] || missing+=("$pkg")
+    else
+      command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    fi
   done
   ((${#missing[@]})) || return 0
   if [[ $(id -u) -ne 0 ]]; then

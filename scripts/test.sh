@@ -7,5 +7,7 @@ ensure_base
 # xmllint lets the tests validate domain XML against libvirt's schema (virt-xml-validate).
 # chattr makes a folder read-only for root (hyperexport tests), kill sends them SIGINT.
 ensure_packages xmllint:libxml2-utils chattr:e2fsprogs kill:procps
+# The vSphere tests build VMware's vCenter simulator (vcsim) from Debian's govmomi sources, offline.
+ensure_packages go:golang-go /usr/share/gocode/src/github.com/vmware/govmomi/simulator:golang-github-vmware-govmomi-dev
 cd "$ROOT"
 mvn -B verify "$@"

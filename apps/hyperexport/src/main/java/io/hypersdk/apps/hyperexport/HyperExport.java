@@ -47,9 +47,15 @@ public final class HyperExport implements Callable<Integer> {
   static final int EXIT_TIMEOUT = 7;
   static final int EXIT_INTERRUPTED = 130;
 
-  @Option(names = "--vm", paramLabel = "VM", description = "The VM: for local, an OVA, OVF (or its folder), or disk "
-      + "images separated by commas.")
+  @Option(names = "--vm", paramLabel = "VM", description = "The VM: for vsphere, an inventory path (/DC0/vm/web01) or "
+      + "a unique name; for local, an OVA, OVF (or its folder), or disk images separated by commas.")
   String vm;
+
+  @Option(names = "--list", description = "List the provider's VMs (path, power state, vCPUs, memory, disks) and exit.")
+  boolean list;
+
+  @Option(names = "--vm-info", description = "Describe the VM given with --vm and exit.")
+  boolean vmInfo;
 
   @Option(names = "--provider", paramLabel = "NAME", defaultValue = "vsphere",
       description = "Source platform (default: ${DEFAULT-VALUE}).")
@@ -57,6 +63,39 @@ public final class HyperExport implements Callable<Integer> {
 
   @Option(names = "--output", paramLabel = "DIR", description = "Export folder.")
   Path output;
+
+  @Option(names = "--vcenter-url", paramLabel = "URL", description = "vsphere: vCenter or ESXi, as host or "
+      + "https://host/sdk (default: $GOVC_URL).")
+  String vcenterUrl;
+
+  @Option(names = "--username", paramLabel = "USER", description = "vsphere: user name (default: $GOVC_USERNAME).")
+  String username;
+
+  @Option(names = "--password-file", paramLabel = "FILE", description = "vsphere: file whose first line is the "
+      + "password (default: $HYPERSDK_VSPHERE_PASSWORD, else $GOVC_PASSWORD).")
+  Path passwordFile;
+
+  @Option(names = "--insecure", description = "vsphere: accept any TLS certificate (default: $GOVC_INSECURE).")
+  boolean insecure;
+
+  @Option(names = "--ca-file", paramLabel = "PEM", description = "vsphere: trust the CA certificates in this PEM file.")
+  Path caFile;
+
+  @Option(names = "--thumbprint", paramLabel = "SHA256", description = "vsphere: trust only the certificate with "
+      + "this SHA-256 thumbprint (for self-signed certificates).")
+  String thumbprint;
+
+  @Option(names = "--power-off", description = "vsphere: shut a running VM's guest down (hard power-off after "
+      + "--shutdown-timeout) before the export; without it a running VM is refused.")
+  boolean powerOff;
+
+  @Option(names = "--shutdown-timeout", paramLabel = "SEC", defaultValue = "300",
+      description = "vsphere: how long --power-off waits for the guest to shut down (default: ${DEFAULT-VALUE}).")
+  int shutdownTimeout;
+
+  @Option(names = "--parallel", paramLabel = "N", defaultValue = "3",
+      description = "vsphere: disks downloaded at once (default: ${DEFAULT-VALUE}).")
+  int parallel;
 
   @Option(names = "--format", paramLabel = "ovf|ova", defaultValue = "ovf",
       description = "Descriptor written beside the disks: ovf, or ova to also pack an OVA (default: ${DEFAULT-VALUE}).")
@@ -143,6 +182,9 @@ public final class HyperExport implements Callable<Integer> {
       err.println("hyperexport: " + usage);
       return EXIT_USAGE;
     }
+    if (list || vmInfo) {
+      return inspect(out, err);
+    }
     MigrationRequest request;
     try {
       request = new MigrationRequest(
@@ -158,7 +200,7 @@ public final class HyperExport implements Callable<Integer> {
     Signal.handle(new Signal("INT"), s -> main.interrupt());
     Signal.handle(new Signal("TERM"), s -> main.interrupt());
     Console console = new Console(err, quiet, verbose, json);
-    try (Provider p = Providers.discover().get(provider).open(ProviderSettings.empty())) {
+    try (Provider p = Providers.discover().get(provider).open(providerSettings())) {
       MigrationResult result = new MigrationRunner(p).run(request, console);
       console.close();
       print(result, out);
@@ -182,8 +224,14 @@ public final class HyperExport implements Callable<Integer> {
   }
 
   private String checkUsage() {
-    if (vm == null) {
-      return "--vm is required";
+    if (list && vmInfo) {
+      return "--list and --vm-info exclude each other";
+    }
+    if (vm == null && !list) {
+      return vmInfo ? "--vm-info needs --vm" : "--vm is required";
+    }
+    if (list || vmInfo) {
+      return null;
     }
     if (output == null) {
       return "--output is required";
@@ -198,6 +246,61 @@ public final class HyperExport implements Callable<Integer> {
       return "--hyper2kvm-daemon, --libvirt and --hyper2kvm-path need --pipeline";
     }
     return null;
+  }
+
+  /**
+   * Connection and export settings for the provider. Only what was given goes in; the password never does
+   * (the provider reads it from the file or the environment), so these settings are safe to show.
+   */
+  private ProviderSettings providerSettings() {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    if (vcenterUrl != null) {
+      m.put("url", vcenterUrl);
+    }
+    if (username != null) {
+      m.put("username", username);
+    }
+    if (passwordFile != null) {
+      m.put("password-file", passwordFile.toAbsolutePath().toString());
+    }
+    if (insecure) {
+      m.put("insecure", "true");
+    }
+    if (caFile != null) {
+      m.put("ca-file", caFile.toAbsolutePath().toString());
+    }
+    if (thumbprint != null) {
+      m.put("thumbprint", thumbprint);
+    }
+    if (powerOff) {
+      m.put("power-off", "true");
+    }
+    m.put("shutdown-timeout", Integer.toString(shutdownTimeout));
+    m.put("parallel", Integer.toString(parallel));
+    return new ProviderSettings(m);
+  }
+
+  /** {@code --list} and {@code --vm-info}: read-only questions to the provider. */
+  private int inspect(PrintWriter out, PrintWriter err) {
+    try (Provider p = Providers.discover().get(provider).open(providerSettings())) {
+      if (list) {
+        VmListing.printList(p.listVms(), json, out);
+      } else {
+        VmListing.printInfo(p.vmInfo(vm), json, out);
+      }
+      out.flush();
+      return EXIT_OK;
+    } catch (ProviderException e) {
+      err.println("hyperexport: " + e.getMessage());
+      return switch (e.kind()) {
+        case INVALID_REQUEST -> EXIT_USAGE;
+        case NOT_FOUND -> EXIT_SOURCE;
+        default -> EXIT_ENVIRONMENT;
+      };
+    } catch (IOException e) {
+      err.println("hyperexport: " + e.getMessage());
+      return EXIT_INTERNAL;
+    }
   }
 
   private PipelineOptions pipelineOptions() {

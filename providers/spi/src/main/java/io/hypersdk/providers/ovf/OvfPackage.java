@@ -28,7 +28,13 @@ public final class OvfPackage {
 
   public static Written write(Path dir, String stem, VmInfo vm, List<ExportedDisk> disks, ExportFormat format)
       throws IOException {
-    byte[] ovf = OvfWriter.descriptor(vm, disks).getBytes(StandardCharsets.UTF_8);
+    return write(dir, stem, OvfWriter.descriptor(vm, disks), disks, format);
+  }
+
+  /** As above with a descriptor made elsewhere (e.g. by vCenter's OvfManager); it must reference the disks. */
+  public static Written write(Path dir, String stem, String descriptorXml, List<ExportedDisk> disks,
+      ExportFormat format) throws IOException {
+    byte[] ovf = descriptorXml.getBytes(StandardCharsets.UTF_8);
     Path descriptor = dir.resolve(stem + ".ovf");
     AtomicFiles.write(descriptor, ovf);
     Path mf = dir.resolve(stem + ".mf");
