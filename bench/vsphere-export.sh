@@ -8,7 +8,7 @@
 # module's test class path; it starts the simulator (the Vcsim test helper), alternates project and curl
 # rounds and prints MiB/s, medians and the ratio. Environment (defaults): BENCH_ROUNDS (3), BENCH_PARALLEL (3,
 # the provider's default), BENCH_DISK_MIB (384, virtual size of each disk), BENCH_RANDOM_MIB (64, size of each
-# of the 3 random regions per disk), BENCH_CURL_SHA (1: also time curl | tee | sha256sum), BENCH_TMPDIR
+# of the 3 random regions per disk), BENCH_CURL_SHA (1: also time curl + fsync and curl | tee | sha256sum + fsync), BENCH_TMPDIR
 # ($TMPDIR or /var/tmp), BENCH_MVN_FLAGS (extra Maven flags, e.g. -o), BENCH_JAVA_OPTS (extra JVM flags).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -44,7 +44,7 @@ trap 'exit 143' TERM
 
 echo "building (mvn -DskipTests package -pl providers/vsphere -am)..." >&2
 # shellcheck disable=SC2086
-mvn -B -q ${BENCH_MVN_FLAGS:-} -DskipTests package -pl providers/vsphere -am dependency:build-classpath \
+mvn -B -q -Dstyle.color=never ${BENCH_MVN_FLAGS:-} -DskipTests package -pl providers/vsphere -am dependency:build-classpath \
   -Dmdep.outputFile=target/vsphere-export.classpath -DincludeScope=test -DexcludeGroupIds=io.hypersdk
 
 cp=$(<providers/vsphere/target/vsphere-export.classpath)
