@@ -6,6 +6,7 @@ ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 ensure_base
 # xmllint lets the tests validate domain XML against libvirt's schema (virt-xml-validate).
 # chattr makes a folder read-only for root (hyperexport tests), kill sends them SIGINT.
-ensure_packages xmllint:libxml2-utils chattr:e2fsprogs kill:procps
+# chromium runs the dashboard's browser tests (Playwright drives it; it never downloads a browser).
+ensure_packages xmllint:libxml2-utils chattr:e2fsprogs kill:procps chromium:chromium
 cd "$ROOT"
 mvn -B verify "$@"
