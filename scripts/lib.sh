@@ -28,9 +28,10 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# The JDK, Maven and the disk tools every command needs.
+# The JDK, Maven and the disk tools every command needs; node and npm build hypervisord's dashboard.
 ensure_base() {
-  ensure_packages javac:openjdk-17-jdk-headless mvn:maven qemu-img:qemu-utils virsh:libvirt-clients
+  ensure_packages javac:openjdk-17-jdk-headless mvn:maven qemu-img:qemu-utils virsh:libvirt-clients \
+    node:nodejs npm:npm
 }
 
 # Builds the tools from this checkout (Maven resolves the libraries).

@@ -9,5 +9,7 @@ ensure_base
 ensure_packages xmllint:libxml2-utils chattr:e2fsprogs kill:procps
 # The vSphere tests build VMware's vCenter simulator (vcsim) from Debian's govmomi sources, offline.
 ensure_packages go:golang-go /usr/share/gocode/src/github.com/vmware/govmomi/simulator:golang-github-vmware-govmomi-dev
+# chromium runs the dashboard's browser tests (Playwright drives it; it never downloads a browser).
+ensure_packages chromium:chromium
 cd "$ROOT"
 mvn -B verify "$@"

@@ -3,6 +3,7 @@ package io.hypersdk.apps.hypervisord;
 import io.hypersdk.apps.hypervisord.api.ApiRoute;
 import io.hypersdk.apps.hypervisord.api.ApiServer;
 import io.hypersdk.apps.hypervisord.api.BearerAuth;
+import io.hypersdk.apps.hypervisord.api.Dashboard;
 import io.hypersdk.apps.hypervisord.api.RequestBodies;
 import io.hypersdk.apps.hypervisord.api.routes.EventRoutes;
 import io.hypersdk.apps.hypervisord.api.routes.InstanceRoutes;
@@ -28,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +72,7 @@ public final class DaemonRuntime implements AutoCloseable {
     ApiServer server;
     try {
       server = ApiServer.start(s.listenHost(), s.listenPort(), List.copyOf(all),
-          new BearerAuth(token, Set.of("/health")), s.maxBodyBytes());
+          new BearerAuth(token, Dashboard.openPaths("/health"), Dashboard.OPEN_PREFIXES), s.maxBodyBytes());
     } catch (RuntimeException e) {
       closeQuietly(runner);
       store.close();

@@ -59,6 +59,9 @@ class DaemonConcurrencyTest {
 
       assertThat(q.records()).hasSize(JOBS).allSatisfy(r -> assertThat(r.state()).isEqualTo(JobState.COMPLETED));
       assertThat(q.records()).extracting(JobRecord::daemon).containsOnly(d.owner());
+      // Each record is written before its manifest is filed, so the last filing may still be under way.
+      DaemonProcess.await("every manifest is filed in .processed", DaemonProcess.TIMEOUT,
+          () -> q.processed().size() == JOBS, d);
       assertThat(q.processed()).hasSize(JOBS);
       for (int i = 0; i < JOBS; i++) {
         assertThat(Tools.sameContent(disks.get(i), q.outputs("conc-vm-" + i).primaryDisk("qcow2"))).isTrue();

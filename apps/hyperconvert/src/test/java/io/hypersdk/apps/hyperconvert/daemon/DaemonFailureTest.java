@@ -50,6 +50,9 @@ class DaemonFailureTest {
       // Nothing of the job under a final name, and its staging folder is gone.
       assertThat(q.outputsStartingWith("fail-vm")).containsExactly("fail-vm.error");
       assertThat(q.staging()).isEmpty();
+      // The record comes first (a crash between the two must not lose it), the manifest is filed just after.
+      DaemonProcess.await("the manifest is filed in .failed", DaemonProcess.TIMEOUT,
+          () -> q.failed().contains("fail-vm.json"), d);
       assertThat(q.failed()).containsExactly("fail-vm.json");
       assertThat(q.processed()).isEmpty();
       assertThat(q.processing()).isEmpty();

@@ -3,6 +3,7 @@ package io.hypersdk.apps.hypervisord.api;
 import io.hypersdk.jobs.model.JobJson;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.ParsedEndpoint;
 import java.util.List;
@@ -22,6 +23,13 @@ public final class ApiServer implements AutoCloseable {
       config.startup.showOldJavalinVersionWarning = false;
       config.http.maxRequestSize = maxBodyBytes;
       config.jsonMapper(new JavalinJackson(JobJson.json(), false));
+      if (Dashboard.packaged()) {
+        config.staticFiles.add(files -> {
+          files.hostedPath = "/";
+          files.directory = Dashboard.RESOURCE_DIR;
+          files.location = Location.CLASSPATH;
+        });
+      }
       config.routes.before(auth::check);
       for (ApiRoute r : routes) {
         config.routes.addHttpHandler(r.method(), r.path(), r.handler());

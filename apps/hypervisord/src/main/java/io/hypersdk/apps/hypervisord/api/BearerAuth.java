@@ -3,6 +3,7 @@ package io.hypersdk.apps.hypervisord.api;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -12,14 +13,25 @@ import java.util.Set;
 public final class BearerAuth {
   private final byte[] token;
   private final Set<String> openPaths;
+  private final List<String> openPrefixes;
 
   public BearerAuth(String token, Set<String> openPaths) {
+    this(token, openPaths, List.of());
+  }
+
+  /**
+   * {@code openPaths} and every path under one of {@code openPrefixes} (each ending in {@code /}) are served
+   * without a token: the dashboard's static files, which hold no data (the page asks for the token itself).
+   */
+  public BearerAuth(String token, Set<String> openPaths, List<String> openPrefixes) {
     this.token = token.getBytes(StandardCharsets.UTF_8);
     this.openPaths = Set.copyOf(openPaths);
+    this.openPrefixes = List.copyOf(openPrefixes);
   }
 
   public void check(Context ctx) {
-    if (openPaths.contains(ctx.path())) {
+    String path = ctx.path();
+    if (openPaths.contains(path) || openPrefixes.stream().anyMatch(path::startsWith)) {
       return;
     }
     String header = ctx.header("Authorization");
