@@ -186,7 +186,14 @@ final class TestQueue {
   JobRecord awaitRecord(String jobId, JobState state, Duration timeout, DaemonProcess... daemons) {
     DaemonProcess.await("record of job " + jobId + " says " + state.value(), timeout,
         () -> record(jobId).filter(r -> r.state() == state).isPresent(), daemons);
-    return record(jobId).orElseThrow();
+    JobRecord r = record(jobId).orElseThrow();
+    if (state.isFinal()) {
+      // The daemon writes a final record before it files the manifest (a crash between must not lose the
+      // record), so wait for the filing too before a test looks at the queue's folders.
+      DaemonProcess.await("manifest of job " + jobId + " filed", timeout,
+          () -> processing().stream().noneMatch(n -> n.endsWith("/" + r.manifest())), daemons);
+    }
+    return r;
   }
 
   /** Every job record in output/.jobs. */
