@@ -66,7 +66,10 @@ public final class LocalProvider implements Provider {
 
   @Override
   public VmInfo vmInfo(String vm) throws ProviderException {
-    LocalSource src = LocalSource.resolve(vm);
+    return vmInfo(LocalSource.resolve(vm));
+  }
+
+  private VmInfo vmInfo(LocalSource src) throws ProviderException {
     return switch (src.kind()) {
       case OVF -> withPath(readOvf(src.path()), src.path());
       case OVA -> withPath(readOvaDescriptor(src.path()), src.path());
@@ -78,7 +81,7 @@ public final class LocalProvider implements Provider {
   public ExportedVm export(ExportRequest request, ExportProgress progress) throws ProviderException,
       InterruptedException {
     LocalSource src = LocalSource.resolve(request.vm());
-    VmInfo vm = vmInfo(request.vm());
+    VmInfo vm = vmInfo(src);
     Path out = request.outputDir().toAbsolutePath().normalize();
     try {
       Files.createDirectories(out);
