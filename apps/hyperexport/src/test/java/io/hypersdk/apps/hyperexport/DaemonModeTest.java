@@ -69,7 +69,7 @@ class DaemonModeTest extends EndToEndTest {
 
     String jobId = r.json().path("job_id").asText();
     assertThat(record(q, jobId).state()).isEqualTo(JobState.COMPLETED);
-    assertThat(names(q.watch().resolve(".processed"))).containsExactly("web01." + jobId + ".json");
+    assertThat(filedAsProcessed(q, 1)).containsExactly("web01." + jobId + ".json");
     assertThat(pendingManifests(q.watch())).isEmpty();
     assertThat(Stubs.calls(systemctlLog)).containsExactly("is-active hyper2kvm.service");
     assertThat(d.stop()).as("clean daemon stop").isZero();
@@ -94,7 +94,7 @@ class DaemonModeTest extends EndToEndTest {
     assertThat(exec.path("mode").asText()).isEqualTo("daemon");
     assertThat(exec.path("heartbeat").asText()).endsWith("-prod");
     String jobId = r.json().path("job_id").asText();
-    assertThat(names(q.watch().resolve(".processed"))).containsExactly("web01." + jobId + ".json");
+    assertThat(filedAsProcessed(q, 1)).containsExactly("web01." + jobId + ".json");
     assertThat(record(q, jobId).state()).isEqualTo(JobState.COMPLETED);
     assertWebConverted(q.output());
     assertThat(Stubs.calls(systemctlLog)).containsExactly("is-active hyper2kvm@prod.service");
@@ -147,7 +147,7 @@ class DaemonModeTest extends EndToEndTest {
     String webJob = rw.json().path("job_id").asText();
     String dbJob = rd.json().path("job_id").asText();
     assertThat(webJob).isNotEqualTo(dbJob);
-    assertThat(names(q.watch().resolve(".processed")))
+    assertThat(filedAsProcessed(q, 2))
         .containsExactlyInAnyOrder("web01." + webJob + ".json", "db01." + dbJob + ".json");
     assertThat(record(q, webJob).state()).isEqualTo(JobState.COMPLETED);
     assertThat(record(q, dbJob).state()).isEqualTo(JobState.COMPLETED);
@@ -176,5 +176,13 @@ class DaemonModeTest extends EndToEndTest {
     assertNoStackTrace(r);
     assertThat(q.output().resolve("broken.qcow2")).doesNotExist();
     assertThat(names(q.watch().resolve(".failed"))).singleElement().asString().startsWith("broken.");
+  }
+
+  /** The manifests filed in {@code .processed}, once {@code count} are: the filing follows the final record. */
+  private static List<String> filedAsProcessed(Queue q, int count) {
+    Path processed = q.watch().resolve(".processed");
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> names(processed).size() >= count);
+    return names(processed);
   }
 }

@@ -80,6 +80,10 @@ class SubmitToCompletionTest extends DaemonTestBase {
       assertThat(status.path("completed_jobs").asLong()).isEqualTo(1);
       assertThat(status.path("total_jobs").asLong()).isEqualTo(1);
 
+      // The daemon files the manifest under .processed just after it writes the record the job waited for.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> api
+          .get("/hyper2kvm/instances").json().path("instances").path(0).path("queue").path("processed")
+          .asLong() == 1);
       JsonNode instances = api.get("/hyper2kvm/instances").json().path("instances");
       assertThat(instances.size()).isEqualTo(1);
       assertThat(instances.get(0).path("name").asText()).isEqualTo("demo");
