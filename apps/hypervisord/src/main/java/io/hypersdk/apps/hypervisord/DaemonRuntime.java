@@ -11,7 +11,7 @@ import io.hypersdk.apps.hypervisord.api.routes.JobRoutes;
 import io.hypersdk.apps.hypervisord.api.routes.OpenApiRoutes;
 import io.hypersdk.apps.hypervisord.api.routes.SystemRoutes;
 import io.hypersdk.apps.hypervisord.config.DaemonSettings;
-import io.hypersdk.apps.hypervisord.instances.InstanceScanner;
+import io.hypersdk.pipeline.instances.InstanceScanner;
 import io.hypersdk.jobs.JobService;
 import io.hypersdk.jobs.events.JobEventBus;
 import io.hypersdk.jobs.runner.JobRunner;

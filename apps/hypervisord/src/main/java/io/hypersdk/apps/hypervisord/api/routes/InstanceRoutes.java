@@ -1,8 +1,8 @@
 package io.hypersdk.apps.hypervisord.api.routes;
 
 import io.hypersdk.apps.hypervisord.api.ApiRoute;
-import io.hypersdk.apps.hypervisord.instances.InstanceInfo;
-import io.hypersdk.apps.hypervisord.instances.InstanceScanner;
+import io.hypersdk.pipeline.instances.InstanceInfo;
+import io.hypersdk.pipeline.instances.InstanceScanner;
 import io.hypersdk.jobs.store.JobStore;
 import io.javalin.http.Context;
 import java.util.List;

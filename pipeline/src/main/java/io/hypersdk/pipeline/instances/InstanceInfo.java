@@ -1,4 +1,4 @@
-package io.hypersdk.apps.hypervisord.instances;
+package io.hypersdk.pipeline.instances;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hypersdk.queue.QueueCounts;

@@ -1,4 +1,4 @@
-package io.hypersdk.apps.hypervisord.instances;
+package io.hypersdk.pipeline.instances;
 
 import io.hypersdk.convert.daemon.DaemonConfig;
 import io.hypersdk.convert.daemon.DaemonConfig.ConfigException;
