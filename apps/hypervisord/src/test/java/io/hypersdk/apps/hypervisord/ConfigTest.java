@@ -1,5 +1,6 @@
 package io.hypersdk.apps.hypervisord;
 
+import io.hypersdk.convert.testing.JavaProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

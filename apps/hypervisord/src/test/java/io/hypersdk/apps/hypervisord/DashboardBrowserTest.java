@@ -1,5 +1,6 @@
 package io.hypersdk.apps.hypervisord;
 
+import io.hypersdk.convert.testing.JavaProcess;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
 import com.microsoft.playwright.Locator;

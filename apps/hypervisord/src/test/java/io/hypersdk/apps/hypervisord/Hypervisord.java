@@ -1,5 +1,6 @@
 package io.hypersdk.apps.hypervisord;
 
+import io.hypersdk.convert.testing.JavaProcess;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;

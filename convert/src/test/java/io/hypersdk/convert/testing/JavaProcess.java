@@ -1,4 +1,4 @@
-package io.hypersdk.apps.hypervisord;
+package io.hypersdk.convert.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JVM started with the test class path (hypervisord, or the hyperconvert queue daemon), its output in
+ * A JVM started with the test class path (a daemon or tool of the project), its output in
  * files; stopped with SIGTERM (as systemd stops it) or SIGKILL (a crash), only this process and its children.
  */
-final class JavaProcess implements AutoCloseable {
+public final class JavaProcess implements AutoCloseable {
   private final Process process;
   private final Path out;
   private final Path err;
@@ -25,7 +25,7 @@ final class JavaProcess implements AutoCloseable {
     this.err = err;
   }
 
-  static JavaProcess start(Path logDir, String label, String mainClass, List<String> args, Map<String, String> env,
+  public static JavaProcess start(Path logDir, String label, String mainClass, List<String> args, Map<String, String> env,
       Path pathFirst) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -52,24 +52,24 @@ final class JavaProcess implements AutoCloseable {
     return new JavaProcess(pb.start(), out, err);
   }
 
-  Process process() {
+  public Process process() {
     return process;
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  String stdout() {
+  public String stdout() {
     return read(out);
   }
 
-  String stderr() {
+  public String stderr() {
     return read(err);
   }
 
   /** SIGTERM; returns the exit code. */
-  int stop() throws InterruptedException {
+  public int stop() throws InterruptedException {
     List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -81,7 +81,7 @@ final class JavaProcess implements AutoCloseable {
   }
 
   /** SIGKILL, as a crash. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     List<ProcessHandle> children = process.descendants().toList();
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
