@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -48,6 +50,14 @@ public record DaemonConfig(
       Integer rescanSeconds,
       Integer stopTimeoutSeconds) {
     static final FileSettings EMPTY = new FileSettings(null, null, null, null, null, null, null, null, null, null, null);
+    /** The keys as written in the file, in order: what an unknown key's error lists, and what the docs check. */
+    public static final List<String> KEYS = yamlKeys(FileSettings.class);
+  }
+
+  /** The snake_case YAML keys of a settings record's components, as the mappers here read them. */
+  public static List<String> yamlKeys(Class<? extends Record> settings) {
+    var snake = new PropertyNamingStrategies.SnakeCaseStrategy();
+    return Arrays.stream(settings.getRecordComponents()).map(c -> snake.translate(c.getName())).toList();
   }
 
   private static final ObjectMapper YAML = YAMLMapper.builder()
@@ -79,9 +89,8 @@ public record DaemonConfig(
       }
       return FileSettings.EMPTY;
     } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-      throw new ConfigException(file + ": unknown key '" + e.getPropertyName() + "' (known: instance, watch_dir, "
-          + "output_dir, workdir, max_concurrent, out_format, compress, compress_level, heartbeat_seconds, "
-          + "rescan_seconds, stop_timeout_seconds)");
+      throw new ConfigException(file + ": unknown key '" + e.getPropertyName() + "' (known: "
+          + String.join(", ", FileSettings.KEYS) + ")");
     } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
       // A value of the wrong type: name its key, which Jackson only gives on a later line of its message.
       String key = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")

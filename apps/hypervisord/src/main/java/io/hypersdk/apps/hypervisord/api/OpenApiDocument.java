@@ -1,5 +1,7 @@
 package io.hypersdk.apps.hypervisord.api;
 
+import io.hypersdk.jobs.submit.JobParser;
+import io.hypersdk.pipeline.PipelineOptions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,27 +56,33 @@ public final class OpenApiDocument {
     }
     Map<String, Object> responses = new LinkedHashMap<>();
     String type = r.produces().startsWith("text/plain") ? "text/plain" : r.produces();
-    responses.put("200", Map.of("description", "OK", "content", Map.of(type, Map.of())));
+    Map<String, Object> body = r.response() == null ? Map.of() : Map.of("schema", RecordSchemas.of(r.response()));
+    responses.put("200", Map.of("description", "OK", "content", Map.of(type, body)));
     if (r.requestBody() != null || !params.isEmpty()) {
-      responses.put("400", Map.of("description", "Invalid request; the body names the field"));
+      responses.put("400", error("Invalid request; the body names the field"));
     }
     if (r.authenticated()) {
-      responses.put("401", Map.of("description", "Missing or invalid bearer token"));
+      responses.put("401", error("Missing or invalid bearer token"));
       op.put("security", List.of(Map.of("bearer", List.of())));
     } else {
       op.put("security", List.of());
     }
     if (r.produces().equals(ApiRoute.EVENT_STREAM)) {
-      responses.put("406", Map.of("description", "The request does not accept text/event-stream"));
+      responses.put("406", error("The request does not accept text/event-stream"));
     }
     if (r.path().contains("{id}")) {
-      responses.put("404", Map.of("description", "No such job"));
+      responses.put("404", error("No such job"));
     }
     if (r.requestBody() != null) {
-      responses.put("413", Map.of("description", "Body larger than the daemon's limit"));
+      responses.put("413", error("Body larger than the daemon's limit"));
     }
     op.put("responses", responses);
     return op;
+  }
+
+  private static Map<String, Object> error(String description) {
+    return Map.of("description", description, "content", Map.of(ApiRoute.JSON,
+        Map.of("schema", RecordSchemas.of(ErrorResponse.class))));
   }
 
   private static Map<String, Object> schemas() {
@@ -82,24 +90,27 @@ public final class OpenApiDocument {
     Map<String, Object> bool = Map.of("type", "boolean");
     Map<String, Object> num = Map.of("type", "number");
     Map<String, Object> options = new LinkedHashMap<>();
-    options.put("enable_pipeline", bool);
+    Map<String, Object> off = Map.of("type", "boolean", "default", false);
+    options.put("enable_pipeline", off);
     options.put("hyper2kvm_path", str);
-    options.put("hyper2kvm_daemon", bool);
+    options.put("hyper2kvm_daemon", off);
     options.put("hyper2kvm_instance", str);
     options.put("hyper2kvm_watch_dir", str);
     options.put("hyper2kvm_output_dir", str);
-    options.put("hyper2kvm_poll_interval", Map.of("type", "number", "description", "seconds"));
-    options.put("hyper2kvm_daemon_timeout", Map.of("type", "number", "description", "minutes"));
-    options.put("libvirt_integration", bool);
-    options.put("libvirt_uri", str);
-    options.put("libvirt_autostart", bool);
+    options.put("hyper2kvm_poll_interval", Map.of("type", "number", "description", "seconds",
+        "default", PipelineOptions.DEFAULT_POLL_INTERVAL.toSeconds()));
+    options.put("hyper2kvm_daemon_timeout", Map.of("type", "number", "description", "minutes",
+        "default", PipelineOptions.DEFAULT_DAEMON_TIMEOUT.toMinutes()));
+    options.put("libvirt_integration", off);
+    options.put("libvirt_uri", Map.of("type", "string", "default", PipelineOptions.DEFAULT_LIBVIRT_URI));
+    options.put("libvirt_autostart", off);
     Map<String, Object> job = new LinkedHashMap<>();
     job.put("id", str);
     job.put("name", str);
     job.put("vm_path", str);
     job.put("output_dir", str);
-    job.put("format", Map.of("type", "string", "enum", List.of("ovf", "ova")));
-    job.put("provider", str);
+    job.put("format", Map.of("type", "string", "enum", List.of("ovf", "ova"), "default", "ovf"));
+    job.put("provider", Map.of("type", "string", "default", JobParser.DEFAULT_PROVIDER));
     job.put("vcenter", Map.of("type", "object", "properties", Map.of("server", str, "username", str,
         "password", Map.of("type", "string", "writeOnly", true), "insecure", bool)));
     job.put("options", Map.of("type", "object", "properties", options));

@@ -31,6 +31,8 @@ public final class SettingsLoader {
   public record FileSettings(String listen, String dataDir, Integer maxConcurrentJobs, String apiTokenFile,
       String maxBodySize, List<String> outputRoots, String hyper2kvmConfigDir) {
     public static final FileSettings EMPTY = new FileSettings(null, null, null, null, null, null, null);
+    /** The keys as written in the file, in order: what an unknown key's error lists, and what the docs check. */
+    public static final List<String> KEYS = DaemonConfig.yamlKeys(FileSettings.class);
   }
 
   /** A setting is wrong; the message names the key or flag. */
@@ -54,8 +56,8 @@ public final class SettingsLoader {
     } catch (NoSuchFileException e) {
       throw new SettingsException("config file " + file + " does not exist");
     } catch (UnrecognizedPropertyException e) {
-      throw new SettingsException(file + ": unknown key '" + e.getPropertyName() + "' (known: listen, data_dir, "
-          + "max_concurrent_jobs, api_token_file, max_body_size, output_roots, hyper2kvm_config_dir)");
+      throw new SettingsException(file + ": unknown key '" + e.getPropertyName() + "' (known: "
+          + String.join(", ", FileSettings.KEYS) + ")");
     } catch (JsonMappingException e) {
       String key = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
           .collect(Collectors.joining("."));

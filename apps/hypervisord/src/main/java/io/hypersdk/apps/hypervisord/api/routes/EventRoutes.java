@@ -39,9 +39,9 @@ public final class EventRoutes {
   public List<ApiRoute> routes() {
     return List.of(
         new ApiRoute(HandlerType.GET, "/jobs/{id}/events", "A job's live events (SSE), starting with its state",
-            true, ApiRoute.EVENT_STREAM, null, this::jobEvents),
+            true, ApiRoute.EVENT_STREAM, null, JobEvent.class, this::jobEvents),
         new ApiRoute(HandlerType.GET, "/events", "Every job's live events (SSE)", true, ApiRoute.EVENT_STREAM, null,
-            this::allEvents));
+            JobEvent.class, this::allEvents));
   }
 
   private void jobEvents(Context ctx) throws Exception {

@@ -19,7 +19,7 @@ public final class InstanceRoutes {
 
   public List<ApiRoute> routes() {
     return List.of(ApiRoute.get("/hyper2kvm/instances", "hyper2kvm instances from the config dir and heartbeats",
-        this::instances));
+        this::instances).returning(Instances.class));
   }
 
   /** The instances answer. */

@@ -30,12 +30,13 @@ public final class JobRoutes {
   public List<ApiRoute> routes() {
     return List.of(
         ApiRoute.post("/jobs/submit", "Submit one job, {\"jobs\": [...]}, or an array of jobs (JSON, or YAML with "
-            + "Content-Type application/yaml)", "JobSubmission", this::submit),
-        ApiRoute.get("/jobs", "List jobs, newest first (query: status, limit)", this::list),
-        ApiRoute.get("/jobs/{id}", "One job: definition (no password), status, progress, result", this::get),
+            + "Content-Type application/yaml)", "JobSubmission", this::submit).returning(JobService.SubmitOutcome.class),
+        ApiRoute.get("/jobs", "List jobs, newest first (query: status, limit)", this::list).returning(JobList.class),
+        ApiRoute.get("/jobs/{id}", "One job: definition (no password), status, progress, result", this::get)
+            .returning(Job.class),
         ApiRoute.post("/jobs/cancel", "Cancel jobs: pending ones at once, running ones are stopped", "CancelRequest",
-            this::cancel),
-        ApiRoute.get("/jobs/{id}/logs", "A job's log lines", this::logs));
+            this::cancel).returning(JobService.CancelOutcome.class),
+        ApiRoute.get("/jobs/{id}/logs", "A job's log lines", this::logs).returning(Logs.class));
   }
 
   private void submit(Context ctx) throws InvalidJobException {

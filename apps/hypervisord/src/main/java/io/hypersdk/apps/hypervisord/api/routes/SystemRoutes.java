@@ -29,8 +29,8 @@ public final class SystemRoutes {
 
   public List<ApiRoute> routes() {
     return List.of(
-        ApiRoute.get("/health", "Liveness; needs no token", this::health).open(),
-        ApiRoute.get("/status", "Version, uptime and job counts", this::status),
+        ApiRoute.get("/health", "Liveness; needs no token", this::health).open().returning(Health.class),
+        ApiRoute.get("/status", "Version, uptime and job counts", this::status).returning(Status.class),
         ApiRoute.get("/metrics", "Metrics in Prometheus text format", this::metrics).producing(ApiRoute.PROMETHEUS));
   }
 
