@@ -13,10 +13,12 @@ import java.util.regex.Pattern;
  * parts ({@code +}, {@code String.format}/{@code .formatted} placeholders, {@code {}} in log patterns).
  */
 final class MessageScanner {
-  /** The calls whose text reaches a person. */
-  private static final Pattern SINK = Pattern.compile(
+  /** The calls whose text reaches a person ({@code %s}: the file's own exception factories, see below). */
+  private static final String SINKS = (
       "(new\\s+\\w*Exception|\\w*Exception\\.\\w+|new\\s+Violation|new\\s+Definition|(?:\\berr|getErr\\(\\))\\.println"
-          + "|\\bLOG\\.(?:warn|error)|ConversionOutcome\\.failed|ExecutionMode\\.direct|\\.warning)\\s*\\(");
+          + "|\\bLOG\\.(?:warn|error)|ConversionOutcome\\.failed|ExecutionMode\\.direct|\\.warning%s)\\s*\\(");
+  /** A method that makes an exception from a message: {@code ProviderException failed(String message)}. */
+  private static final Pattern FACTORY = Pattern.compile("\\w*Exception\\s+(\\w+)\\s*\\(\\s*String\\s+\\w+\\s*\\)");
   /** Calls whose first two arguments are a field and a rule, shown as "field: rule". */
   private static final Set<String> FIELD_AND_RULE = Set.of("new InvalidJobException", "ApiException.badRequest",
       "new Violation");
@@ -64,7 +66,12 @@ final class MessageScanner {
   static List<Message> scan(String file, String source) {
     String code = withoutComments(source);
     List<Message> out = new ArrayList<>();
-    Matcher m = SINK.matcher(code);
+    StringBuilder factories = new StringBuilder();
+    Matcher f = FACTORY.matcher(code);
+    while (f.find()) {
+      factories.append("|(?<![\\w.])").append(f.group(1));
+    }
+    Matcher m = Pattern.compile(String.format(SINKS, factories)).matcher(code);
     while (m.find()) {
       int close = closingParen(code, m.end() - 1);
       if (close < 0) {
