@@ -77,8 +77,8 @@ public final class HypervisordClient {
    * job's final status) or the thread is interrupted.
    */
   public void events(String id, Consumer<Event> onEvent) throws HypervisordException, InterruptedException {
-    HttpRequest r = HttpRequest.newBuilder(uri("/jobs/" + segment(id) + "/events")).header("Accept", "text/event-stream")
-        .headers(auth()).GET().build();
+    HttpRequest r = authorized(HttpRequest.newBuilder(uri("/jobs/" + segment(id) + "/events")))
+        .header("Accept", "text/event-stream").GET().build();
     HttpResponse<Stream<String>> res = exchange(r, HttpResponse.BodyHandlers.ofLines());
     if (res.statusCode() != 200) {
       String body;
@@ -133,12 +133,11 @@ public final class HypervisordClient {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT).headers(auth());
+    return authorized(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT));
   }
 
-  private String[] auth() {
-    return settings.token() == null ? new String[0]
-        : new String[] {"Authorization", "Bearer " + settings.token()};
+  private HttpRequest.Builder authorized(HttpRequest.Builder b) {
+    return settings.token() == null ? b : b.header("Authorization", "Bearer " + settings.token());
   }
 
   private URI uri(String path) {
