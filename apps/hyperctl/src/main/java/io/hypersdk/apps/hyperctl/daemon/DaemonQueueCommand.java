@@ -61,6 +61,7 @@ final class DaemonQueueCommand implements Callable<Integer> {
     if (interval < 1) {
       throw new ParameterException(spec.commandLine(), "--interval must be at least 1 second, not " + interval);
     }
+    InstanceOptions.requireValidName(spec.commandLine(), instance);
     InstanceInfo i = options.scanner().find(instance);
     PrintWriter out = spec.commandLine().getOut();
     if (i.watchDir() == null) {
