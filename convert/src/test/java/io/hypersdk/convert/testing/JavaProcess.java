@@ -27,6 +27,15 @@ public final class JavaProcess implements AutoCloseable {
 
   public static JavaProcess start(Path logDir, String label, String mainClass, List<String> args, Map<String, String> env,
       Path pathFirst) throws IOException {
+    return startWithPaths(logDir, label, mainClass, args, env, pathFirst == null ? List.of() : List.of(pathFirst));
+  }
+
+  /**
+   * Starts {@code mainClass ARGS} with the test class path, its output in {@code logDir/LABEL-N.out|err},
+   * {@code env} added, and {@code pathFirst} (stand-in commands such as systemctl) ahead of PATH.
+   */
+  public static JavaProcess startWithPaths(Path logDir, String label, String mainClass, List<String> args,
+      Map<String, String> env, List<Path> pathFirst) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto"));
@@ -45,9 +54,10 @@ public final class JavaProcess implements AutoCloseable {
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().remove("HYPERVISORD_API_TOKEN");
     pb.environment().putAll(env);
-    if (pathFirst != null) {
-      pb.environment().put("PATH", pathFirst.toAbsolutePath() + ":" + System.getenv().getOrDefault("PATH",
-          "/usr/local/bin:/usr/bin:/bin"));
+    if (!pathFirst.isEmpty()) {
+      StringBuilder path = new StringBuilder();
+      pathFirst.forEach(p -> path.append(p.toAbsolutePath()).append(':'));
+      pb.environment().put("PATH", path + System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
     }
     return new JavaProcess(pb.start(), out, err);
   }

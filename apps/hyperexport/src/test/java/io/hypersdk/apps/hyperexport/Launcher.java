@@ -1,5 +1,6 @@
 package io.hypersdk.apps.hyperexport;
 
+import io.hypersdk.convert.testing.JavaProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Starts hyperexport and the hyperconvert daemon as real, separate JVMs with the test class path, the way
@@ -22,8 +21,6 @@ public final class Launcher implements AutoCloseable {
   public static final String HYPERCONVERT = "io.hypersdk.apps.hyperconvert.HyperConvert";
   /** Generous: a conversion of a few MiB takes about a second, but CI machines are shared. */
   public static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
-
-  private static final AtomicInteger SEQ = new AtomicInteger();
 
   private final Path logDir;
   private final Map<String, String> env = new LinkedHashMap<>();
@@ -75,28 +72,8 @@ public final class Launcher implements AutoCloseable {
   }
 
   private Running start(String label, String mainClass, List<String> args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // Quick start-up for short-lived tool runs; the code under test is the same.
-    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto"));
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(mainClass);
-    cmd.addAll(args);
-    String name = String.format("%03d-%s", SEQ.incrementAndGet(), label);
-    Path out = logDir.resolve(name + ".out");
-    Path err = logDir.resolve(name + ".err");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    pb.environment().putAll(env);
-    if (!pathFirst.isEmpty()) {
-      StringBuilder path = new StringBuilder();
-      pathFirst.forEach(p -> path.append(p).append(':'));
-      path.append(System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
-      pb.environment().put("PATH", path.toString());
-    }
     try {
-      Running r = new Running(label, cmd, pb.start(), out, err);
+      Running r = new Running(label, JavaProcess.startWithPaths(logDir, label, mainClass, args, env, pathFirst));
       started.add(r);
       return r;
     } catch (IOException e) {
@@ -104,32 +81,12 @@ public final class Launcher implements AutoCloseable {
     }
   }
 
-  /** Stops whatever is still running: children first, then SIGTERM, then SIGKILL after a grace period. */
+  /** Stops whatever is still running: SIGTERM to each, then SIGKILL after a grace period, children too. */
   @Override
   public void close() {
     for (Running r : started) {
-      stop(r.process());
+      r.stop();
     }
     started.clear();
-  }
-
-  static void stop(Process p) {
-    if (!p.isAlive()) {
-      return;
-    }
-    List<ProcessHandle> children = p.descendants().toList();
-    p.destroy();
-    children.forEach(ProcessHandle::destroy);
-    try {
-      if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-    children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
   }
 }

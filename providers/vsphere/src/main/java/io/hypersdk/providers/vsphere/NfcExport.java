@@ -6,16 +6,15 @@ import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.VmInfo;
 import io.hypersdk.providers.ovf.HashingCopy;
 import io.hypersdk.providers.vsphere.vim25.MoRef;
+import io.hypersdk.providers.vsphere.vim25.NfcDownload;
 import io.hypersdk.providers.vsphere.vim25.ObjectContent;
 import io.hypersdk.providers.vsphere.vim25.PropertyCollector;
 import io.hypersdk.providers.vsphere.vim25.VimConnection;
 import io.hypersdk.providers.vsphere.vim25.VimFault;
 import io.hypersdk.providers.vsphere.vim25.Xml;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,14 +42,16 @@ final class NfcExport {
   static final Duration PROGRESS_PERIOD = Duration.ofSeconds(5);
   static final Duration LEASE_READY_TIMEOUT = Duration.ofMinutes(5);
   static final int ATTEMPTS = 3;
+  /** A download that receives nothing for this long is retried. */
+  static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
 
   /** Matches device keys such as {@code /vm-42/VirtualLsiLogicController0:1} (controller type, bus, unit). */
   private static final Pattern DEVICE_KEY = Pattern.compile("/([A-Za-z]+Controller)(\\d+):(\\d+)$");
 
   private final VimConnection vim;
   private final int parallel;
-  /** Response bodies being read, closed on failure or interrupt: closing unblocks a read, an interrupt may not. */
-  private final java.util.Set<InputStream> openBodies = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Downloads in progress, aborted on failure or interrupt: closing unblocks a read, an interrupt may not. */
+  private final java.util.Set<NfcDownload> openDownloads = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
 
   NfcExport(VimConnection vim, int parallel) {
@@ -141,9 +142,7 @@ final class NfcExport {
     } finally {
       if (!completed) {
         cancelled.set(true);
-        for (InputStream body : openBodies) {
-          closeQuietly(body);
-        }
+        openDownloads.forEach(NfcDownload::abort);
       }
       pool.shutdownNow();
       keeper.shutdownNow();
@@ -256,22 +255,20 @@ final class NfcExport {
       if (cancelled.get()) {
         throw new InterruptedException("export cancelled");
       }
-      HttpResponse<InputStream> resp;
+      NfcDownload download;
       try {
-        resp = vim.get(u.url(), Duration.ofMinutes(2));
-      } catch (InterruptedIOException e) {
-        throw new InterruptedException("export interrupted");
+        download = vim.download(u.url(), STALL_TIMEOUT);
       } catch (IOException e) {
         failure = String.valueOf(e.getMessage());
         continue;
       }
-      InputStream body = resp.body();
-      openBodies.add(body);
-      try (body) {
+      // Registered before anything is sent: an abort must reach a request that waits for its answer.
+      openDownloads.add(download);
+      try (download) {
         if (cancelled.get()) {
           throw new InterruptedException("export cancelled");
         }
-        int status = resp.statusCode();
+        int status = download.status();
         if (status != 200) {
           failure = "HTTP " + status + " for " + u.url().getRawPath();
           if (status >= 500) {
@@ -279,10 +276,11 @@ final class NfcExport {
           }
           throw failed("the server refused the download of " + d.info().label() + ": " + failure);
         }
-        long length = resp.headers().firstValueAsLong("content-length").orElse(-1);
-        HashingCopy.Copied c = HashingCopy.copy(body, length, target, progress);
+        HashingCopy.Copied c = HashingCopy.copy(download.body(), download.contentLength(), target, progress);
         return new ExportedDisk(d.info().id(), c.path().toString(), "vmdk", c.bytes(), c.sha256(), bootOrder,
             d.info().label());
+      } catch (java.net.SocketTimeoutException e) {
+        failure = "no data for " + STALL_TIMEOUT.toSeconds() + " s";
       } catch (InterruptedIOException e) {
         throw new InterruptedException("export interrupted");
       } catch (IOException e) {
@@ -291,7 +289,7 @@ final class NfcExport {
         }
         failure = String.valueOf(e.getMessage());
       } finally {
-        openBodies.remove(body);
+        openDownloads.remove(download);
       }
     }
     throw failed("downloading " + (d.info().label() == null ? d.info().id() : d.info().label()) + " failed after "
@@ -336,14 +334,6 @@ final class NfcExport {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
-    }
-  }
-
-  private static void closeQuietly(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException ignored) {
-      // Closing only to unblock the reader.
     }
   }
 

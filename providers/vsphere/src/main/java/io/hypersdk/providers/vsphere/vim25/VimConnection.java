@@ -1,7 +1,6 @@
 package io.hypersdk.providers.vsphere.vim25;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -35,8 +35,9 @@ public final class VimConnection implements AutoCloseable {
   private final URI sdk;
   private final HttpClient http;
   private final TlsTrust trust;
-  /** For NFC downloads when they need more trust than the SOAP connection (see {@link #trustNfcHosts}). */
-  private volatile HttpClient downloads;
+  /** What NFC downloads trust: the SOAP connection's trust, widened by {@link #trustNfcHosts}. */
+  private volatile TlsTrust downloadTrust;
+  private volatile SSLContext downloadTls;
   private final Duration timeout;
   private volatile String sessionCookie;
   private ServiceContent content;
@@ -45,6 +46,7 @@ public final class VimConnection implements AutoCloseable {
     this.sdk = sdk;
     this.http = http;
     this.trust = trust;
+    this.downloadTrust = trust;
     this.timeout = timeout;
   }
 
@@ -168,21 +170,27 @@ public final class VimConnection implements AutoCloseable {
    * With a pinned certificate, NFC downloads from ESXi hosts (whose certificates differ from vCenter's)
    * also accept the thumbprints the lease gives for them; other trust modes need nothing more.
    */
-  public void trustNfcHosts(java.util.Collection<String> thumbprints) throws VimFault {
+  public void trustNfcHosts(java.util.Collection<String> thumbprints) {
     if (trust.mode() == TlsTrust.Mode.PINNED && !thumbprints.isEmpty()) {
-      downloads = client(sdk, trust.withHostThumbprints(thumbprints), timeout);
+      downloadTrust = trust.withHostThumbprints(thumbprints);
+      downloadTls = null;
     }
   }
 
-  /** Starts a GET of {@code url} with the session cookie, for NFC downloads. */
-  public HttpResponse<InputStream> get(URI url, Duration firstByteTimeout) throws IOException, InterruptedException {
-    HttpRequest.Builder rb = HttpRequest.newBuilder(url).timeout(firstByteTimeout).GET();
-    String cookie = sessionCookie;
-    if (cookie != null) {
-      rb.header("Cookie", SESSION_COOKIE + "=" + cookie);
+  /**
+   * Prepares an NFC download of {@code url} with the session cookie (sent by {@link NfcDownload#status}); a
+   * read that gets nothing for {@code stallTimeout} fails.
+   */
+  public NfcDownload download(URI url, Duration stallTimeout) throws IOException {
+    SSLContext tls = null;
+    if ("https".equalsIgnoreCase(url.getScheme())) {
+      tls = downloadTls;
+      if (tls == null) {
+        tls = downloadTrust.sslContext();
+        downloadTls = tls;
+      }
     }
-    HttpClient c = downloads != null ? downloads : http;
-    return c.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+    return NfcDownload.prepare(url, sessionCookie, tls, timeout, stallTimeout);
   }
 
   private VimFault transportFault(IOException e) {
