@@ -219,4 +219,25 @@ class ApiContractTest {
     assertThat(doc.path("paths").path("/health").path("get").path("security").size()).isZero();
     assertThat(doc.path("paths").path("/jobs").path("get").path("security").size()).isEqualTo(1);
   }
+
+  @Test
+  void theOpenApiDocumentDescribesTheAnswersAndTheDefaults() {
+    JsonNode doc = api.get("/openapi.json").json();
+    JsonNode job = doc.at("/paths/~1jobs~1{id}/get/responses/200/content/application~1json/schema/properties");
+    assertThat(job.at("/status/type").asText()).isEqualTo("string");
+    assertThat(job.at("/result/properties/pipeline_mode/type").asText()).isEqualTo("string");
+    assertThat(job.at("/progress/properties/percent_complete/type").asText()).isEqualTo("number");
+    assertThat(job.at("/definition/properties/options/properties/hyper2kvm_daemon/type").asText())
+        .isEqualTo("boolean");
+    JsonNode submitted = doc.at("/paths/~1jobs~1submit/post/responses/200/content/application~1json/schema");
+    assertThat(submitted.at("/properties/job_ids/items/type").asText()).isEqualTo("string");
+    assertThat(doc.at("/paths/~1jobs/get/responses/401/content/application~1json/schema/properties/error/type")
+        .asText()).isEqualTo("string");
+    JsonNode definition = doc.at("/components/schemas/JobDefinition/properties");
+    assertThat(definition.at("/provider/default").asText()).isEqualTo("vsphere");
+    assertThat(definition.at("/format/default").asText()).isEqualTo("ovf");
+    assertThat(definition.at("/options/properties/hyper2kvm_poll_interval/default").asInt()).isEqualTo(5);
+    assertThat(definition.at("/options/properties/hyper2kvm_daemon_timeout/default").asInt()).isEqualTo(60);
+    assertThat(definition.at("/options/properties/libvirt_uri/default").asText()).isEqualTo("qemu:///system");
+  }
 }
