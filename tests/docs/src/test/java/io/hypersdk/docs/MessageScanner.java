@@ -1,7 +1,9 @@
 package io.hypersdk.docs;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,6 +31,8 @@ final class MessageScanner {
   private static final Pattern TOOL_PREFIX = Pattern.compile("^hyper[a-z]*(?: [a-z-]+)*: ");
   private static final Pattern FORMAT_PLACEHOLDER = Pattern.compile("%[-#+ 0,(]*\\d*(?:\\.\\d+)?[a-zA-Z]|\\{}");
   private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
+  /** A message kept in a constant of the same file: {@code static final String NO_TERMINAL = "..." + "...";}. */
+  private static final Pattern CONSTANT = Pattern.compile("static\\s+final\\s+String\\s+(\\w+)\\s*=");
   /** Shorter stable texts say too little to look for ("no such job: " + id). */
   static final int MIN_LENGTH = 12;
 
@@ -71,6 +75,12 @@ final class MessageScanner {
     while (f.find()) {
       factories.append("|(?<![\\w.])").append(f.group(1));
     }
+    Map<String, String> constants = new HashMap<>();
+    Matcher c = CONSTANT.matcher(code);
+    while (c.find()) {
+      int end = endOfStatement(code, c.end());
+      constants.put(c.group(1), code.substring(c.end(), end));
+    }
     Matcher m = Pattern.compile(String.format(SINKS, factories)).matcher(code);
     while (m.find()) {
       int close = closingParen(code, m.end() - 1);
@@ -79,7 +89,7 @@ final class MessageScanner {
       }
       String call = m.group(1).replaceAll("\\s+", " ");
       List<String> args = split(code.substring(m.end(), close), ',');
-      List<String> parts = messageParts(call, args);
+      List<String> parts = messageParts(call, args, constants);
       if (parts.stream().anyMatch(p -> p != null) && (!call.endsWith("println") || prefixed(parts))) {
         out.add(new Message(file, lineOf(code, m.start()), call, parts));
       }
@@ -97,34 +107,37 @@ final class MessageScanner {
         : parts.size() > 1 && parts.get(1).startsWith(": ");
   }
 
-  private static List<String> messageParts(String call, List<String> args) {
-    if (FIELD_AND_RULE.contains(call) && args.size() >= 2) {
-      List<String> parts = new ArrayList<>(parts(args.get(0), false));
+  private static List<String> messageParts(String call, List<String> args, Map<String, String> constants) {
+    List<String> resolved = args.stream().map(a -> constants.getOrDefault(a.strip(), a)).toList();
+    if (FIELD_AND_RULE.contains(call) && resolved.size() >= 2) {
+      List<String> parts = new ArrayList<>(parts(resolved.get(0), false, constants));
       parts.add(": ");
-      parts.addAll(parts(args.get(1), false));
+      parts.addAll(parts(resolved.get(1), false, constants));
       return merge(parts);
     }
     if (MESSAGE_LAST.contains(call)) {
-      return merge(parts(args.get(args.size() - 1), false));
+      return merge(parts(resolved.get(resolved.size() - 1), false, constants));
     }
     if (MESSAGE_FIRST.contains(call)) {
-      return merge(parts(args.get(0), false));
+      return merge(parts(resolved.get(0), false, constants));
     }
     boolean logPattern = call.startsWith("LOG.");
-    for (String a : args) {
+    for (String a : resolved) {
       if (a.contains("\"")) {
-        return merge(parts(a, logPattern));
+        return merge(parts(a, logPattern, constants));
       }
     }
     return List.of();
   }
 
-  /** An argument as literal texts and variable parts (null). */
-  private static List<String> parts(String arg, boolean logPattern) {
+  /** An argument as literal texts and variable parts (null); the file's string constants are read through. */
+  private static List<String> parts(String arg, boolean logPattern, Map<String, String> constants) {
     List<String> parts = new ArrayList<>();
     for (String operand : split(arg, '+')) {
       String o = operand.strip();
-      if (o.matches("\"(?:[^\"\\\\]|\\\\.)*\"")) {
+      if (constants.containsKey(o)) {
+        parts.addAll(parts(constants.get(o), logPattern, Map.of()));
+      } else if (o.matches("\"(?:[^\"\\\\]|\\\\.)*\"")) {
         String text = unescape(o.substring(1, o.length() - 1));
         parts.addAll(logPattern ? placeholders(text) : List.of(text));
       } else if (o.matches("(?s)\"(?:[^\"\\\\]|\\\\.)*\"\\s*\\.formatted\\(.*") || o.matches("(?s)String\\.format\\(.*")) {
@@ -228,6 +241,24 @@ final class MessageScanner {
     }
     out.add(text.substring(start));
     return out;
+  }
+
+  /** The index of the {@code ;} ending the statement that goes on at {@code from}. */
+  private static int endOfStatement(String text, int from) {
+    int depth = 0;
+    for (int i = from; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\'') {
+        i = endOfLiteral(text, i);
+      } else if (c == '(' || c == '{' || c == '[') {
+        depth++;
+      } else if (c == ')' || c == '}' || c == ']') {
+        depth--;
+      } else if (c == ';' && depth <= 0) {
+        return i;
+      }
+    }
+    return text.length();
   }
 
   private static int closingParen(String text, int open) {

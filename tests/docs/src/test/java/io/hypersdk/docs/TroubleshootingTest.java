@@ -64,11 +64,15 @@ class TroubleshootingTest {
         "  void c() { throw new InvalidJobException(\"options.libvirt_uri\", \"must be a libvirt URI\"); }",
         "  void d() { throw new IOException(String.format(\"cannot open the file %s for writing\", p)); }",
         "  void e() { LOG.warn(\"cannot write heartbeat in {}: {}\", dir, e.getMessage()); }",
+        "  static final String NO_TERMINAL = \"hyperctl: interactive needs \" + \"a terminal\";",
+        "  void f() { err.println(NO_TERMINAL); }",
+        "  void g() { out.println(\"Output: \" + path); }",
         "}");
     List<String> texts = MessageScanner.scan("X.java", source).stream().map(MessageScanner.Message::stableText)
         .toList();
     assertThat(texts).containsExactly("does not exist; create it", "--format must be ovf or ova, not",
-        "options.libvirt_uri: must be a libvirt URI", "cannot open the file", "cannot write heartbeat in");
+        "options.libvirt_uri: must be a libvirt URI", "cannot open the file", "cannot write heartbeat in",
+        "interactive needs a terminal");
   }
 
   /** Every message of every module's main sources, by stable text; the first place each is made. */
