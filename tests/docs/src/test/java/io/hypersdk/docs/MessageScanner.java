@@ -18,7 +18,7 @@ final class MessageScanner {
   /** The calls whose text reaches a person ({@code %s}: the file's own exception factories, see below). */
   private static final String SINKS = (
       "(new\\s+\\w*Exception|\\w*Exception\\.\\w+|new\\s+Violation|new\\s+Definition|(?:\\berr(?:\\(\\))?|getErr\\(\\))\\.println"
-          + "|\\bLOG\\.(?:warn|error)|ConversionOutcome\\.failed|ExecutionMode\\.direct|\\.warning%s)\\s*\\(");
+          + "|\\bLOG\\.(?:warn|error)|\\brespond|ConversionOutcome\\.failed|ExecutionMode\\.direct|\\.warning%s)\\s*\\(");
   /** A method that makes an exception from a message: {@code ProviderException failed(String message)}. */
   private static final Pattern FACTORY = Pattern.compile("\\w*Exception\\s+(\\w+)\\s*\\(\\s*String\\s+\\w+\\s*\\)");
   /** Calls whose first two arguments are a field and a rule, shown as "field: rule". */
