@@ -51,7 +51,7 @@ public final class ManPages {
     }
   }
 
-  /** The command and its subcommands, depth first; hidden ones (such as generate-completion) get no page. */
+  /** The command and its subcommands, depth first; hidden commands get no page. */
   static void collect(CommandSpec spec, List<CommandSpec> into) {
     if (spec.usageMessage().hidden()) {
       return;
