@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class SystemdUnitsIT {
   private static final List<String> HARDENING = List.of("NoNewPrivileges=yes", "ProtectSystem=strict",
       "ProtectHome=yes", "PrivateTmp=yes", "ProtectKernelTunables=yes", "ProtectControlGroups=yes",
-      "RestrictSUIDSGID=yes", "LockPersonality=yes", "Restart=on-failure", "RestartPreventExitStatus=78",
+      "RestrictSUIDSGID=yes", "LockPersonality=yes", "ProtectProc=invisible", "SystemCallFilter=@system-service",
+      "Restart=on-failure", "RestartPreventExitStatus=78",
       "KillMode=mixed");
 
   /** Each key's values, in order, from a unit file (comments and sections dropped). */
