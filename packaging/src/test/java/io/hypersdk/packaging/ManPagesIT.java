@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -23,7 +22,7 @@ class ManPagesIT {
     Tools.require("man", "man-db");
     List<CommandSpec> specs = new ArrayList<>();
     for (String command : COMMANDS) {
-      ManPages.collect(new CommandLine(Class.forName(command)).getCommandSpec(), specs);
+      ManPages.collect(ManPages.commandLine(command).getCommandSpec(), specs);
     }
     assertThat(specs).extracting(s -> s.qualifiedName("-")).contains("hyperconvert", "hyperconvert-daemon",
         "hyperexport", "hypervisord", "hyperctl");
