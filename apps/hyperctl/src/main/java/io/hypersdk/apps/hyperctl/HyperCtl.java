@@ -2,6 +2,7 @@ package io.hypersdk.apps.hyperctl;
 
 import io.hypersdk.cli.Cli;
 import io.hypersdk.cli.VersionProvider;
+import io.hypersdk.apps.hyperctl.tui.InteractiveCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 /** {@code hyperctl}: watches hyper2kvm daemons and their queues, drives hypervisord jobs, runs the migration TUI. */
 @Command(name = "hyperctl", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Controls HyperSDK: hyper2kvm daemon status and queues, hypervisord jobs, interactive migration.",
-    subcommands = {AutoComplete.GenerateCompletion.class})
+    subcommands = {InteractiveCommand.class, AutoComplete.GenerateCompletion.class})
 public final class HyperCtl {
 
   public static void main(String[] args) {
