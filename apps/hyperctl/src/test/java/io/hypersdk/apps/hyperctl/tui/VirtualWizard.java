@@ -79,7 +79,12 @@ final class VirtualWizard implements AutoCloseable {
     return text().split("\n", -1)[row];
   }
 
-  /** Waits until the screen shows all of {@code texts}; fails with the screen as it was. */
+  /** Text with every run of blanks and line ends as one space, so wrapped lines still match. */
+  static String flat(String s) {
+    return s.replaceAll("\\s+", " ");
+  }
+
+  /** Waits until the screen shows all of {@code texts} (wrapped or not); fails with the screen as it was. */
   String shows(String... texts) {
     return shows(Duration.ofSeconds(20), texts);
   }
@@ -92,8 +97,9 @@ final class VirtualWizard implements AutoCloseable {
           throw new AssertionError("the wizard failed", failure);
         }
         last[0] = text();
+        String flat = flat(last[0]);
         for (String t : texts) {
-          if (!last[0].contains(t)) {
+          if (!flat.contains(flat(t))) {
             return false;
           }
         }
