@@ -2,10 +2,13 @@ package io.hypersdk.pipeline.instances;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hypersdk.queue.QueueCounts;
+import java.util.List;
 
 /**
  * A hyper2kvm daemon instance: its name and unit, whether it is active and how that was decided (systemd,
- * or a fresh heartbeat), its queue folders and counts, and its latest heartbeat.
+ * or a fresh heartbeat), its queue folders and counts, its latest heartbeat, what systemd says of its unit,
+ * and where it was found ({@value InstanceScanner#FROM_SYSTEMD}, {@value InstanceScanner#FROM_CONFIG},
+ * {@value InstanceScanner#FROM_HEARTBEAT}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InstanceInfo(
@@ -18,7 +21,13 @@ public record InstanceInfo(
     String outputDir,
     QueueCounts queue,
     HeartbeatInfo heartbeat,
-    String error) {
+    String error,
+    List<String> sources,
+    SystemdUnits.UnitStatus systemd) {
+
+  public InstanceInfo {
+    sources = sources == null ? List.of() : List.copyOf(sources);
+  }
 
   /** The newest heartbeat of the instance in its watch dir. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

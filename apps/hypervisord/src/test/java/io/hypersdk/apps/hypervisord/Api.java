@@ -11,25 +11,25 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A test client of the REST API over real HTTP (java.net.http). */
-final class Api {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class Api {
+  public static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String base;
   private final String token;
 
-  Api(int port, String token) {
+  public Api(int port, String token) {
     this.base = "http://127.0.0.1:" + port;
     this.token = token;
   }
 
   /** The same server with another token (null: none). */
-  Api withToken(String other) {
+  public Api withToken(String other) {
     return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), other);
   }
 
   /** A response: status, body text, and the body as JSON when it is JSON. */
-  record Response(int status, String body, String contentType) {
-    JsonNode json() {
+  public record Response(int status, String body, String contentType) {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -38,20 +38,20 @@ final class Api {
     }
   }
 
-  Response get(String path) {
+  public Response get(String path) {
     return send(request(path).GET().build());
   }
 
-  Response post(String path, String body) {
+  public Response post(String path, String body) {
     return post(path, body, "application/json");
   }
 
-  Response post(String path, String body, String contentType) {
+  public Response post(String path, String body, String contentType) {
     return send(request(path).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
-  Response postJson(String path, Object body) {
+  public Response postJson(String path, Object body) {
     try {
       return post(path, JSON.writeValueAsString(body));
     } catch (IOException e) {
@@ -59,7 +59,7 @@ final class Api {
     }
   }
 
-  HttpRequest.Builder request(String path) {
+  public HttpRequest.Builder request(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
@@ -67,7 +67,7 @@ final class Api {
     return b;
   }
 
-  HttpClient http() {
+  public HttpClient http() {
     return http;
   }
 

@@ -14,11 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** hypervisord as a real process on a free loopback port, with its generated token. */
-final class Hypervisord implements AutoCloseable {
+public final class Hypervisord implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
-  final JavaProcess process;
-  final int port;
-  final String token;
+  public final JavaProcess process;
+  public final int port;
+  public final String token;
 
   private Hypervisord(JavaProcess process, int port, String token) {
     this.process = process;
@@ -30,7 +30,7 @@ final class Hypervisord implements AutoCloseable {
    * Starts {@code hypervisord --listen 127.0.0.1:0 --data-dir DATA EXTRA...} and waits until it serves.
    * {@code pathFirst} holds stand-in commands (systemctl); {@code configDir} is HYPER2KVM_CONFIG_DIR.
    */
-  static Hypervisord start(Path work, Path data, Path configDir, Path pathFirst, String... extra) throws Exception {
+  public static Hypervisord start(Path work, Path data, Path configDir, Path pathFirst, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:0", "--data-dir", data.toString()));
     args.addAll(List.of(extra));
     JavaProcess p = JavaProcess.start(work.resolve("logs"), "hypervisord", "io.hypersdk.apps.hypervisord.HyperVisord",
@@ -50,12 +50,12 @@ final class Hypervisord implements AutoCloseable {
     return new Hypervisord(p, port[0], token);
   }
 
-  Api api() {
+  public Api api() {
     return new Api(port, token);
   }
 
   /** Everything the process printed. */
-  String output() {
+  public String output() {
     return process.stdout() + process.stderr();
   }
 

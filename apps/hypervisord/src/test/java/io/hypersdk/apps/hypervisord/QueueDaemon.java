@@ -13,17 +13,17 @@ import java.util.List;
 import java.util.Map;
 
 /** A real {@code hyperconvert daemon --instance NAME} serving a queue configured in CONFIG_DIR/NAME.yaml. */
-final class QueueDaemon {
+public final class QueueDaemon {
   private QueueDaemon() {}
 
-  static void writeConfig(Path configDir, String instance, Path watch, Path output) throws Exception {
+  public static void writeConfig(Path configDir, String instance, Path watch, Path output) throws Exception {
     Files.createDirectories(configDir);
     Files.writeString(configDir.resolve(instance + ".yaml"), "watch_dir: " + watch + "\n" + "output_dir: " + output
         + "\nheartbeat_seconds: 1\nrescan_seconds: 1\nmax_concurrent: 1\nstop_timeout_seconds: 10\n",
         StandardCharsets.UTF_8);
   }
 
-  static JavaProcess start(Path work, Path configDir, String instance, Path watch) throws Exception {
+  public static JavaProcess start(Path work, Path configDir, String instance, Path watch) throws Exception {
     JavaProcess p = JavaProcess.start(work.resolve("logs"), "hyperconvert-daemon",
         "io.hypersdk.apps.hyperconvert.HyperConvert", List.of("daemon", "--config", configDir.resolve(instance + ".yaml").toString(), "--instance", instance),
         Map.of("HYPER2KVM_CONFIG_DIR", configDir.toString()), null);

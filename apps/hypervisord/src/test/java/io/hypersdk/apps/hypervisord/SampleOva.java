@@ -11,12 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A small sample VM, {@code web01.ova}: one 8 MiB streamOptimized VMDK, packed by the local provider. */
-final class SampleOva {
-  static final String VM = "web01";
+public final class SampleOva {
+  public static final String VM = "web01";
 
   private SampleOva() {}
 
-  static Path build(Path dir) throws Exception {
+  public static Path build(Path dir) throws Exception {
     Path raw = TestDisks.raw(Files.createDirectories(dir.resolve("raw")), VM, 8, 21);
     Path vmdk = TestDisks.as(raw, "vmdk", "subformat=streamOptimized", "vmdk");
     Path out = dir.resolve("ova");

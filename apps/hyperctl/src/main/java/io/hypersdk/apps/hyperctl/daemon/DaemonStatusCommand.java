@@ -1,0 +1,79 @@
+package io.hypersdk.apps.hyperctl.daemon;
+
+import io.hypersdk.pipeline.instances.InstanceInfo;
+import io.hypersdk.pipeline.instances.SystemdUnits.UnitStatus;
+import io.hypersdk.queue.QueueFiles;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hyperctl daemon status}: one instance's systemd state, heartbeat, queue folders and counts; active
+ * means what a job would decide (systemd says active, or a daemon's heartbeat is fresh).
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Shows a hyper2kvm instance: systemd state, heartbeat, watch and output dirs, queue counts.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:active (systemd says so, or a daemon's heartbeat is fresh)", "2:usage error",
+        "3:not active (or its config cannot be read)"})
+final class DaemonStatusCommand implements Callable<Integer> {
+  static final int EXIT_NOT_ACTIVE = 3;
+
+  @Mixin
+  InstanceOptions options;
+
+  @Option(names = "--instance", paramLabel = "NAME", description = "hyper2kvm@NAME.service (default: hyper2kvm.service)")
+  String instance;
+
+  @Option(names = "--json", description = "print the instance as JSON")
+  boolean json;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    InstanceInfo i = options.scanner().find(instance);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(QueueFiles.toJson(i));
+    } else {
+      print(out, i);
+    }
+    out.flush();
+    return i.active() ? 0 : EXIT_NOT_ACTIVE;
+  }
+
+  private static void print(PrintWriter out, InstanceInfo i) {
+    out.println(i.service() + ": " + InstanceText.state(i));
+    UnitStatus u = i.systemd();
+    if (u != null) {
+      line(out, "systemd", u.available() ? u.state() + (u.subState() == null ? "" : " (" + u.subState() + ")")
+          : "systemd not available (" + u.note() + ")");
+      line(out, "main pid", u.mainPid() > 0 ? Long.toString(u.mainPid()) : null);
+      line(out, "since", u.isActive() ? u.activeSince() : null);
+    }
+    line(out, "active", (i.active() ? "yes: " : "no: ") + (i.activeReason() == null ? "" : i.activeReason()));
+    InstanceInfo.HeartbeatInfo h = i.heartbeat();
+    line(out, "heartbeat", h == null ? "none" : String.format(Locale.ROOT, "host %s, pid %d, %s, age %.1f s, "
+        + "version %s%s", h.host(), h.pid(), h.state(), h.ageSeconds(), h.version(), h.fresh() ? "" : " (stale)"));
+    line(out, "config", i.configFile() == null ? "none (defaults)" : i.configFile());
+    line(out, "config error", i.error());
+    line(out, "watch dir", i.watchDir());
+    line(out, "output dir", i.outputDir());
+    line(out, "queue", i.queue() == null ? null : InstanceText.counts(i.queue()));
+    line(out, "found by", i.sources().isEmpty() ? "nothing (no unit, config file or heartbeat)"
+        : String.join(", ", i.sources()));
+  }
+
+  private static void line(PrintWriter out, String label, String value) {
+    if (value != null) {
+      out.printf("  %-12s %s%n", label + ":", value);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.hypersdk.apps.hyperctl.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hypersdk.apps.hyperctl.client.HypervisordClient;
+import io.hypersdk.apps.hyperctl.client.HypervisordException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** A {@code hyperctl jobs} command: resolves the connection, runs against hypervisord, turns failures into one line. */
+abstract class ApiCommand implements Callable<Integer> {
+  static final int EXIT_JOB_FAILED = 4;
+  static final int EXIT_API = 5;
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public final Integer call() throws Exception {
+    try {
+      return run(new HypervisordClient(connection.settings()));
+    } catch (HypervisordException e) {
+      err().println("hyperctl: " + e.getMessage());
+      return EXIT_API;
+    }
+  }
+
+  abstract int run(HypervisordClient client) throws HypervisordException, Exception;
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  void printJson(JsonNode node) throws java.io.IOException {
+    out().println(JSON.writeValueAsString(node));
+    out().flush();
+  }
+}

@@ -1,0 +1,39 @@
+package io.hypersdk.apps.hyperctl.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hypersdk.apps.hyperctl.TextTable;
+import io.hypersdk.apps.hyperctl.client.HypervisordClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hyperctl jobs list}: hypervisord's jobs, newest first. */
+@Command(name = "list", mixinStandardHelpOptions = true, description = "Lists jobs, newest first.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:listed", "2:usage error", "5:hypervisord unreachable or refused the request"})
+final class JobsListCommand extends ApiCommand {
+  @Option(names = "--status", paramLabel = "STATUS", description = "only jobs in this status: pending, running, "
+      + "completed, failed or cancelled")
+  String status;
+
+  @Option(names = "--limit", paramLabel = "N", description = "at most N jobs (1-1000; hypervisord's default: 100)")
+  Integer limit;
+
+  @Option(names = "--json", description = "print hypervisord's JSON answer")
+  boolean json;
+
+  @Override
+  int run(HypervisordClient client) throws Exception {
+    JsonNode answer = client.list(status, limit);
+    if (json) {
+      printJson(answer);
+      return 0;
+    }
+    TextTable t = new TextTable("ID", "STATUS", "PHASE", "PROGRESS", "PROVIDER", "VM", "CREATED");
+    for (JsonNode j : answer.path("jobs")) {
+      t.row(j.path("id").asText(), j.path("status").asText(), JobText.phase(j), JobText.percent(j),
+          j.path("definition").path("provider").asText(null), JobText.vm(j), j.path("created_at").asText(null));
+    }
+    t.print(out());
+    return 0;
+  }
+}

@@ -1,0 +1,33 @@
+package io.hypersdk.apps.hyperctl.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hypersdk.apps.hyperctl.client.HypervisordClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hyperctl jobs logs ID}: a job's log lines. */
+@Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints a job's log lines.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:printed", "2:usage error", "5:hypervisord unreachable, no such job, or request refused"})
+final class JobsLogsCommand extends ApiCommand {
+  @Parameters(paramLabel = "ID", description = "the job's id")
+  String id;
+
+  @Option(names = "--json", description = "print hypervisord's JSON answer")
+  boolean json;
+
+  @Override
+  int run(HypervisordClient client) throws Exception {
+    JsonNode logs = client.logs(id);
+    if (json) {
+      printJson(logs);
+      return 0;
+    }
+    for (JsonNode l : logs.path("lines")) {
+      out().println(l.path("at").asText() + " " + l.path("level").asText() + " " + l.path("message").asText());
+    }
+    out().flush();
+    return 0;
+  }
+}

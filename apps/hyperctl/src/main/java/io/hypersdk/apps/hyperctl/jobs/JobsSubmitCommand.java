@@ -1,0 +1,143 @@
+package io.hypersdk.apps.hyperctl.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.hypersdk.apps.hyperctl.client.HypervisordClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hyperctl jobs submit}: a job file (one job, {@code {"jobs": [...]}} or an array, JSON or YAML) or one job
+ * from flags named after the API's fields.
+ */
+@Command(name = "submit", mixinStandardHelpOptions = true,
+    description = "Submits jobs from a JSON/YAML file (-f FILE, '-' for stdin) or one job from flags.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:every job accepted", "2:usage error", "4:some jobs rejected (the others were accepted)",
+        "5:hypervisord unreachable or refused the request (an invalid job: the field and why)"})
+final class JobsSubmitCommand extends ApiCommand {
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  @Option(names = "--json", description = "print hypervisord's JSON answer")
+  boolean json;
+
+  /** Either a file or flags. */
+  static final class Source {
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", required = true,
+        description = "job file, JSON or YAML ('-': standard input)")
+    String file;
+
+    @ArgGroup(exclusive = false)
+    JobFlags flags;
+  }
+
+  /** One job from flags, each named after the API field it sets. */
+  static final class JobFlags {
+    @Option(names = "--vm", required = true, paramLabel = "PATH", description = "vm_path: the VM to export")
+    String vm;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "output_dir: where the export goes")
+    String output;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "name: a label for the job")
+    String name;
+
+    @Option(names = "--provider", paramLabel = "NAME", description = "provider: local, vsphere, … (default: vsphere)")
+    String provider;
+
+    @Option(names = "--format", paramLabel = "ovf|ova", description = "format (default: ovf)")
+    String format;
+
+    @Option(names = "--pipeline", description = "options.enable_pipeline: convert after the export")
+    boolean pipeline;
+
+    @Option(names = "--hyper2kvm-daemon", description = "options.hyper2kvm_daemon: submit to a hyper2kvm daemon")
+    boolean daemon;
+
+    @Option(names = "--hyper2kvm-instance", paramLabel = "NAME", description = "options.hyper2kvm_instance")
+    String instance;
+
+    @Option(names = "--libvirt", description = "options.libvirt_integration: define the converted VM in libvirt")
+    boolean libvirt;
+
+    @Option(names = "--libvirt-uri", paramLabel = "URI", description = "options.libvirt_uri")
+    String libvirtUri;
+
+    ObjectNode toJob() {
+      ObjectNode job = JSON.createObjectNode().put("vm_path", vm).put("output_dir", output);
+      putIf(job, "name", name);
+      putIf(job, "provider", provider);
+      putIf(job, "format", format);
+      ObjectNode o = JSON.createObjectNode();
+      if (pipeline) {
+        o.put("enable_pipeline", true);
+      }
+      if (daemon) {
+        o.put("hyper2kvm_daemon", true);
+      }
+      putIf(o, "hyper2kvm_instance", instance);
+      if (libvirt) {
+        o.put("libvirt_integration", true);
+      }
+      putIf(o, "libvirt_uri", libvirtUri);
+      if (!o.isEmpty()) {
+        job.set("options", o);
+      }
+      return job;
+    }
+
+    private static void putIf(ObjectNode n, String key, String value) {
+      if (value != null) {
+        n.put(key, value);
+      }
+    }
+  }
+
+  @Override
+  int run(HypervisordClient client) throws Exception {
+    JsonNode body;
+    if (source.file != null) {
+      body = readJobs(source.file);
+      if (body == null) {
+        return 2;
+      }
+    } else {
+      body = source.flags.toJob();
+    }
+    JsonNode answer = client.submit(body);
+    if (json) {
+      printJson(answer);
+    } else {
+      answer.path("job_ids").forEach(id -> out().println("submitted " + id.asText()));
+      answer.path("errors").forEach(e -> out().println("rejected: " + e.asText()));
+      out().flush();
+    }
+    return answer.path("rejected").asInt() == 0 ? 0 : EXIT_JOB_FAILED;
+  }
+
+  /** The file's jobs as JSON, or null (after saying why) when it cannot be read. */
+  private JsonNode readJobs(String file) {
+    try (InputStream in = "-".equals(file) ? System.in : Files.newInputStream(Path.of(file))) {
+      JsonNode n = new YAMLMapper().readTree(in); // YAML is a superset of JSON, so one reader takes both
+      if (n == null || n.isMissingNode() || !(n.isObject() || n.isArray())) {
+        err().println("hyperctl: " + file + " holds no job: give one job, {\"jobs\": [...]} or an array");
+        return null;
+      }
+      return n;
+    } catch (java.nio.file.NoSuchFileException e) {
+      err().println("hyperctl: " + file + " does not exist");
+      return null;
+    } catch (IOException e) {
+      String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+      err().println("hyperctl: cannot read " + file + ": " + msg);
+      return null;
+    }
+  }
+}
