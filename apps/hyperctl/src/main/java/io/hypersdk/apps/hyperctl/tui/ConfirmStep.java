@@ -42,6 +42,7 @@ final class ConfirmStep implements Step {
     row = c.wrapped(2, row, "VMs:       " + m.selectedVms().stream().map(VmSummary::name)
         .collect(Collectors.joining(", ")), 3);
     c.text(2, row++, "Export:    " + m.outputDir + " (" + m.format + ")");
+    c.text(2, row++, "Run on:    " + (m.viaHypervisord ? "hypervisord at " + m.hypervisord.url() : "this machine"));
     PipelineOptions o = m.pipelineOptions();
     if (o.daemonRequested()) {
       c.text(2, row++, "Pipeline:  daemon mode, " + o.serviceName());

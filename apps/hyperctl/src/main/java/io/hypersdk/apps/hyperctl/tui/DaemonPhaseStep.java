@@ -13,6 +13,8 @@ import java.util.List;
  * the config dir), its queue folders prefilled from it, poll interval and timeout, with the live status.
  */
 final class DaemonPhaseStep implements Step {
+  static final String HERE = "this machine";
+  static final String HYPERVISORD = "hypervisord";
   private final WizardModel m;
   private final Form form;
   private DaemonStatusProbe probe;
@@ -20,14 +22,20 @@ final class DaemonPhaseStep implements Step {
 
   DaemonPhaseStep(WizardModel m) {
     this.m = m;
-    this.form = new Form(() -> List.of(
+    FormField runOn = new ChoiceField("Run on", () -> List.of(HERE, HYPERVISORD),
+        () -> m.viaHypervisord ? HYPERVISORD : HERE, v -> m.viaHypervisord = v.equals(HYPERVISORD));
+    List<FormField> pipeline = List.of(
         new ChoiceField("Daemon mode", () -> List.of("off", "on"), () -> m.daemon ? "on" : "off",
             v -> m.daemon = v.equals("on")),
         new ChoiceField("Instance", this::instanceNames, () -> m.instance.isEmpty() ? "-" : m.instance, this::choose),
         new TextField("Watch dir", () -> m.watchDir, v -> m.watchDir = v, false),
         new TextField("Output dir", () -> m.daemonOutputDir, v -> m.daemonOutputDir = v, false),
         new TextField("Poll interval (s)", () -> m.pollSeconds, v -> m.pollSeconds = v, false),
-        new TextField("Timeout (min)", () -> m.timeoutMinutes, v -> m.timeoutMinutes = v, false)));
+        new TextField("Timeout (min)", () -> m.timeoutMinutes, v -> m.timeoutMinutes = v, false));
+    List<FormField> withRunOn = new ArrayList<>(List.of(runOn));
+    withRunOn.addAll(pipeline);
+    // Where to run is only a question when a hypervisord was given.
+    this.form = new Form(() -> m.hypervisord == null ? pipeline : withRunOn);
   }
 
   @Override
@@ -94,7 +102,8 @@ final class DaemonPhaseStep implements Step {
   @Override
   public void render(Canvas c) {
     int row = form.render(c, Canvas.TOP) + 1;
-    row = c.wrapped(2, row, "Daemon status: " + probe.current(), 4) + 1;
+    row = c.wrapped(2, row, (m.viaHypervisord ? "Daemon status (seen from here): " : "Daemon status: ")
+        + probe.current(), 4) + 1;
     c.text(2, row++, m.instances.isEmpty() ? "No hyper2kvm instance configured in " + m.configDir
         : "Instances in " + m.configDir + ":");
     for (InstanceInfo i : m.instances) {

@@ -7,11 +7,14 @@ import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
 import com.googlecode.lanterna.terminal.Terminal;
 import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal.CtrlCBehaviour;
 import io.hypersdk.apps.hyperconvert.HyperConvert;
+import io.hypersdk.apps.hyperctl.client.ConnectionSettings;
+import io.hypersdk.apps.hyperctl.client.HypervisordException;
 import io.hypersdk.cli.Cli;
 import io.hypersdk.pipeline.PipelineOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -50,6 +53,13 @@ public final class InteractiveCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "DIR", description = "Export folder; each VM goes into DIR/VM-NAME.")
   Path output;
 
+  @Option(names = "--hypervisord", paramLabel = "URL", description = "Offer to run the migration as hypervisord "
+      + "jobs there (token: --token-file, else $HYPERCTL_TOKEN or hyperctl's config file).")
+  String hypervisordUrl;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "File holding hypervisord's API token.")
+  Path tokenFile;
+
   @Option(names = "--hyper2kvm-config-dir", paramLabel = "PATH",
       description = "Where daemon instance configs live (default: $HYPER2KVM_CONFIG_DIR, else /etc/hyper2kvm).")
   Path configDir;
@@ -65,6 +75,17 @@ public final class InteractiveCommand implements Callable<Integer> {
       err.println("hyperctl: --provider must be local or vsphere, not '" + provider + "'");
       return Cli.EXIT_USAGE;
     }
+    if (tokenFile != null && hypervisordUrl == null) {
+      err.println("hyperctl: --token-file needs --hypervisord URL");
+      return Cli.EXIT_USAGE;
+    }
+    WizardModel model;
+    try {
+      model = prefilled();
+    } catch (HypervisordException e) {
+      err.println("hyperctl: " + e.getMessage());
+      return Cli.EXIT_USAGE;
+    }
     // Java gives no console when stdin or stdout is not a terminal: a screen there would be garbage.
     if (System.console() == null) {
       err.println(NO_TERMINAL);
@@ -72,7 +93,6 @@ public final class InteractiveCommand implements Callable<Integer> {
     }
     // Log lines written to the terminal would tear the screen; everything the user needs is on it.
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.OFF);
-    WizardModel model = prefilled();
     Terminal terminal = new DefaultTerminalFactory().setForceTextTerminal(true)
         .setUnixTerminalCtrlCBehaviour(CtrlCBehaviour.TRAP).createTerminal();
     int code = new MigrationWizard(new TerminalScreen(terminal), model).run();
@@ -82,7 +102,7 @@ public final class InteractiveCommand implements Callable<Integer> {
     return code;
   }
 
-  private WizardModel prefilled() {
+  private WizardModel prefilled() throws HypervisordException {
     Path config = configDir != null ? configDir.toAbsolutePath().normalize()
         : PipelineOptions.builder().build().configDir();
     WizardModel m = new WizardModel(config, HyperConvert::inThisJvm);
@@ -92,6 +112,11 @@ public final class InteractiveCommand implements Callable<Integer> {
     m.username = username == null ? "" : username;
     m.passwordFile = passwordFile == null ? "" : passwordFile.toAbsolutePath().toString();
     m.outputDir = output == null ? "" : output.toAbsolutePath().normalize().toString();
+    if (hypervisordUrl != null) {
+      Map<String, String> env = System.getenv();
+      m.hypervisord = ConnectionSettings.resolve(hypervisordUrl, tokenFile, env,
+          ConnectionSettings.defaultConfigFile(env), false);
+    }
     return m;
   }
 }

@@ -1,7 +1,11 @@
 package io.hypersdk.apps.hyperctl.tui;
 
 import com.googlecode.lanterna.input.KeyStroke;
+import io.hypersdk.apps.hyperctl.client.HypervisordClient;
+import io.hypersdk.providers.VmSummary;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Step 6: the migration running, one progress line per VM; moves on to the summary when all have ended. */
 final class RunStep implements Step {
@@ -30,10 +34,21 @@ final class RunStep implements Step {
 
   @Override
   public void enter() {
-    MigrationBatch batch = new MigrationBatch(m.session, m.selectedVms(),
-        Path.of(m.outputDir.strip()).toAbsolutePath().normalize(), m.exportFormat(), m.pipelineOptions());
-    m.runs = batch.runs();
-    worker = new Thread(batch, "hyperctl-migration");
+    List<VmSummary> vms = m.selectedVms();
+    m.runs = vms.stream().map(v -> new VmRun(v.name())).toList();
+    Runnable migrations;
+    if (m.viaHypervisord) {
+      try {
+        migrations = new HypervisordMigrations(new HypervisordClient(m.hypervisord), JobDefinitions.of(m), m.runs);
+      } catch (IOException e) {
+        String why = "cannot read the vCenter password file: " + e.getMessage();
+        migrations = () -> m.runs.forEach(r -> r.finished(VmOutcome.failed(why)));
+      }
+    } else {
+      migrations = new LocalMigrations(m.session, vms, m.runs, Path.of(m.outputDir.strip()).toAbsolutePath()
+          .normalize(), m.exportFormat(), m.pipelineOptions());
+    }
+    worker = new Thread(migrations, "hyperctl-migration");
     worker.start();
   }
 

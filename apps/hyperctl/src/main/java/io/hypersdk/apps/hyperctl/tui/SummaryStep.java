@@ -2,8 +2,6 @@ package io.hypersdk.apps.hyperctl.tui;
 
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
-import io.hypersdk.migration.MigrationResult;
-import io.hypersdk.pipeline.PipelineResult;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,27 +34,30 @@ final class SummaryStep implements Step {
   static List<String> lines(List<VmRun> runs) {
     List<String> out = new ArrayList<>();
     for (VmRun r : runs) {
-      MigrationResult res = r.result();
-      out.add(r.vm() + ": " + (r.cancelled() ? "cancelled" : res == null ? "not run" : res.success() ? "ok" : "failed"));
-      if (res == null) {
+      VmOutcome o = r.outcome();
+      if (o == null) {
+        out.add(r.vm() + ": not run");
         continue;
       }
-      PipelineResult p = res.pipeline();
-      if (p != null) {
-        out.add("  mode: " + p.execution().mode() + " (" + p.execution().reason() + ")");
-        p.outputs().forEach(o -> out.add("  qcow2: " + o));
-        if (p.domainXml() != null) {
-          out.add("  domain XML: " + p.domainXml());
-        }
-        if (p.libvirtDefined()) {
-          out.add("  libvirt domain: " + p.libvirtDomain());
-        }
+      out.add(r.vm() + ": " + o.state());
+      if (o.jobId() != null) {
+        out.add("  hypervisord job: " + o.jobId());
       }
-      if (res.manifest() != null) {
-        out.add("  manifest: " + res.manifest());
+      if (o.mode() != null) {
+        out.add("  mode: " + o.mode() + " (" + o.modeReason() + ")");
       }
-      if (!res.success()) {
-        out.add("  error: " + res.error());
+      o.outputs().forEach(f -> out.add("  qcow2: " + f));
+      if (o.domainXml() != null) {
+        out.add("  domain XML: " + o.domainXml());
+      }
+      if (o.libvirtDomain() != null) {
+        out.add("  libvirt domain: " + o.libvirtDomain());
+      }
+      if (o.manifest() != null) {
+        out.add("  manifest: " + o.manifest());
+      }
+      if (o.error() != null) {
+        out.add("  error: " + o.error());
       }
     }
     return out;

@@ -1,6 +1,5 @@
 package io.hypersdk.apps.hyperctl.tui;
 
-import io.hypersdk.migration.MigrationResult;
 import java.util.Locale;
 
 /**
@@ -10,11 +9,9 @@ import java.util.Locale;
 final class VmRun {
   private final String vm;
   private volatile String phase = "waiting";
-  private volatile long totalBytes;
-  private volatile long doneBytes;
+  private volatile int percent = -1;
   private volatile String lastMessage = "";
-  private volatile MigrationResult result;
-  private volatile boolean cancelled;
+  private volatile VmOutcome outcome;
 
   VmRun(String vm) {
     this.vm = vm;
@@ -24,30 +21,13 @@ final class VmRun {
     return vm;
   }
 
-  String phase() {
-    return phase;
-  }
-
   void phase(String p) {
     phase = p;
   }
 
-  void exportStarted(long total) {
-    totalBytes = total;
-    doneBytes = 0;
-  }
-
-  synchronized void exported(long bytes) {
-    doneBytes += bytes;
-  }
-
-  /** Percent of the export written, 100 once the VM is done, -1 before anything is known. */
-  int percent() {
-    if (result != null && result.success()) {
-      return 100;
-    }
-    long total = totalBytes;
-    return total <= 0 ? -1 : (int) Math.min(100, doneBytes * 100 / total);
+  /** Percent done, -1 while unknown. */
+  void percent(int p) {
+    percent = p;
   }
 
   String lastMessage() {
@@ -58,34 +38,29 @@ final class VmRun {
     lastMessage = m;
   }
 
-  MigrationResult result() {
-    return result;
+  /** How it ended; null while it runs. */
+  VmOutcome outcome() {
+    return outcome;
   }
 
-  void finished(MigrationResult r) {
-    result = r;
-    phase = r.success() ? "done" : "failed";
-  }
-
-  boolean cancelled() {
-    return cancelled;
-  }
-
-  void cancel() {
-    cancelled = true;
-    phase = "cancelled";
+  void finished(VmOutcome o) {
+    outcome = o;
+    phase = o.state();
+    if (o.success()) {
+      percent = 100;
+    }
   }
 
   boolean ended() {
-    return result != null || cancelled;
+    return outcome != null;
   }
 
   boolean succeeded() {
-    return result != null && result.success();
+    return outcome != null && outcome.success();
   }
 
   String progressLine(int barWidth) {
-    int pct = percent();
+    int pct = percent;
     int filled = pct < 0 ? 0 : pct * barWidth / 100;
     return String.format(Locale.ROOT, "%-20s %-22s [%s%s] %s", Canvas.cut(vm, 20), Canvas.cut(phase, 22),
         "#".repeat(filled), ".".repeat(barWidth - filled), pct < 0 ? "  -" : String.format(Locale.ROOT, "%3d%%", pct));

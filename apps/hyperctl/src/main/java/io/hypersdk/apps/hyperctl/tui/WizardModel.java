@@ -1,5 +1,6 @@
 package io.hypersdk.apps.hyperctl.tui;
 
+import io.hypersdk.apps.hyperctl.client.ConnectionSettings;
 import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.pipeline.instances.InstanceInfo;
 import io.hypersdk.providers.ExportFormat;
@@ -49,6 +50,9 @@ final class WizardModel {
   // Pipeline and daemon phase
   final Path configDir;
   final Supplier<List<String>> bundledConverter;
+  /** The hypervisord given with --hypervisord, or null: then the run is always in this process. */
+  ConnectionSettings hypervisord;
+  boolean viaHypervisord;
   boolean daemon;
   List<InstanceInfo> instances = List.of();
   String instance = "";

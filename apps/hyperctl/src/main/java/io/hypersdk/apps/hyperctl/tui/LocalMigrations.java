@@ -11,12 +11,14 @@ import io.hypersdk.providers.Provider;
 import io.hypersdk.providers.VmSummary;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Migrates the chosen VMs one after another in this process (export, manifest, pipeline), each into its
  * own folder under the output folder, reporting each VM's phase and export progress into its {@link VmRun}.
+ * Interrupting the thread cancels: the current VM's pipeline withdraws what it queued, the rest do not start.
  */
-final class MigrationBatch implements Runnable {
+final class LocalMigrations implements Runnable {
   private final Provider provider;
   private final List<VmSummary> vms;
   private final List<VmRun> runs;
@@ -24,24 +26,14 @@ final class MigrationBatch implements Runnable {
   private final ExportFormat format;
   private final PipelineOptions options;
 
-  MigrationBatch(Provider provider, List<VmSummary> vms, Path outputRoot, ExportFormat format,
+  LocalMigrations(Provider provider, List<VmSummary> vms, List<VmRun> runs, Path outputRoot, ExportFormat format,
       PipelineOptions options) {
     this.provider = provider;
     this.vms = List.copyOf(vms);
-    this.runs = vms.stream().map(v -> new VmRun(v.name())).toList();
+    this.runs = List.copyOf(runs);
     this.outputRoot = outputRoot;
     this.format = format;
     this.options = options;
-  }
-
-  List<VmRun> runs() {
-    return runs;
-  }
-
-  /** The export folder of one VM: its name made safe for a file name. */
-  static Path folderFor(Path outputRoot, String vmName) {
-    String safe = vmName.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^[._-]+", "");
-    return outputRoot.resolve(safe.isEmpty() ? "vm" : safe);
   }
 
   @Override
@@ -50,18 +42,17 @@ final class MigrationBatch implements Runnable {
     for (int i = 0; i < vms.size(); i++) {
       VmRun run = runs.get(i);
       if (Thread.currentThread().isInterrupted()) {
-        run.cancel();
+        run.finished(VmOutcome.cancelled());
         continue;
       }
       VmSummary vm = vms.get(i);
       run.phase("exporting");
-      MigrationRequest request = new MigrationRequest(new ExportRequest(vm.path(), folderFor(outputRoot, vm.name()),
-          format), true, options);
+      MigrationRequest request = new MigrationRequest(new ExportRequest(vm.path(),
+          ExportFolders.of(outputRoot, vm.name()), format), true, options);
       try {
-        run.finished(runner.run(request, events(run)));
+        run.finished(VmOutcome.of(runner.run(request, events(run))));
       } catch (InterruptedException e) {
-        // Cancelled: the pipeline has withdrawn a queued manifest; the remaining VMs are not started.
-        run.cancel();
+        run.finished(VmOutcome.cancelled());
         Thread.currentThread().interrupt();
       }
     }
@@ -73,14 +64,20 @@ final class MigrationBatch implements Runnable {
       @Override
       public ExportProgress exportProgress() {
         return new ExportProgress() {
+          private final AtomicLong total = new AtomicLong();
+          private final AtomicLong done = new AtomicLong();
+
           @Override
           public void start(long totalBytes) {
-            run.exportStarted(totalBytes);
+            total.set(totalBytes);
           }
 
           @Override
           public void advance(long bytes) {
-            run.exported(bytes);
+            long t = total.get();
+            if (t > 0) {
+              run.percent((int) Math.min(100, done.addAndGet(bytes) * 100 / t));
+            }
           }
         };
       }
