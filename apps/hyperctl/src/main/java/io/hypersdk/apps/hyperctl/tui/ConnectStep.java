@@ -24,7 +24,9 @@ final class ConnectStep implements Step {
         new TextField("Password", () -> m.password, v -> m.password = v, true),
         new TextField("or password file", () -> m.passwordFile, v -> m.passwordFile = v, false),
         new ChoiceField("Any TLS certificate", () -> List.of("no", "yes"), () -> m.insecure ? "yes" : "no",
-            v -> m.insecure = v.equals("yes")));
+            v -> m.insecure = v.equals("yes")),
+        new ChoiceField("Power off running VMs", () -> List.of("no", "yes"), () -> m.powerOff ? "yes" : "no",
+            v -> m.powerOff = v.equals("yes")));
     this.form = new Form(() -> WizardModel.LOCAL.equals(m.provider) ? local : vsphere);
   }
 

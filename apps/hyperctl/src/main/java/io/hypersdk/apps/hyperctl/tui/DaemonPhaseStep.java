@@ -45,7 +45,7 @@ final class DaemonPhaseStep implements Step {
 
   @Override
   public String keyHelp() {
-    return Form.KEYS + "  Enter next  Esc back";
+    return Form.KEYS + "  Enter next  Esc back  Ctrl+C quit";
   }
 
   @Override

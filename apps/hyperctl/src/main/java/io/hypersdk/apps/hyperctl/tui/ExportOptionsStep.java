@@ -24,7 +24,7 @@ final class ExportOptionsStep implements Step {
 
   @Override
   public String keyHelp() {
-    return Form.KEYS + "  Enter next  Esc back";
+    return Form.KEYS + "  Enter next  Esc back  Ctrl+C quit";
   }
 
   @Override

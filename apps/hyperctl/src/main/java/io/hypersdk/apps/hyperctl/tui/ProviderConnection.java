@@ -38,6 +38,9 @@ final class ProviderConnection {
     if (m.insecure) {
       s.put("insecure", "true");
     }
+    if (m.powerOff) {
+      s.put("power-off", "true");
+    }
     if (!m.password.isEmpty()) {
       return openWithTypedPassword(providers, s, m.password);
     }

@@ -11,6 +11,7 @@ import java.util.List;
 final class RunStep implements Step {
   private final WizardModel m;
   private Thread worker;
+  private boolean cancelling;
 
   RunStep(WizardModel m) {
     this.m = m;
@@ -23,7 +24,7 @@ final class RunStep implements Step {
 
   @Override
   public String keyHelp() {
-    return worker != null && worker.isInterrupted() ? "cancelling: withdrawing what is queued…"
+    return cancelling ? "cancelling: withdrawing what is queued…"
         : "running; the summary follows  Ctrl+C cancel";
   }
 
@@ -48,6 +49,7 @@ final class RunStep implements Step {
       migrations = new LocalMigrations(m.session, vms, m.runs, Path.of(m.outputDir.strip()).toAbsolutePath()
           .normalize(), m.exportFormat(), m.pipelineOptions());
     }
+    cancelling = false;
     worker = new Thread(migrations, "hyperctl-migration");
     worker.start();
   }
@@ -71,6 +73,7 @@ final class RunStep implements Step {
 
   @Override
   public Transition onCtrlC() {
+    cancelling = true;
     worker.interrupt();
     return Transition.STAY;
   }

@@ -35,6 +35,8 @@ final class WizardModel {
   String password = "";
   String passwordFile = "";
   boolean insecure;
+  /** Shut running VMs down before their export; the provider refuses a running VM otherwise. */
+  boolean powerOff;
   /** The provider connected by the Connect step; the wizard closes it when it ends. */
   Provider session;
 
