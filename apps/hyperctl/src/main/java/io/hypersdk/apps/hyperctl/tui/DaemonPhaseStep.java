@@ -7,6 +7,8 @@ import io.hypersdk.pipeline.instances.InstanceInfo;
 import io.hypersdk.pipeline.instances.InstanceScanner;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Step 4, the daemon configuration phase: daemon mode on or off, the instance (from the instances found in
@@ -83,13 +85,13 @@ final class DaemonPhaseStep implements Step {
     }
   }
 
-  private java.util.Optional<PipelineOptions> options() {
+  private Optional<PipelineOptions> options() {
     try {
       error = null;
-      return java.util.Optional.of(m.pipelineOptions());
+      return Optional.of(m.pipelineOptions());
     } catch (IllegalArgumentException e) {
       error = e.getMessage();
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
@@ -111,7 +113,7 @@ final class DaemonPhaseStep implements Step {
         break;
       }
       String state = i.error() != null ? "config error: " + i.error() : i.active() ? "active" : "inactive";
-      c.text(4, row++, String.format(java.util.Locale.ROOT, "%-16s %-9s %s", i.name(), state,
+      c.text(4, row++, String.format(Locale.ROOT, "%-16s %-9s %s", i.name(), state,
           i.watchDir() == null ? "" : i.watchDir()));
     }
     c.error(error);

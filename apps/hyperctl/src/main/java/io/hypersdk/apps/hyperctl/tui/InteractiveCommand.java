@@ -105,7 +105,7 @@ public final class InteractiveCommand implements Callable<Integer> {
   private WizardModel prefilled() throws HypervisordException {
     Path config = configDir != null ? configDir.toAbsolutePath().normalize()
         : PipelineOptions.builder().build().configDir();
-    WizardModel m = new WizardModel(config, HyperConvert::inThisJvm);
+    WizardModel m = new WizardModel(config, HyperConvert.inThisJvm());
     m.provider = provider;
     m.source = source == null ? "" : source.toAbsolutePath().normalize().toString();
     m.vcenterUrl = vcenterUrl == null ? "" : vcenterUrl;

@@ -14,7 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * What the wizard's steps have gathered so far. Every step reads and writes it in place, so going back with
@@ -51,7 +50,8 @@ final class WizardModel {
 
   // Pipeline and daemon phase
   final Path configDir;
-  final Supplier<List<String>> bundledConverter;
+  /** The command that runs the bundled converter in direct mode (see HyperConvert.inThisJvm). */
+  final List<String> bundledConverter;
   /** The hypervisord given with --hypervisord, or null: then the run is always in this process. */
   ConnectionSettings hypervisord;
   boolean viaHypervisord;
@@ -66,9 +66,9 @@ final class WizardModel {
   // Run
   List<VmRun> runs = List.of();
 
-  WizardModel(Path configDir, Supplier<List<String>> bundledConverter) {
+  WizardModel(Path configDir, List<String> bundledConverter) {
     this.configDir = configDir;
-    this.bundledConverter = bundledConverter;
+    this.bundledConverter = List.copyOf(bundledConverter);
   }
 
   /** Ends the provider session, if any; a failure to log out is not worth stopping for. */
@@ -106,7 +106,7 @@ final class WizardModel {
    */
   PipelineOptions pipelineOptions() {
     return PipelineOptions.builder()
-        .bundledConverter(bundledConverter.get())
+        .bundledConverter(bundledConverter)
         .daemonRequested(daemon)
         .instance(instance.isBlank() || instance.equals(MAIN_INSTANCE) ? null : instance)
         .watchDir(pathOrNull(watchDir))
