@@ -96,7 +96,8 @@ final class Canvas {
     return c + " ".repeat(Math.max(0, width - c.length()));
   }
 
-  static List<String> wrap(String s, int width) {
+  static List<String> wrap(String s, int lineWidth) {
+    int width = Math.max(1, lineWidth);
     List<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder();
     for (String word : s.split(" ")) {
