@@ -146,6 +146,9 @@ class DaemonStatusTest {
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).startsWith("hyperctl: Unknown option: '--bogus'");
     assertThat(bad.err().lines().toList()).hasSize(2);
+    Ctl.Result badName = Ctl.run("daemon", "status", "--instance", "../etc");
+    assertThat(badName.exit()).isEqualTo(2);
+    assertThat(badName.err()).startsWith("hyperctl: --instance '../etc' may only contain");
 
     Ctl.Result help = Ctl.run("daemon", "status", "--help");
     assertThat(help.exit()).isZero();

@@ -187,6 +187,26 @@ class JobsCommandsTest {
   }
 
   @Test
+  void aBatchFromStandardInputReportsEachAcceptedAndRejectedJob() throws Exception {
+    String batch = """
+        {"jobs": [{"vm_path": "%s", "output_dir": "%s", "provider": "local"},
+                  {"output_dir": "%s", "provider": "local"}]}
+        """.formatted(ova, work.resolve("batch-export"), work.resolve("batch-2"));
+    java.io.InputStream stdin = System.in;
+    Ctl.Result r;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream(batch.getBytes(StandardCharsets.UTF_8)));
+      r = ctl("jobs", "submit", "-f", "-");
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(r.exit()).as(r.all()).isEqualTo(4);
+    String id = submittedId(r);
+    assertThat(r.out()).contains("rejected: ").contains("vm_path");
+    assertThat(ctl("jobs", "watch", id).exit()).isZero();
+  }
+
+  @Test
   void flagsBeatTheEnvironmentWhichBeatsTheConfigFile() throws Exception {
     int closed = closedPort();
     String nowhere = "http://127.0.0.1:" + closed;

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,6 +60,7 @@ final class DaemonQueueCommand implements Callable<Integer> {
     if (interval < 1) {
       throw new ParameterException(spec.commandLine(), "--interval must be at least 1 second, not " + interval);
     }
+    InstanceOptions.requireValidName(spec.commandLine(), instance);
     InstanceInfo i = options.scanner().find(instance);
     PrintWriter out = spec.commandLine().getOut();
     if (i.watchDir() == null) {

@@ -38,6 +38,7 @@ final class DaemonStatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    InstanceOptions.requireValidName(spec.commandLine(), instance);
     InstanceInfo i = options.scanner().find(instance);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

@@ -33,7 +33,7 @@ abstract class ApiCommand implements Callable<Integer> {
     }
   }
 
-  abstract int run(HypervisordClient client) throws HypervisordException, Exception;
+  abstract int run(HypervisordClient client) throws Exception;
 
   PrintWriter out() {
     return spec.commandLine().getOut();
