@@ -48,6 +48,11 @@ class TmuxEndToEndTest {
       tmux.shows(Duration.ofSeconds(10), "[x] web01", "1 of 3 selected");
       tmux.sendKeys("Enter");
       tmux.shows(Duration.ofSeconds(10), "step 3/7: Export options", exports.toString());
+      // A real terminal's Escape (a lone ESC byte) goes back one step, and the selection is still there.
+      tmux.sendKeys("Escape");
+      tmux.shows(Duration.ofSeconds(10), "step 2/7", "[x] web01", "1 of 3 selected");
+      tmux.sendKeys("Enter");
+      tmux.shows(Duration.ofSeconds(10), "step 3/7: Export options", exports.toString());
       tmux.sendKeys("Enter");
       tmux.shows(Duration.ofSeconds(20), "step 4/7", "< demo >", "Watch dir " + watch, "Output dir " + converted);
       tmux.sendKeys("Space");
