@@ -9,7 +9,6 @@ import io.hypersdk.apps.hyperctl.client.HypervisordException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -99,7 +98,7 @@ final class HypervisordMigrations implements Runnable {
     if (p.has("percent_complete")) {
       run.percent((int) Math.round(p.path("percent_complete").asDouble()));
     }
-    run.message(String.format(Locale.ROOT, "hypervisord job %s", job.path("id").asText()));
+    run.message("hypervisord job " + job.path("id").asText());
   }
 
   private void cancelUnfinished(List<String> ids) {
