@@ -78,10 +78,12 @@ public record DaemonConfig(
   public static FileSettings readFile(Path file, boolean required) throws ConfigException {
     try {
       byte[] bytes = Files.readAllBytes(file);
-      if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+      // A file of comments only (as packaged examples often are) is a YAML document without content.
+      com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(bytes);
+      if (tree == null || tree.isMissingNode() || tree.isNull()) {
         return FileSettings.EMPTY;
       }
-      FileSettings s = YAML.readValue(bytes, FileSettings.class);
+      FileSettings s = YAML.treeToValue(tree, FileSettings.class);
       return s == null ? FileSettings.EMPTY : s;
     } catch (NoSuchFileException e) {
       if (required) {

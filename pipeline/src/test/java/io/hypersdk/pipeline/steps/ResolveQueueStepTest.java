@@ -54,6 +54,14 @@ class ResolveQueueStepTest {
   }
 
   @Test
+  void aConfigOfCommentsOnlyMeansTheDefaults() throws Exception {
+    config("prod.yaml", "# watch_dir: /srv/q\n# output_dir: /srv/out\n");
+    ResolveQueueStep.ResolvedQueue r = new ResolveQueueStep().run(PipelineOptions.builder().instance("prod")
+        .configDir(etc).build());
+    assertThat(r.layout()).isEqualTo(new QueueLayout(QueueLayout.DEFAULT_WATCH_DIR, QueueLayout.DEFAULT_OUTPUT_DIR));
+  }
+
+  @Test
   void aBrokenConfigIsOneLineNamingTheKey() throws Exception {
     config("prod.yaml", "watch_dir: /srv/q\nwatchdir: /typo\n");
     assertThatThrownBy(() -> new ResolveQueueStep().run(PipelineOptions.builder().instance("prod").configDir(etc)

@@ -2,6 +2,7 @@ package io.hypersdk.apps.hyperctl;
 
 import io.hypersdk.apps.hyperctl.daemon.DaemonCommand;
 import io.hypersdk.apps.hyperctl.jobs.JobsCommand;
+import io.hypersdk.apps.hyperctl.tui.InteractiveCommand;
 import io.hypersdk.cli.Cli;
 import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
 /** {@code hyperctl}: watches hyper2kvm daemons and their queues, drives hypervisord jobs, runs the migration TUI. */
 @Command(name = "hyperctl", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Controls HyperSDK: hyper2kvm daemon status and queues, hypervisord jobs, interactive migration.",
-    subcommands = {DaemonCommand.class, JobsCommand.class, AutoComplete.GenerateCompletion.class})
+    subcommands = {DaemonCommand.class, JobsCommand.class, InteractiveCommand.class,
+        AutoComplete.GenerateCompletion.class})
 public final class HyperCtl {
 
   public static void main(String[] args) {

@@ -1,0 +1,68 @@
+package io.hypersdk.apps.hyperctl.tui;
+
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
+import io.hypersdk.pipeline.PipelineOptions;
+import io.hypersdk.providers.VmSummary;
+import java.util.stream.Collectors;
+
+/** Step 5: everything chosen, and what the pipeline would do now; Enter starts the migration. */
+final class ConfirmStep implements Step {
+  private final WizardModel m;
+  private String status = "";
+
+  ConfirmStep(WizardModel m) {
+    this.m = m;
+  }
+
+  @Override
+  public String title() {
+    return "Confirm";
+  }
+
+  @Override
+  public String keyHelp() {
+    return "Enter start the migration  Esc back  q quit";
+  }
+
+  @Override
+  public void enter() {
+    try {
+      status = DaemonStatusProbe.describe(m.pipelineOptions());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void render(Canvas c) {
+    int row = Canvas.TOP;
+    c.text(2, row++, "Provider:  " + (WizardModel.LOCAL.equals(m.provider) ? "local, folder " + m.source
+        : "vsphere, " + m.username + " at " + m.vcenterUrl));
+    row = c.wrapped(2, row, "VMs:       " + m.selectedVms().stream().map(VmSummary::name)
+        .collect(Collectors.joining(", ")), 3);
+    c.text(2, row++, "Export:    " + m.outputDir + " (" + m.format + ")");
+    c.text(2, row++, "Run on:    " + (m.viaHypervisord ? "hypervisord at " + m.hypervisord.url() : "this machine"));
+    PipelineOptions o = m.pipelineOptions();
+    if (o.daemonRequested()) {
+      c.text(2, row++, "Pipeline:  daemon mode, " + o.serviceName());
+      c.text(2, row++, "           watch " + (o.watchDir() == null ? "(from the config)" : o.watchDir()));
+      c.text(2, row++, "           output " + (o.outputDir() == null ? "(from the config)" : o.outputDir()));
+      c.text(2, row++, "           poll every " + m.pollSeconds + " s, give up after " + m.timeoutMinutes + " min");
+    } else {
+      c.text(2, row++, "Pipeline:  direct mode (the converter runs on this machine)");
+    }
+    c.wrapped(2, row + 1, "Daemon status: " + status, 4);
+  }
+
+  @Override
+  public Transition onKey(KeyStroke key) {
+    if (key.getKeyType() == KeyType.Enter) {
+      return Transition.NEXT;
+    }
+    if (key.getKeyType() == KeyType.Escape) {
+      return Transition.BACK;
+    }
+    return key.getKeyType() == KeyType.Character && key.getCharacter() == 'q' ? Transition.QUIT : Transition.STAY;
+  }
+}

@@ -1,0 +1,54 @@
+package io.hypersdk.apps.hyperctl.tui;
+
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
+import java.util.List;
+
+/** Step 3: where the exports go and in what form. */
+final class ExportOptionsStep implements Step {
+  private final WizardModel m;
+  private final Form form;
+  private String error;
+
+  ExportOptionsStep(WizardModel m) {
+    this.m = m;
+    this.form = new Form(() -> List.of(
+        new TextField("Output folder", () -> m.outputDir, v -> m.outputDir = v, false),
+        new ChoiceField("Format", () -> List.of("ovf", "ova"), () -> m.format, v -> m.format = v)));
+  }
+
+  @Override
+  public String title() {
+    return "Export options";
+  }
+
+  @Override
+  public String keyHelp() {
+    return Form.KEYS + "  Enter next  Esc back  Ctrl+C quit";
+  }
+
+  @Override
+  public void render(Canvas c) {
+    int row = form.render(c, Canvas.TOP) + 1;
+    c.text(2, row, "Each VM is exported into OUTPUT/VM-NAME with its artifact-manifest.json.");
+    c.text(2, row + 1, "ovf writes a descriptor beside the disks; ova also packs one archive.");
+    c.error(error);
+  }
+
+  @Override
+  public Transition onKey(KeyStroke key) {
+    error = null;
+    if (key.getKeyType() == KeyType.Escape) {
+      return Transition.BACK;
+    }
+    if (key.getKeyType() == KeyType.Enter) {
+      if (m.outputDir.isBlank()) {
+        error = "give the output folder";
+        return Transition.STAY;
+      }
+      return Transition.NEXT;
+    }
+    form.onKey(key);
+    return Transition.STAY;
+  }
+}

@@ -1,0 +1,136 @@
+package io.hypersdk.apps.hyperctl.tui;
+
+import io.hypersdk.apps.hyperctl.client.ConnectionSettings;
+import io.hypersdk.pipeline.PipelineOptions;
+import io.hypersdk.pipeline.instances.InstanceInfo;
+import io.hypersdk.providers.ExportFormat;
+import io.hypersdk.providers.Provider;
+import io.hypersdk.providers.ProviderException;
+import io.hypersdk.providers.VmSummary;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What the wizard's steps have gathered so far. Every step reads and writes it in place, so going back with
+ * Esc shows what was entered; only the UI thread touches it.
+ */
+final class WizardModel {
+  static final String LOCAL = "local";
+  static final String VSPHERE = "vsphere";
+  /** How instance discovery names the main instance, hyper2kvm.service. */
+  static final String MAIN_INSTANCE = "default";
+
+  // Connect
+  String provider = LOCAL;
+  String source = "";
+  String vcenterUrl = "";
+  String username = "";
+  /** Typed into a masked field; never rendered, logged or put in settings (see ProviderConnection). */
+  String password = "";
+  String passwordFile = "";
+  boolean insecure;
+  /** Shut running VMs down before their export; the provider refuses a running VM otherwise. */
+  boolean powerOff;
+  /** The provider connected by the Connect step; the wizard closes it when it ends. */
+  Provider session;
+
+  // VMs
+  List<VmSummary> vms = List.of();
+  final Set<String> selected = new LinkedHashSet<>();
+  String filter = "";
+
+  // Export
+  String outputDir = "";
+  String format = "ovf";
+
+  // Pipeline and daemon phase
+  final Path configDir;
+  /** The command that runs the bundled converter in direct mode (see HyperConvert.inThisJvm). */
+  final List<String> bundledConverter;
+  /** The hypervisord given with --hypervisord, or null: then the run is always in this process. */
+  ConnectionSettings hypervisord;
+  boolean viaHypervisord;
+  boolean daemon;
+  List<InstanceInfo> instances = List.of();
+  String instance = "";
+  String watchDir = "";
+  String daemonOutputDir = "";
+  String pollSeconds = "5";
+  String timeoutMinutes = "60";
+
+  // Run
+  List<VmRun> runs = List.of();
+
+  WizardModel(Path configDir, List<String> bundledConverter) {
+    this.configDir = configDir;
+    this.bundledConverter = List.copyOf(bundledConverter);
+  }
+
+  /** Ends the provider session, if any; a failure to log out is not worth stopping for. */
+  void closeSession() {
+    if (session != null) {
+      try {
+        session.close();
+      } catch (ProviderException ignored) {
+        // The session ends with the process anyway.
+      }
+      session = null;
+    }
+  }
+
+  /** The selected VMs in listing order. */
+  List<VmSummary> selectedVms() {
+    List<VmSummary> out = new ArrayList<>();
+    for (VmSummary vm : vms) {
+      if (selected.contains(vm.path())) {
+        out.add(vm);
+      }
+    }
+    return out;
+  }
+
+  ExportFormat exportFormat() {
+    return ExportFormat.valueOf(format.toUpperCase(Locale.ROOT));
+  }
+
+  /**
+   * The pipeline options the run will use, built the way hyperexport builds them; the live daemon status is
+   * computed from the same options so it shows what the run will do.
+   *
+   * @throws IllegalArgumentException with a line to show when a number is not a positive number
+   */
+  PipelineOptions pipelineOptions() {
+    return PipelineOptions.builder()
+        .bundledConverter(bundledConverter)
+        .daemonRequested(daemon)
+        .instance(instance.isBlank() || instance.equals(MAIN_INSTANCE) ? null : instance)
+        .watchDir(pathOrNull(watchDir))
+        .outputDir(pathOrNull(daemonOutputDir))
+        .configDir(configDir)
+        .pollInterval(Duration.ofMillis(Math.round(positive(pollSeconds, "poll interval") * 1000)))
+        .daemonTimeout(Duration.ofMillis(Math.round(positive(timeoutMinutes, "timeout") * 60_000)))
+        .build();
+  }
+
+  private static double positive(String text, String what) {
+    double v;
+    try {
+      v = Double.parseDouble(text.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("the " + what + " must be a number, not '" + text + "'");
+    }
+    if (!(v > 0)) {
+      throw new IllegalArgumentException("the " + what + " must be positive");
+    }
+    return v;
+  }
+
+  private static Path pathOrNull(String s) {
+    return s.isBlank() ? null : Path.of(s.strip()).toAbsolutePath().normalize();
+  }
+}

@@ -1,0 +1,75 @@
+package io.hypersdk.apps.hyperctl.tui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.googlecode.lanterna.input.KeyType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every screen of the wizard renders completely in 80x24: title, content and the key help line. */
+@Timeout(120)
+class ScreensTest {
+  @TempDir
+  static Path samples;
+  static Path vms;
+
+  @TempDir
+  Path work;
+
+  @BeforeAll
+  static void build() throws Exception {
+    vms = SampleVms.build(samples);
+  }
+
+  @Test
+  void eachScreenFitsIn80x24WithItsKeyHelp() throws Exception {
+    Path config = Files.createDirectories(work.resolve("etc"));
+    try (VirtualWizard w = VirtualWizard.local(vms, config)) {
+      String connect = w.shows("step 1/7: Connect to a provider", "Provider", "< local >", vms.toString());
+      assertHelpOnLastRow(w, "Enter connect", "Ctrl+C quit");
+
+      w.key(KeyType.Enter);
+      String pick = w.shows("step 2/7: Pick VMs", "web01", "web02", "db01", "0 of 3 selected");
+      assertThat(pick).contains("POWER").containsPattern("db01 +- ");
+      assertHelpOnLastRow(w, "↑↓ move", "Space select", "/ filter", "Enter next", "Esc back", "q quit");
+
+      w.key(KeyType.Enter);
+      w.shows("select at least one VM with Space");
+      w.type(" ").key(KeyType.Enter);
+      w.shows("step 3/7: Export options", "Output folder", "Format", "< ovf >");
+      assertHelpOnLastRow(w, "Enter next", "Esc back");
+
+      w.key(KeyType.Enter);
+      w.shows("give the output folder");
+      w.type(work.resolve("out").toString()).key(KeyType.Enter);
+      w.shows("step 4/7: Pipeline options: daemon configuration", "Daemon mode", "< off >", "Instance",
+          "Watch dir", "Output dir", "Poll interval (s)", "Timeout (min)", "Daemon status: daemon mode off",
+          "No hyper2kvm instance configured in " + config);
+      assertHelpOnLastRow(w, "Enter next", "Esc back");
+
+      w.key(KeyType.Enter);
+      w.shows("step 5/7: Confirm", "VMs:       db01", "Pipeline:  direct mode");
+      assertHelpOnLastRow(w, "Enter start the migration", "Esc back", "q quit");
+
+      w.key(KeyType.Enter);
+      String summary = w.shows("step 7/7: Summary: 1 of 1 migrated", "db01: ok");
+      assertThat(summary).contains("mode: direct (daemon mode not requested)")
+          .contains("qcow2: " + work.resolve("out/db01/db01.qcow2"));
+      assertHelpOnLastRow(w, "Enter/q quit", "Esc back to confirm");
+      assertThat(work.resolve("out/db01/db01.qcow2")).isRegularFile();
+      assertThat(Arrays.asList(connect.split("\n"))).allMatch(l -> l.length() <= VirtualWizard.COLUMNS);
+
+      w.type("q");
+      assertThat(w.awaitExit()).isZero();
+    }
+  }
+
+  private static void assertHelpOnLastRow(VirtualWizard w, String... keys) {
+    assertThat(w.row(VirtualWizard.ROWS - 1)).contains(keys);
+  }
+}

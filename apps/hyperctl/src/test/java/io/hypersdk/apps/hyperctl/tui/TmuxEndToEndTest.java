@@ -1,0 +1,95 @@
+package io.hypersdk.apps.hyperctl.tui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hypersdk.apps.hypervisord.QueueDaemon;
+import io.hypersdk.convert.testing.JavaProcess;
+import io.hypersdk.convert.testing.Tools;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole wizard in a real terminal: {@code hyperctl interactive} in an 80x24 tmux window, driven with
+ * send-keys, migrates the sample VM through a real {@code hyperconvert daemon} found in the config dir.
+ */
+@Timeout(300)
+class TmuxEndToEndTest {
+  @TempDir
+  Path work;
+
+  @Test
+  void migratesTheSampleVmThroughTheDaemon() throws Exception {
+    Tools.require("tmux", "tmux");
+    Tools.require("qemu-img", "qemu-utils");
+    Path vms = SampleVms.build(work.resolve("samples"));
+    Path config = Files.createDirectories(work.resolve("etc"));
+    Path watch = Files.createDirectories(work.resolve("queue"));
+    Path converted = Files.createDirectories(work.resolve("converted"));
+    Path exports = work.resolve("exports");
+    QueueDaemon.writeConfig(config, "demo", watch, converted);
+    Path exitFile = work.resolve("hyperctl.exit");
+    Path script = launcher(vms, exports, config, exitFile);
+
+    try (JavaProcess daemon = QueueDaemon.start(work, config, "demo", watch); Tmux tmux = Tmux.start(script)) {
+      tmux.shows(Duration.ofSeconds(60), "step 1/7: Connect to a provider", "< local >", vms.toString(),
+          "Enter connect");
+      tmux.sendKeys("Enter");
+      tmux.shows(Duration.ofSeconds(20), "step 2/7: Pick VMs", "db01", "web01", "web02", "Space select");
+      // db01, web01, web02: the second row is the sample OVA.
+      tmux.sendKeys("Down", "Space");
+      tmux.shows(Duration.ofSeconds(10), "[x] web01", "1 of 3 selected");
+      tmux.sendKeys("Enter");
+      tmux.shows(Duration.ofSeconds(10), "step 3/7: Export options", exports.toString());
+      // A real terminal's Escape (a lone ESC byte) goes back one step, and the selection is still there.
+      tmux.sendKeys("Escape");
+      tmux.shows(Duration.ofSeconds(10), "step 2/7", "[x] web01", "1 of 3 selected");
+      tmux.sendKeys("Enter");
+      tmux.shows(Duration.ofSeconds(10), "step 3/7: Export options", exports.toString());
+      tmux.sendKeys("Enter");
+      tmux.shows(Duration.ofSeconds(20), "step 4/7", "< demo >", "Watch dir " + watch, "Output dir " + converted);
+      tmux.sendKeys("Space");
+      String phase = tmux.shows(Duration.ofSeconds(20), "< on >", "Daemon status: active (fresh heartbeat of");
+      assertThat(phase).contains("demo").contains("active");
+      tmux.sendKeys("Enter");
+      tmux.shows(Duration.ofSeconds(20), "step 5/7: Confirm", "Pipeline: daemon mode, hyper2kvm@demo.service");
+      tmux.sendKeys("Enter");
+
+      String summary = tmux.shows(Duration.ofSeconds(180), "step 7/7");
+      assertThat(summary).contains("Summary: 1 of 1 migrated", "web01: ok");
+      Path qcow2 = converted.resolve("web01.qcow2");
+      assertThat(VirtualWizard.flat(summary)).contains("mode: daemon (").contains("qcow2: " + qcow2)
+          .contains("manifest: " + exports.resolve("web01/artifact-manifest.json"));
+      assertThat(summary.split("\n")).allMatch(line -> line.length() <= 80);
+      assertThat(qcow2).isRegularFile();
+      Tools.Outcome check = Tools.exec(List.of("qemu-img", "check", qcow2.toString()));
+      assertThat(check.exitCode()).as(check.output()).isZero();
+
+      tmux.sendKeys("q");
+      await("hyperctl to exit").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> Files.isRegularFile(exitFile) && Files.size(exitFile) > 0);
+      assertThat(Files.readString(exitFile).strip()).isEqualTo("0");
+    }
+  }
+
+  /** A script that runs hyperctl with this test's class path and records its exit code. */
+  private Path launcher(Path vms, Path exports, Path config, Path exitFile) throws Exception {
+    Path script = work.resolve("hyperctl-interactive.sh");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Files.writeString(script, "#!/bin/sh\n"
+        + "export LANG=C.UTF-8 HYPER2KVM_CONFIG_DIR='" + config + "'\n"
+        + "'" + java + "' -XX:TieredStopAtLevel=1 -cp '" + System.getProperty("java.class.path") + "' "
+        + "io.hypersdk.apps.hyperctl.HyperCtl interactive --provider local --source '" + vms + "' --output '"
+        + exports + "' --hyper2kvm-config-dir '" + config + "' 2>'" + work.resolve("hyperctl.err") + "'\n"
+        + "echo $? > '" + exitFile + "'\n", StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    return script;
+  }
+}
