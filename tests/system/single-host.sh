@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# One conversion server: the package installed by the Ansible playbook, with the instances vsphere-prod and
+# aws-prod and hypervisord. The design's Scenarios 1 and 2, the fallback to direct mode, crash recovery,
+# hyperctl and the journal; then the package is reinstalled, removed and purged.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+. "$ROOT/tests/system/lib.sh"
+trap ct_stop_all EXIT
+c=hsdk-single
+ct_start $c --bind-ro="$ROOT:/src" --bind-ro="$SYSTEST_WORK/ova:/srv/sample" \
+  --bind-ro="$SYSTEST_WORK/source:/srv/source"
+ct_install $c '{
+  "hypersdk_package_path": "/src/packaging/target/hypersdk_0.1.0_all.deb",
+  "hyper2kvm_instances": [
+    {"name": "vsphere-prod", "watch_dir": "/var/lib/hyper2kvm/vsphere-prod/queue",
+     "output_dir": "/var/lib/hyper2kvm/vsphere-prod/output"},
+    {"name": "aws-prod", "watch_dir": "/var/lib/hyper2kvm/aws-prod/queue",
+     "output_dir": "/var/lib/hyper2kvm/aws-prod/output"}],
+  "hypervisord_enabled": true
+}'
+vsphere=/var/lib/hyper2kvm/vsphere-prod
+aws=/var/lib/hyper2kvm/aws-prod
+
+log "the installed package"
+for tool in hyperexport hyperconvert hypervisord hyperctl; do
+  check "$tool is on PATH and runs (--version)" ct $c "$tool" --version
+done
+for unit in hyper2kvm.service hyper2kvm@.service hypervisord.service; do
+  check "systemd knows $unit" ct $c systemctl cat "$unit"
+done
+check "system user hyper2kvm with no login shell" ct $c sh -c \
+  'getent passwd hyper2kvm | awk -F: "\$3 < 1000 && \$7 ~ /nologin|false/" | grep -q .'
+check "group hyper2kvm" ct $c getent group hyper2kvm
+for dir in $vsphere/queue $vsphere/output $aws/queue $aws/output; do
+  expect "$dir belongs to hyper2kvm:hyper2kvm, group-writable, not world-writable" \
+    "$(ct $c stat -c '%U:%G %A' "$dir")" '^hyper2kvm:hyper2kvm d.....w..-.-$|^hyper2kvm:hyper2kvm d.....w[sS]..[-x]$'
+done
+for unit in hyper2kvm@vsphere-prod hyper2kvm@aws-prod hypervisord; do
+  wait_for 60 "$unit.service is active and enabled" ct $c sh -c \
+    "systemctl is-active -q $unit.service && systemctl is-enabled -q $unit.service"
+done
+expect "/etc/hyper2kvm/vsphere-prod.yaml has the instance's dirs" "$(ct $c cat /etc/hyper2kvm/vsphere-prod.yaml)" \
+  "watch_dir: *\"?$vsphere/queue"
+
+log "a member of group hyper2kvm submits; others cannot"
+ct $c useradd -m -G hyper2kvm operator
+ct $c useradd -m outsider
+check "operator (group hyper2kvm, not root) puts a manifest in the aws-prod queue by a rename" \
+  ct $c runuser -u operator -- sh -c "echo '{}' > $aws/queue/.op.tmp && mv $aws/queue/.op.tmp $aws/queue/op.json"
+check "outsider (not in the group) cannot write to the queue" \
+  ct $c sh -c "! runuser -u outsider -- touch $aws/queue/.outsider 2>/dev/null"
+# The daemon files the invalid manifest as failed; wait for that so later checks see a settled queue.
+wait_for 30 "aws-prod files the operator's (empty) manifest in .failed" ct $c test -e "$aws/queue/.failed/op.json"
+
+log "Scenario 1: hyper2kvm.service running, hyperexport finds it through systemd"
+ct $c systemctl start hyper2kvm.service
+wait_for 30 "hyper2kvm.service is active" ct $c systemctl is-active -q hyper2kvm.service
+out=$(ct_export $c --output /tmp/x --pipeline --hyper2kvm-daemon)
+expect "daemon mode detected by systemctl is-active" "$out" \
+  '^Mode: daemon \(systemctl is-active hyper2kvm.service: active\)'
+expect "the qcow2 is in the daemon's output dir" "$out" '^Output: /var/lib/hyper2kvm/output/sample-vm.qcow2$'
+check "qemu-img check of the converted boot disk" ct $c qemu-img check /var/lib/hyper2kvm/output/sample-vm.qcow2
+check "the converted boot disk has the source's content (qemu-img compare)" \
+  ct $c qemu-img compare -q /srv/source/root.raw /var/lib/hyper2kvm/output/sample-vm.qcow2
+
+log "Scenario 2: --hyper2kvm-instance vsphere-prod uses that instance's dirs and daemon"
+out=$(ct_export $c --output /tmp/s2 --pipeline --hyper2kvm-daemon --hyper2kvm-instance vsphere-prod)
+expect "daemon mode through hyper2kvm@vsphere-prod.service" "$out" \
+  '^Mode: daemon \(systemctl is-active hyper2kvm@vsphere-prod.service: active\)'
+expect "the qcow2 is in vsphere-prod's output dir" "$out" "^Output: $vsphere/output/sample-vm.qcow2\$"
+check "qemu-img check of vsphere-prod's qcow2" ct $c qemu-img check "$vsphere/output/sample-vm.qcow2"
+expect "the job's record is completed by the vsphere-prod daemon" \
+  "$(ct $c sh -c "cat $vsphere/output/.jobs/*.json")" '"daemon" *: *"[^"]*vsphere-prod"'
+expect "vsphere-prod's heartbeat names its instance" \
+  "$(ct $c sh -c "cat $vsphere/queue/.heartbeat/*.json")" '"instance" *: *"vsphere-prod"'
+check "aws-prod converted nothing: no job record, no qcow2" ct $c sh -c \
+  "! ls $aws/output/.jobs/*.json 2>/dev/null | grep -q . && ! ls $aws/output/*.qcow2 2>/dev/null | grep -q ."
+check "aws-prod's queue holds only the operator's manifest" ct $c sh -c \
+  "test \"\$(find $aws/queue -name '*.json' -not -path '*/.heartbeat/*')\" = $aws/queue/.failed/op.json"
+job=$(ct $c sh -c "ls $vsphere/output/.jobs/" | head -1)
+job=${job%.json}
+expect "journalctl -u hyper2kvm@vsphere-prod shows the conversion of sample-vm, job $job" \
+  "$(ct $c journalctl -u hyper2kvm@vsphere-prod --no-pager)" "sample-vm.*$job|$job.*sample-vm"
+
+log "hyperctl daemon"
+if ct $c hyperctl daemon --help >/dev/null 2>&1; then
+  out=$(ct $c hyperctl daemon status --instance vsphere-prod 2>&1) ||
+    { echo "$out" >&2; fail "hyperctl daemon status --instance vsphere-prod exits 0"; }
+  expect "hyperctl daemon status --instance vsphere-prod says active" "$out" 'active'
+  out=$(ct $c hyperctl daemon list 2>&1) || { echo "$out" >&2; fail "hyperctl daemon list exits 0"; }
+  expect "hyperctl daemon list lists vsphere-prod" "$out" 'vsphere-prod'
+  expect "hyperctl daemon list lists aws-prod" "$out" 'aws-prod'
+  out=$(ct $c hyperctl daemon queue 2>&1) || { echo "$out" >&2; fail "hyperctl daemon queue exits 0"; }
+  expect "hyperctl daemon queue prints totals" "$out" '[Tt]otal'
+else
+  hyperctl_missing=1
+  echo "  FAIL: hyperctl has no 'daemon' command (hyperctl daemon --help fails); status/list/queue unchecked" >&2
+fi
+
+log "Fallback: hyper2kvm.service stopped, hyperexport converts directly and says why"
+ct $c systemctl stop hyper2kvm.service
+out=$(ct_export $c --output /tmp/fb --pipeline --hyper2kvm-daemon)
+expect "direct mode, with the reason" "$out" \
+  '^Mode: direct \(hyper2kvm.service is not active \(systemctl: inactive\) and no daemon heartbeat is fresh'
+expect "the qcow2 is in the export folder" "$out" '^Output: /tmp/fb/sample-vm.qcow2$'
+check "qemu-img check of the direct conversion" ct $c qemu-img check /tmp/fb/sample-vm.qcow2
+
+log "Crash: kill -9 of hyper2kvm@vsphere-prod with a manifest in its queue"
+unit=hyper2kvm@vsphere-prod.service
+pid=$(ct $c systemctl show -p MainPID --value $unit)
+# Frozen first, so the manifest is still in the queue when the daemon dies.
+ct $c kill -STOP "$pid"
+ct $c sh -c "hyperexport --provider local --vm /srv/sample/sample-vm.ova --output /tmp/crash --pipeline \
+  --hyper2kvm-daemon --hyper2kvm-instance vsphere-prod --hyper2kvm-poll-interval 1 >/root/crash.out 2>&1; \
+  echo \$? >/root/crash.rc" &
+exporter=$!
+wait_for 60 "the manifest is queued for the frozen daemon" ct $c sh -c "ls $vsphere/queue/*.json"
+ct $c kill -KILL "$pid"
+wait_for 60 "systemd restarts $unit (new main PID, NRestarts >= 1)" ct $c sh -c \
+  "systemctl is-active -q $unit && [ \"\$(systemctl show -p MainPID --value $unit)\" != $pid ] &&
+   [ \"\$(systemctl show -p NRestarts --value $unit)\" -ge 1 ]"
+wait "$exporter"
+expect "hyperexport's job completes after the restart" "$(ct $c cat /root/crash.rc /root/crash.out)" \
+  "^0\$"
+check "qemu-img check of the qcow2 converted after the restart" ct $c qemu-img check "$vsphere/output/sample-vm.qcow2"
+check "the queue is empty again" ct $c sh -c "! ls $vsphere/queue/*.json $vsphere/queue/.processing/*/*.json 2>/dev/null"
+
+. "$ROOT/tests/system/package-lifecycle.sh"
+package_lifecycle $c
+if [[ -n ${hyperctl_missing:-} ]]; then
+  fail "hyperctl has no 'daemon' command (see above)"
+fi
