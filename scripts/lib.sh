@@ -28,10 +28,11 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# The JDK, Maven and the disk tools every command needs; node and npm build hypervisord's dashboard.
+# The JDK, Maven and the disk tools every command needs; node and npm build hypervisord's dashboard;
+# asciidoctor (man pages) and rpmbuild (the .rpm) build the packages in packaging/.
 ensure_base() {
   ensure_packages javac:openjdk-17-jdk-headless mvn:maven qemu-img:qemu-utils virsh:libvirt-clients \
-    node:nodejs npm:npm
+    node:nodejs npm:npm asciidoctor:asciidoctor rpmbuild:rpm
 }
 
 # Builds the tools from this checkout (Maven resolves the libraries).

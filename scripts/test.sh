@@ -11,5 +11,7 @@ ensure_packages xmllint:libxml2-utils chattr:e2fsprogs kill:procps
 ensure_packages go:golang-go /usr/share/gocode/src/github.com/vmware/govmomi/simulator:golang-github-vmware-govmomi-dev
 # chromium runs the dashboard's browser tests (Playwright drives it; it never downloads a browser).
 ensure_packages chromium:chromium
+# The packaging tests: systemd-analyze verifies the units, man renders the man pages, ansible checks the role.
+ensure_packages systemd-analyze:systemd man:man-db ansible-playbook:ansible-core ansible-lint:ansible-lint
 cd "$ROOT"
 mvn -B verify "$@"
