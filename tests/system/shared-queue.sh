@@ -8,30 +8,29 @@ trap ct_stop_all EXIT
 nfs=$SYSTEST_WORK/nfs
 mkdir -p "$nfs/queue" "$nfs/output" "$nfs/staging"
 binds=(--bind-ro="$ROOT:/src" --bind-ro="$SYSTEST_WORK/ova:/srv/sample" --bind="$nfs:/mnt/nfs")
-vars='{"hypersdk_package_path": "/src/packaging/target/hypersdk_0.1.0_all.deb",
-  "hyper2kvm_instances": [], "hypervisord_enabled": false}'
 a=hsdk-a
 b=hsdk-b
 ct_start $a "${binds[@]}"
 ct_start $b "${binds[@]}"
-ct_install $a "$vars"
-ct_install $b "$vars"
+ct_install $a '{"hypersdk_package_path": "/src/packaging/target/hypersdk_0.1.0_all.deb",
+  "hyper2kvm_main_enabled": false, "hypervisord_enabled": false}'
+# The shared folders belong to hyper2kvm as the package creates it on A, before B's daemon starts there.
+uid=$(ct $a id -u hyper2kvm)
+gid=$(ct $a id -g hyper2kvm)
+chown "$uid:$gid" "$nfs/queue" "$nfs/output"
+chmod 2775 "$nfs/queue" "$nfs/output"
+ct_install $b '{"hypersdk_package_path": "/src/packaging/target/hypersdk_0.1.0_all.deb",
+  "hyper2kvm_main_config": {"watch_dir": "/mnt/nfs/queue", "output_dir": "/mnt/nfs/output"},
+  "hyper2kvm_main_enabled": true, "hypervisord_enabled": false}'
 
 log "the same users on both hosts"
 ua=$(ct $a id hyper2kvm)
-ub=$(ct $b id hyper2kvm)
-expect "hyper2kvm has the same uid and gid on A and B ($ua)" "$ub" "^$(printf '%s' "$ua" | sed 's/[()]/\\&/g')\$"
-uid=$(ct $b id -u hyper2kvm)
-gid=$(ct $b id -g hyper2kvm)
-chown "$uid:$gid" "$nfs/queue" "$nfs/output"
-chmod 2775 "$nfs/queue" "$nfs/output"
+expect "hyper2kvm has the same uid and gid on A and B ($ua)" "$(ct $b id hyper2kvm)" \
+  "^$(printf '%s' "$ua" | sed 's/[()]/\\&/g')\$"
 
 log "B serves /mnt/nfs/queue with hyper2kvm.service; A runs no daemon"
-ct $b sh -c 'printf "watch_dir: /mnt/nfs/queue\noutput_dir: /mnt/nfs/output\n" > /etc/hyper2kvm/hyper2kvm.conf'
-ct $b systemctl restart hyper2kvm.service
 wait_for 30 "B: hyper2kvm.service is active" ct $b systemctl is-active -q hyper2kvm.service
 wait_for 30 "B's heartbeat is in /mnt/nfs/queue/.heartbeat" ct $b sh -c 'ls /mnt/nfs/queue/.heartbeat/hsdk-b*.json'
-ct $a systemctl disable --now hyper2kvm.service >/dev/null 2>&1 || true
 state=$(ct $a systemctl is-active hyper2kvm.service || true)
 expect "A: systemd says hyper2kvm.service is not active ($state)" "$state" '^(inactive|unknown|failed)$'
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One conversion server: the package installed by the Ansible playbook, with the instances vsphere-prod and
-# aws-prod and hypervisord. The design's Scenarios 1 and 2, the fallback to direct mode, crash recovery,
+# One conversion server: the package installed by the Ansible playbook, with hyper2kvm.service, the
+# instances vsphere-prod and aws-prod, and hypervisord. The design's Scenarios 1 and 2, the fallback to direct mode, crash recovery,
 # hyperctl and the journal; then the package is reinstalled, removed and purged.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
@@ -16,6 +16,7 @@ ct_install $c '{
      "output_dir": "/var/lib/hyper2kvm/vsphere-prod/output"},
     {"name": "aws-prod", "watch_dir": "/var/lib/hyper2kvm/aws-prod/queue",
      "output_dir": "/var/lib/hyper2kvm/aws-prod/output"}],
+  "hyper2kvm_main_enabled": true,
   "hypervisord_enabled": true
 }'
 vsphere=/var/lib/hyper2kvm/vsphere-prod
@@ -35,7 +36,7 @@ for dir in $vsphere/queue $vsphere/output $aws/queue $aws/output; do
   expect "$dir belongs to hyper2kvm:hyper2kvm, group-writable, not world-writable" \
     "$(ct $c stat -c '%U:%G %A' "$dir")" '^hyper2kvm:hyper2kvm d.....w..-.-$|^hyper2kvm:hyper2kvm d.....w[sS]..[-x]$'
 done
-for unit in hyper2kvm@vsphere-prod hyper2kvm@aws-prod hypervisord; do
+for unit in hyper2kvm hyper2kvm@vsphere-prod hyper2kvm@aws-prod hypervisord; do
   wait_for 60 "$unit.service is active and enabled" ct $c sh -c \
     "systemctl is-active -q $unit.service && systemctl is-enabled -q $unit.service"
 done
@@ -53,8 +54,6 @@ check "outsider (not in the group) cannot write to the queue" \
 wait_for 30 "aws-prod files the operator's (empty) manifest in .failed" ct $c test -e "$aws/queue/.failed/op.json"
 
 log "Scenario 1: hyper2kvm.service running, hyperexport finds it through systemd"
-ct $c systemctl start hyper2kvm.service
-wait_for 30 "hyper2kvm.service is active" ct $c systemctl is-active -q hyper2kvm.service
 out=$(ct_export $c --output /tmp/x --pipeline --hyper2kvm-daemon)
 expect "daemon mode detected by systemctl is-active" "$out" \
   '^Mode: daemon \(systemctl is-active hyper2kvm.service: active\)'
