@@ -5,8 +5,8 @@
 SYSTEST_MIRROR=${SYSTEST_MIRROR:-http://deb.debian.org/debian}
 # What the containers need besides systemd: the .deb's dependencies (Java, qemu-img, passwd; virsh, which
 # it recommends), so installing the .deb inside never needs the network, and ansible-core to run the
-# playbook. They are installed by apt after debootstrap, as debootstrap alone fails to order their set-up.
-SYSTEST_PACKAGES="openjdk-17-jre-headless qemu-utils libvirt-clients python3 ansible-core procps ca-certificates"
+# playbook (python3-apt for its apt module). They are installed by apt after debootstrap, as debootstrap alone fails to order their set-up.
+SYSTEST_PACKAGES="openjdk-17-jre-headless qemu-utils libvirt-clients python3 python3-apt ansible-core procps ca-certificates"
 SYSTEST_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/hypersdk
 
 log() { echo "[systest] $*"; }

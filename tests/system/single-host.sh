@@ -32,10 +32,19 @@ done
 check "system user hyper2kvm with no login shell" ct $c sh -c \
   'getent passwd hyper2kvm | awk -F: "\$3 < 1000 && \$7 ~ /nologin|false/" | grep -q .'
 check "group hyper2kvm" ct $c getent group hyper2kvm
-for dir in $vsphere/queue $vsphere/output $aws/queue $aws/output; do
-  expect "$dir belongs to hyper2kvm:hyper2kvm, group-writable, not world-writable" \
-    "$(ct $c stat -c '%U:%G %A' "$dir")" '^hyper2kvm:hyper2kvm d.....w..-.-$|^hyper2kvm:hyper2kvm d.....w[sS]..[-x]$'
-done
+# folder, owner and mode: the package's defaults, then the playbook's instance folders
+while read -r dir want; do
+  expect "$dir is $want" "$(ct $c stat -c '%U:%G %A' "$dir")" "^$want\$"
+done <<EOF2
+/var/lib/hyper2kvm/queue hyper2kvm:hyper2kvm drwxrwsr-x
+/var/lib/hyper2kvm/output hyper2kvm:hyper2kvm drwxrwsr-x
+/var/lib/hyper2kvm/work hyper2kvm:hyper2kvm drwxr-x---
+/var/lib/hypervisord hypersdk:hypersdk drwxr-x---
+$vsphere/queue hyper2kvm:hyper2kvm drwxrwsr-x
+$vsphere/output hyper2kvm:hyper2kvm drwxrwsr-x
+$aws/queue hyper2kvm:hyper2kvm drwxrwsr-x
+$aws/output hyper2kvm:hyper2kvm drwxrwsr-x
+EOF2
 for unit in hyper2kvm hyper2kvm@vsphere-prod hyper2kvm@aws-prod hypervisord; do
   wait_for 60 "$unit.service is active and enabled" ct $c sh -c \
     "systemctl is-active -q $unit.service && systemctl is-enabled -q $unit.service"
@@ -44,14 +53,14 @@ expect "/etc/hyper2kvm/vsphere-prod.yaml has the instance's dirs" "$(ct $c cat /
   "watch_dir: *\"?$vsphere/queue"
 
 log "a member of group hyper2kvm submits; others cannot"
-ct $c useradd -m -G hyper2kvm operator
+ct $c useradd -m -G hyper2kvm migrator
 ct $c useradd -m outsider
-check "operator (group hyper2kvm, not root) puts a manifest in the aws-prod queue by a rename" \
-  ct $c runuser -u operator -- sh -c "echo '{}' > $aws/queue/.op.tmp && mv $aws/queue/.op.tmp $aws/queue/op.json"
+check "migrator (group hyper2kvm, not root) puts a manifest in the aws-prod queue by a rename" \
+  ct $c runuser -u migrator -- sh -c "echo '{}' > $aws/queue/.op.tmp && mv $aws/queue/.op.tmp $aws/queue/op.json"
 check "outsider (not in the group) cannot write to the queue" \
   ct $c sh -c "! runuser -u outsider -- touch $aws/queue/.outsider 2>/dev/null"
 # The daemon files the invalid manifest as failed; wait for that so later checks see a settled queue.
-wait_for 30 "aws-prod files the operator's (empty) manifest in .failed" ct $c test -e "$aws/queue/.failed/op.json"
+wait_for 30 "aws-prod files the (empty) manifest of migrator in .failed" ct $c test -e "$aws/queue/.failed/op.json"
 
 log "Scenario 1: hyper2kvm.service running, hyperexport finds it through systemd"
 out=$(ct_export $c --output /tmp/x --pipeline --hyper2kvm-daemon)
@@ -74,7 +83,7 @@ expect "vsphere-prod's heartbeat names its instance" \
   "$(ct $c sh -c "cat $vsphere/queue/.heartbeat/*.json")" '"instance" *: *"vsphere-prod"'
 check "aws-prod converted nothing: no job record, no qcow2" ct $c sh -c \
   "! ls $aws/output/.jobs/*.json 2>/dev/null | grep -q . && ! ls $aws/output/*.qcow2 2>/dev/null | grep -q ."
-check "aws-prod's queue holds only the operator's manifest" ct $c sh -c \
+check "aws-prod's queue holds only the manifest of migrator" ct $c sh -c \
   "test \"\$(find $aws/queue -name '*.json' -not -path '*/.heartbeat/*')\" = $aws/queue/.failed/op.json"
 job=$(ct $c sh -c "ls $vsphere/output/.jobs/" | head -1)
 job=${job%.json}
