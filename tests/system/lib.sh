@@ -208,3 +208,9 @@ expect() {
     fail "$1 (expected /$3/)"
   fi
 }
+
+# ct_health NAME  waits until hypervisord in the container answers GET /health.
+ct_health() {
+  wait_for 60 "$1: hypervisord answers GET http://127.0.0.1:8080/health" ct "$1" python3 -c \
+    'import urllib.request; urllib.request.urlopen("http://127.0.0.1:8080/health", timeout=2)'
+}

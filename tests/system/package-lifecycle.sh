@@ -15,6 +15,7 @@ package_lifecycle() {
   for unit in hyper2kvm hyper2kvm@vsphere-prod hyper2kvm@aws-prod hypervisord; do
     wait_for 60 "$unit.service is active after the reinstall" ct "$c" systemctl is-active -q "$unit.service"
   done
+  ct_health "$c"
 
   log "remove, then purge"
   check "apt-get remove hypersdk" ct "$c" env DEBIAN_FRONTEND=noninteractive apt-get remove -y hypersdk
