@@ -21,10 +21,19 @@ log "the sample VM $SYSTEST_WORK/ova/sample-vm.ova"
 make_sample_ova "$SYSTEST_WORK/source" "$SYSTEST_WORK/ova" >/dev/null
 rootfs_base >/dev/null
 log "rootfs ready after $((SECONDS - started))s"
+failed=()
 for script in single-host.sh shared-queue.sh; do
   t=$SECONDS
   log "== $script"
-  bash "$ROOT/tests/system/$script"
-  log "== $script passed in $((SECONDS - t))s"
+  if bash "$ROOT/tests/system/$script"; then
+    log "== $script passed in $((SECONDS - t))s"
+  else
+    log "== $script FAILED after $((SECONDS - t))s"
+    failed+=("$script")
+  fi
 done
+if ((${#failed[@]})); then
+  log "system tests failed: ${failed[*]} ($((SECONDS - started))s)"
+  exit 1
+fi
 log "all system tests passed in $((SECONDS - started))s"
