@@ -88,26 +88,27 @@ ct_start() {
   esac
 }
 
-# ct_cgroup NAME  moves this shell into the cgroup hypersdk-systest/NAME of each systemd hierarchy.
+# ct_cgroup NAME  moves this shell into the container's own cgroup, in each systemd hierarchy.
 ct_cgroup() {
   local hierarchy cg
   for hierarchy in /sys/fs/cgroup/systemd /sys/fs/cgroup/unified /sys/fs/cgroup; do
     [[ -e $hierarchy/cgroup.procs ]] || continue
-    cg=$hierarchy/hypersdk-systest/$1
+    cg=$hierarchy/hypersdk-systest/${SYSTEST_WORK##*/}/$1
     mkdir -p "$cg"
     echo "$BASHPID" >"$cg/cgroup.procs"
   done
 }
 
-# ct_cgroup_remove NAME  removes the container's cgroups (empty once it has stopped), deepest first.
+# ct_cgroup_remove NAME  removes the container's cgroups (empty once it has stopped), deepest first, and
+# the folders above them once they are empty.
 ct_cgroup_remove() {
-  local hierarchy
+  local hierarchy run
   for hierarchy in /sys/fs/cgroup/systemd /sys/fs/cgroup/unified /sys/fs/cgroup; do
-    [[ -d $hierarchy/hypersdk-systest/$1 ]] &&
-      find "$hierarchy/hypersdk-systest/$1" -depth -type d -exec rmdir {} + 2>/dev/null
-    rmdir "$hierarchy/hypersdk-systest" 2>/dev/null # once the last container is gone
+    run=$hierarchy/hypersdk-systest/${SYSTEST_WORK##*/}
+    [[ -d $run/$1 ]] || continue
+    find "$run/$1" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    rmdir "$run" "$hierarchy/hypersdk-systest" 2>/dev/null || true
   done
-  return 0
 }
 
 # ct NAME CMD...  runs CMD inside the container as root, in all its namespaces, with a clean environment.
@@ -130,6 +131,11 @@ ct_stop() {
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   fi
+  # The container's systemd outlives a killed nspawn; ending it ends every process in the container.
+  if [[ -f $SYSTEST_WORK/$name.init ]] && pgrep -x systemd | grep -qx "$(cat "$SYSTEST_WORK/$name.init")"; then
+    kill -KILL "$(cat "$SYSTEST_WORK/$name.init")" 2>/dev/null || true
+    sleep 1
+  fi
   unset "CT_NSPAWN[$name]"
   ct_cgroup_remove "$name"
   rm -rf "${SYSTEST_WORK:?}/$name"
@@ -145,8 +151,8 @@ ct_journal() {
 ct_stop_all() {
   local status=$? name
   for name in "${!CT_NSPAWN[@]}"; do
-    ((status == 0)) || ct_journal "$name"
-    ct_stop "$name"
+    ((status == 0)) || ct_journal "$name" || true
+    ct_stop "$name" || true
   done
   return "$status"
 }

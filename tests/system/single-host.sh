@@ -64,7 +64,9 @@ check "outsider (not in the group) cannot write to the queue" \
 wait_for 30 "aws-prod files the (empty) manifest of migrator in .failed" ct $c test -e "$aws/queue/.failed/op.json"
 
 log "Scenario 1: hyper2kvm.service running, hyperexport finds it through systemd"
-out=$(ct_export $c --output /tmp/x --pipeline --hyper2kvm-daemon)
+# Exports go outside /tmp and /home, which the sandboxed daemon cannot see (README, "Install").
+ct $c install -d -m 0755 /srv/exports
+out=$(ct_export $c --output /srv/exports/x --pipeline --hyper2kvm-daemon)
 expect "daemon mode detected by systemctl is-active" "$out" \
   '^Mode: daemon \(systemctl is-active hyper2kvm.service: active\)'
 expect "the qcow2 is in the daemon's output dir" "$out" '^Output: /var/lib/hyper2kvm/output/sample-vm.qcow2$'
@@ -73,7 +75,7 @@ check "the converted boot disk has the source's content (qemu-img compare)" \
   ct $c qemu-img compare -q /srv/source/root.raw /var/lib/hyper2kvm/output/sample-vm.qcow2
 
 log "Scenario 2: --hyper2kvm-instance vsphere-prod uses that instance's dirs and daemon"
-out=$(ct_export $c --output /tmp/s2 --pipeline --hyper2kvm-daemon --hyper2kvm-instance vsphere-prod)
+out=$(ct_export $c --output /srv/exports/s2 --pipeline --hyper2kvm-daemon --hyper2kvm-instance vsphere-prod)
 expect "daemon mode through hyper2kvm@vsphere-prod.service" "$out" \
   '^Mode: daemon \(systemctl is-active hyper2kvm@vsphere-prod.service: active\)'
 expect "the qcow2 is in vsphere-prod's output dir" "$out" "^Output: $vsphere/output/sample-vm.qcow2\$"
@@ -109,11 +111,11 @@ fi
 
 log "Fallback: hyper2kvm.service stopped, hyperexport converts directly and says why"
 ct $c systemctl stop hyper2kvm.service
-out=$(ct_export $c --output /tmp/fb --pipeline --hyper2kvm-daemon)
+out=$(ct_export $c --output /srv/exports/fb --pipeline --hyper2kvm-daemon)
 expect "direct mode, with the reason" "$out" \
   '^Mode: direct \(hyper2kvm.service is not active \(systemctl: inactive\) and no daemon heartbeat is fresh'
-expect "the qcow2 is in the export folder" "$out" '^Output: /tmp/fb/sample-vm.qcow2$'
-check "qemu-img check of the direct conversion" ct $c qemu-img check /tmp/fb/sample-vm.qcow2
+expect "the qcow2 is in the export folder" "$out" '^Output: /srv/exports/fb/sample-vm.qcow2$'
+check "qemu-img check of the direct conversion" ct $c qemu-img check /srv/exports/fb/sample-vm.qcow2
 ct $c systemctl start hyper2kvm.service
 
 log "Crash: kill -9 of hyper2kvm@vsphere-prod with a manifest in its queue"
@@ -121,7 +123,7 @@ unit=hyper2kvm@vsphere-prod.service
 pid=$(ct $c systemctl show -p MainPID --value $unit)
 # Frozen first, so the manifest is still in the queue when the daemon dies.
 ct $c kill -STOP "$pid"
-ct $c sh -c "hyperexport --provider local --vm /srv/sample/sample-vm.ova --output /tmp/crash --pipeline \
+ct $c sh -c "hyperexport --provider local --vm /srv/sample/sample-vm.ova --output /srv/exports/crash --pipeline \
   --hyper2kvm-daemon --hyper2kvm-instance vsphere-prod --hyper2kvm-poll-interval 1 >/root/crash.out 2>&1; \
   echo \$? >/root/crash.rc" &
 exporter=$!
