@@ -23,6 +23,7 @@ vsphere=/var/lib/hyper2kvm/vsphere-prod
 aws=/var/lib/hyper2kvm/aws-prod
 
 log "the installed package"
+check "dpkg --verify: every installed file is as packaged" ct $c sh -c 'out=$(dpkg --verify hypersdk) && echo "$out" && test -z "$out"'
 for tool in hyperexport hyperconvert hypervisord hyperctl; do
   check "$tool is on PATH and runs (--version)" ct $c "$tool" --version
 done
@@ -98,12 +99,12 @@ log "hyperctl daemon"
 if ct $c hyperctl --help 2>&1 | grep -Eq '^ +daemon( |$)'; then
   out=$(ct $c hyperctl daemon status --instance vsphere-prod 2>&1) ||
     { echo "$out" >&2; fail "hyperctl daemon status --instance vsphere-prod exits 0"; }
-  expect "hyperctl daemon status --instance vsphere-prod says active" "$out" 'active'
+  expect "hyperctl daemon status --instance vsphere-prod says active" "$out" '(^| )hyper2kvm@vsphere-prod.service: active'
   out=$(ct $c hyperctl daemon list 2>&1) || { echo "$out" >&2; fail "hyperctl daemon list exits 0"; }
   expect "hyperctl daemon list lists vsphere-prod" "$out" 'vsphere-prod'
   expect "hyperctl daemon list lists aws-prod" "$out" 'aws-prod'
   out=$(ct $c hyperctl daemon queue 2>&1) || { echo "$out" >&2; fail "hyperctl daemon queue exits 0"; }
-  expect "hyperctl daemon queue prints totals" "$out" '[Tt]otal'
+  expect "hyperctl daemon queue prints totals" "$out" '^ *[Tt]otals?:'
 else
   hyperctl_missing=1
   echo "  FAIL: hyperctl has no 'daemon' command (not in hyperctl --help); status, list and queue unchecked" >&2
@@ -112,6 +113,7 @@ fi
 log "Fallback: hyper2kvm.service stopped, hyperexport converts directly and says why"
 ct $c systemctl stop hyper2kvm.service
 out=$(ct_export $c --output /srv/exports/fb --pipeline --hyper2kvm-daemon)
+expect "a warning on stderr says why" "$out" '^warning: hyper2kvm.service is not active'
 expect "direct mode, with the reason" "$out" \
   '^Mode: direct \(hyper2kvm.service is not active \(systemctl: inactive\) and no daemon heartbeat is fresh'
 expect "the qcow2 is in the export folder" "$out" '^Output: /srv/exports/fb/sample-vm.qcow2$'
