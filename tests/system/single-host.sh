@@ -120,25 +120,54 @@ expect "the qcow2 is in the export folder" "$out" '^Output: /srv/exports/fb/samp
 check "qemu-img check of the direct conversion" ct $c qemu-img check /srv/exports/fb/sample-vm.qcow2
 ct $c systemctl start hyper2kvm.service
 
-log "Crash: kill -9 of hyper2kvm@vsphere-prod with a manifest in its queue"
-unit=hyper2kvm@vsphere-prod.service
-pid=$(ct $c systemctl show -p MainPID --value $unit)
-# Frozen first, so the manifest is still in the queue when the daemon dies.
-ct $c kill -STOP "$pid"
-ct $c sh -c "hyperexport --provider local --vm /srv/sample/sample-vm.ova --output /srv/exports/crash --pipeline \
-  --hyper2kvm-daemon --hyper2kvm-instance vsphere-prod --hyper2kvm-poll-interval 1 >/root/crash.out 2>&1; \
-  echo \$? >/root/crash.rc" &
-exporter=$!
-wait_for 60 "the manifest is queued for the frozen daemon" ct $c sh -c "ls $vsphere/queue/*.json"
-ct $c kill -KILL "$pid"
-wait_for 60 "systemd restarts $unit (new main PID, NRestarts >= 1)" ct $c sh -c \
-  "systemctl is-active -q $unit && [ \"\$(systemctl show -p MainPID --value $unit)\" != $pid ] &&
-   [ \"\$(systemctl show -p NRestarts --value $unit)\" -ge 1 ]"
-wait "$exporter"
-expect "hyperexport's job completes after the restart" "$(ct $c cat /root/crash.rc /root/crash.out)" \
-  "^0\$"
-check "qemu-img check of the qcow2 converted after the restart" ct $c qemu-img check "$vsphere/output/sample-vm.qcow2"
-check "the queue is empty again" ct $c sh -c "! ls $vsphere/queue/*.json $vsphere/queue/.processing/*/*.json 2>/dev/null"
+# crash STATE  kill -9 of hyper2kvm@vsphere-prod while a submitted manifest is STATE: "queued" (the daemon
+# frozen before the submission) or "claimed" (frozen by a watcher inside the container as soon as the
+# manifest is in its processing folder, mid-conversion). systemd restarts it; the job must complete.
+crash() {
+  local state=$1 unit=hyper2kvm@vsphere-prod.service pid restarts watcher exporter claimed job
+  log "Crash: kill -9 of $unit with a manifest $state"
+  pid=$(ct $c systemctl show -p MainPID --value $unit)
+  restarts=$(ct $c systemctl show -p NRestarts --value $unit)
+  if [[ $state == queued ]]; then
+    ct $c kill -STOP "$pid"
+  else
+    # It gives up (exit 1) if the manifest is filed in .processed first: the conversion finished unseen.
+    ct $c timeout 120 sh -c "done=\$(ls -R $vsphere/queue/.processed | wc -l)
+      until ls $vsphere/queue/.processing/*/*.json >/dev/null 2>&1; do
+        [ \$(ls -R $vsphere/queue/.processed | wc -l) -eq \$done ] || exit 1
+      done; kill -STOP $pid" &
+    watcher=$!
+  fi
+  ct $c sh -c "hyperexport --provider local --vm /srv/sample/sample-vm.ova --output /srv/exports/crash-$state \
+    --pipeline --hyper2kvm-daemon --hyper2kvm-instance vsphere-prod --hyper2kvm-poll-interval 1 \
+    >/root/crash-$state.out 2>&1; echo \$? >/root/crash-$state.rc" &
+  exporter=$!
+  if [[ $state == queued ]]; then
+    wait_for 60 "the manifest is queued for the frozen daemon" ct $c sh -c "ls $vsphere/queue/*.json"
+  else
+    wait "$watcher" || fail "the daemon could not be frozen with the manifest claimed (exit $?)"
+    claimed=$(ct $c sh -c "ls $vsphere/queue/.processing/*/ | grep 'json\$'")
+    pass "the daemon is frozen with the manifest claimed ($claimed)"
+    job=${claimed#sample-vm.}
+    job=${job%.json}
+  fi
+  ct $c kill -KILL "$pid"
+  wait_for 60 "systemd restarts $unit (new main PID, one more restart)" ct $c sh -c \
+    "systemctl is-active -q $unit && [ \"\$(systemctl show -p MainPID --value $unit)\" != $pid ] &&
+     [ \"\$(systemctl show -p NRestarts --value $unit)\" -gt $restarts ]"
+  wait "$exporter"
+  expect "hyperexport's job completes after the restart" \
+    "$(ct $c cat /root/crash-$state.rc /root/crash-$state.out)" "^0\$"
+  if [[ $state == claimed ]]; then
+    expect "the restarted daemon takes job $job back (journalctl -u $unit)" \
+      "$(ct $c journalctl -u $unit --no-pager)" "job $job: (restarting the conversion|finished the publication|already [a-z]+ before the restart)"
+  fi
+  check "qemu-img check of the qcow2 converted after the restart" ct $c qemu-img check "$vsphere/output/sample-vm.qcow2"
+  check "the queue is empty again" ct $c sh -c \
+    "! ls $vsphere/queue/*.json $vsphere/queue/.processing/*/*.json 2>/dev/null"
+}
+crash queued
+crash claimed
 
 . "$ROOT/tests/system/package-lifecycle.sh"
 package_lifecycle $c
