@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One conversion server: the package installed by the Ansible playbook, with hyper2kvm.service, the
-# instances vsphere-prod and aws-prod, and hypervisord. The design's Scenarios 1 and 2, the fallback to direct mode, crash recovery,
-# hyperctl and the journal; then the package is reinstalled, removed and purged.
+# instances vsphere-prod and aws-prod, and hypervisord. The design's Scenarios 1 and 2, a conversion by a
+# user of group hyper2kvm, hyperctl, the fallback to direct mode and crash recovery; then the package is
+# reinstalled, removed and purged.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 . "$ROOT/tests/system/lib.sh"
@@ -94,6 +95,15 @@ job=$(ct $c sh -c "ls $vsphere/output/.jobs/" | head -1)
 job=${job%.json}
 expect "journalctl -u hyper2kvm@vsphere-prod shows the conversion of sample-vm, job $job" \
   "$(ct $c journalctl -u hyper2kvm@vsphere-prod --no-pager)" "sample-vm.*$job|$job.*sample-vm"
+
+log "a member of group hyper2kvm converts through aws-prod, without root"
+ct $c install -d -o migrator -m 0755 /srv/exports/migrator
+out=$(ct $c runuser -u migrator -- hyperexport --provider local --vm /srv/sample/sample-vm.ova \
+  --output /srv/exports/migrator --pipeline --hyper2kvm-daemon --hyper2kvm-instance aws-prod 2>&1) ||
+  { echo "$out" >&2; fail "migrator: hyperexport --hyper2kvm-instance aws-prod"; }
+expect "migrator's VM is converted by hyper2kvm@aws-prod" "$out" "^Output: $aws/output/sample-vm.qcow2\$"
+expect "migrator reads the result: the record names the aws-prod daemon" \
+  "$(ct $c runuser -u migrator -- sh -c "cat $aws/output/.jobs/*.json")" '"daemon" *: *"hsdk-single-aws-prod"'
 
 log "hyperctl daemon"
 if ct $c hyperctl --help 2>&1 | grep -Eq '^ +daemon( |$)'; then
