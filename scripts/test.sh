@@ -15,3 +15,6 @@ ensure_packages chromium:chromium
 ensure_packages systemd-analyze:systemd man:man-db ansible-playbook:ansible-core ansible-lint:ansible-lint
 cd "$ROOT"
 mvn -B verify "$@"
+# The system tests: the .deb just built, installed with the Ansible playbook into containers that boot
+# systemd (systemd-nspawn); they install systemd-container and debootstrap themselves.
+bash "$ROOT/tests/system/run.sh"

@@ -4,12 +4,14 @@ import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.pipeline.steps.AwaitResultStep;
 import io.hypersdk.pipeline.steps.ConversionOutcome;
 import io.hypersdk.pipeline.steps.DefineDomainStep;
+import io.hypersdk.pipeline.steps.CheckDaemonAccessStep;
 import io.hypersdk.pipeline.steps.DetectDaemonStep;
 import io.hypersdk.pipeline.steps.ResolveQueueStep;
 import io.hypersdk.pipeline.steps.ResolveQueueStep.ResolvedQueue;
 import io.hypersdk.pipeline.steps.RunConverterStep;
 import io.hypersdk.pipeline.steps.SubmitManifestStep;
 import io.hypersdk.pipeline.steps.SubmitManifestStep.Submission;
+import io.hypersdk.pipeline.systemd.SystemdUnits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,6 +62,7 @@ public final class PipelineExecutor {
         collecting.info("queue: watch dir " + queue.layout().watchDir() + ", output dir " + queue.layout().outputDir()
             + " (from " + queue.source() + ")");
         mode = new DetectDaemonStep().run(o, queue.layout());
+        mode = new CheckDaemonAccessStep(new SystemdUnits()).run(mode, manifest);
         durations.put("detect", ms(t));
         if (!mode.isDaemon()) {
           collecting.warning(mode.reason());

@@ -1,5 +1,6 @@
 package io.hypersdk.pipeline.instances;
 
+import io.hypersdk.pipeline.systemd.SystemdUnits;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hypersdk.queue.QueueCounts;
 import java.util.List;

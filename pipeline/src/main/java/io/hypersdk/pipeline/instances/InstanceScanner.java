@@ -1,5 +1,6 @@
 package io.hypersdk.pipeline.instances;
 
+import io.hypersdk.pipeline.systemd.SystemdUnits;
 import io.hypersdk.convert.daemon.DaemonConfig;
 import io.hypersdk.convert.daemon.DaemonConfig.ConfigException;
 import io.hypersdk.pipeline.ExecutionMode;

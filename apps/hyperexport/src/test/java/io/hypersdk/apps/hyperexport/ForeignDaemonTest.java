@@ -64,7 +64,8 @@ class ForeignDaemonTest extends EndToEndTest {
       assertThat(Tools.sameContent(vm.webBootRaw(), qcow2)).isTrue();
       assertThat(q.watch().resolve(".heartbeat")).doesNotExist();
       assertThat(q.output().resolve(".jobs")).doesNotExist();
-      assertThat(Stubs.calls(log)).containsExactly("is-active hyper2kvm.service");
+      assertThat(Stubs.calls(log)).containsExactly("is-active hyper2kvm.service",
+          "show hyper2kvm.service --property=PrivateTmp,ProtectHome");
     } finally {
       pool.shutdownNow();
       pool.awaitTermination(30, TimeUnit.SECONDS);

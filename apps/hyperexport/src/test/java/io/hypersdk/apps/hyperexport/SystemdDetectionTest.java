@@ -27,8 +27,39 @@ class SystemdDetectionTest extends EndToEndTest {
     assertThat(exec.path("reason").asText()).isEqualTo("systemctl is-active hyper2kvm.service: active");
     assertThat(exec.path("service").asText()).isEqualTo("hyper2kvm.service");
     assertThat(r.json().path("pipeline").path("converter").asText()).isEqualTo("hyper2kvm.service");
-    assertThat(Stubs.calls(log)).containsExactly("is-active hyper2kvm.service");
+    assertThat(Stubs.calls(log)).containsExactly("is-active hyper2kvm.service",
+        "show hyper2kvm.service --property=PrivateTmp,ProtectHome");
     assertWebConverted(q.output());
+  }
+
+  @Test
+  void anActiveUnitThatCannotSeeTheExportMeansDirectModeWithTheReason() {
+    // As the shipped units: a /tmp of the service's own. This test's folders are under java.io.tmpdir.
+    assertThat(work.toAbsolutePath().toString()).startsWith("/tmp/");
+    Path log = bin().resolve("systemctl.log");
+    Stubs.script(bin().resolve("systemctl"), "#!/bin/sh\n"
+        + "printf '%s\\n' \"$*\" >> '" + log + "'\n"
+        + "case \"$1\" in\n"
+        + "  is-active) echo active ;;\n"
+        + "  show) printf 'PrivateTmp=yes\\nProtectHome=yes\\n' ;;\n"
+        + "esac\n");
+    Queue q = queue("q");
+    Path out = work.resolve("export");
+
+    Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output", out.toString(),
+        "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-instance", "blue", "--hyper2kvm-watch-dir",
+        q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(), "--json");
+
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(Stubs.calls(log)).containsExactly("is-active hyper2kvm@blue.service",
+        "show hyper2kvm@blue.service --property=PrivateTmp,ProtectHome");
+    assertThat(r.stderrLines()).as("%s", r).anySatisfy(l -> assertThat(l).startsWith("warning: ")
+        .contains("hyper2kvm@blue.service cannot read " + out + "/")
+        .contains("PrivateTmp=yes").contains("using direct mode"));
+    JsonNode p = r.json().path("pipeline");
+    assertThat(p.path("execution").path("mode").asText()).isEqualTo("direct");
+    assertWebConverted(out);
+    assertThat(names(q.watch())).as("nothing was submitted").isEmpty();
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.hypersdk.apps.hyperctl.daemon;
 
 import io.hypersdk.pipeline.instances.InstanceInfo;
-import io.hypersdk.pipeline.instances.SystemdUnits.UnitStatus;
+import io.hypersdk.pipeline.systemd.SystemdUnits.UnitStatus;
 import io.hypersdk.queue.QueueFiles;
 import java.io.PrintWriter;
 import java.util.Locale;

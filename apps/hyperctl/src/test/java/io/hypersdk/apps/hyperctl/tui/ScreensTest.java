@@ -70,6 +70,6 @@ class ScreensTest {
   }
 
   private static void assertHelpOnLastRow(VirtualWizard w, String... keys) {
-    assertThat(w.row(VirtualWizard.ROWS - 1)).contains(keys);
+    assertThat(w.rowShows(VirtualWizard.ROWS - 1, keys)).contains(keys);
   }
 }

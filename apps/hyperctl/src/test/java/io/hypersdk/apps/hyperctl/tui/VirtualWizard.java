@@ -79,6 +79,25 @@ final class VirtualWizard implements AutoCloseable {
     return text().split("\n", -1)[row];
   }
 
+  /**
+   * Waits until row {@code row} shows all of {@code texts}: a screen is drawn row by row, so the rest of it
+   * can be read before its last row is.
+   */
+  String rowShows(int row, String... texts) {
+    String[] last = {""};
+    try {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+          .until(() -> {
+            last[0] = row(row);
+            return java.util.Arrays.stream(texts).allMatch(last[0]::contains);
+          });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("row " + row + " never showed " + String.join(" | ", texts) + "; it shows: "
+          + last[0] + "\nscreen:\n" + text(), e);
+    }
+    return last[0];
+  }
+
   /** Text with every run of blanks and line ends as one space, so wrapped lines still match. */
   static String flat(String s) {
     return s.replaceAll("\\s+", " ");

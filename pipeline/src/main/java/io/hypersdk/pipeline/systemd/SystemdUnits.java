@@ -1,4 +1,4 @@
-package io.hypersdk.pipeline.instances;
+package io.hypersdk.pipeline.systemd;
 
 import io.hypersdk.io.Executables;
 import java.io.File;
@@ -55,13 +55,7 @@ public final class SystemdUnits {
     if (a.unavailable() != null) {
       return new UnitStatus(unit, false, null, null, null, 0, null, a.unavailable());
     }
-    Map<String, String> p = new LinkedHashMap<>();
-    a.output().lines().forEach(l -> {
-      int eq = l.indexOf('=');
-      if (eq > 0) {
-        p.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
-      }
-    });
+    Map<String, String> p = parse(a.output());
     if (!p.containsKey("LoadState")) {
       return new UnitStatus(unit, false, null, null, null, 0, null,
           "systemctl show " + unit + " said: " + a.output().strip().lines().findFirst().orElse("nothing"));
@@ -75,6 +69,23 @@ public final class SystemdUnits {
     String since = p.get("ActiveEnterTimestamp");
     return new UnitStatus(unit, true, p.get("LoadState"), p.get("ActiveState"), p.get("SubState"), pid,
         since == null || since.isEmpty() ? null : since, null);
+  }
+
+  /** The named unit properties ({@code systemctl show UNIT --property=...}); empty when systemd cannot say. */
+  public Map<String, String> properties(String unit, String... names) throws InterruptedException {
+    Answer a = systemctl("show", unit, "--property=" + String.join(",", names));
+    return a.unavailable() != null ? Map.of() : parse(a.output());
+  }
+
+  private static Map<String, String> parse(String output) {
+    Map<String, String> p = new LinkedHashMap<>();
+    output.lines().forEach(l -> {
+      int eq = l.indexOf('=');
+      if (eq > 0) {
+        p.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
+      }
+    });
+    return p;
   }
 
   /**
