@@ -42,6 +42,8 @@ final class ConfirmStep implements Step {
     row = c.wrapped(2, row, "VMs:       " + m.selectedVms().stream().map(VmSummary::name)
         .collect(Collectors.joining(", ")), 3);
     c.text(2, row++, "Export:    " + m.outputDir + " (" + m.format + ")");
+    c.text(2, row++, "Libvirt:   " + (m.libvirt ? "define each domain at " + m.pipelineOptions().libvirtUri()
+        : "no domain defined (the domain XML is written)"));
     c.text(2, row++, "Run on:    " + (m.viaHypervisord ? "hypervisord at " + m.hypervisord.url() : "this machine"));
     PipelineOptions o = m.pipelineOptions();
     if (o.daemonRequested()) {

@@ -4,7 +4,7 @@ import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import java.util.List;
 
-/** Step 3: where the exports go and in what form. */
+/** Step 3: where the exports go, in what form, and whether the converted VMs are defined in libvirt. */
 final class ExportOptionsStep implements Step {
   private final WizardModel m;
   private final Form form;
@@ -14,7 +14,10 @@ final class ExportOptionsStep implements Step {
     this.m = m;
     this.form = new Form(() -> List.of(
         new TextField("Output folder", () -> m.outputDir, v -> m.outputDir = v, false),
-        new ChoiceField("Format", () -> List.of("ovf", "ova"), () -> m.format, v -> m.format = v)));
+        new ChoiceField("Format", () -> List.of("ovf", "ova"), () -> m.format, v -> m.format = v),
+        new ChoiceField("Define libvirt domain", () -> List.of("off", "on"), () -> m.libvirt ? "on" : "off",
+            v -> m.libvirt = v.equals("on")),
+        new TextField("libvirt URI", () -> m.libvirtUri, v -> m.libvirtUri = v, false)));
   }
 
   @Override
@@ -32,6 +35,7 @@ final class ExportOptionsStep implements Step {
     int row = form.render(c, Canvas.TOP) + 1;
     c.text(2, row, "Each VM is exported into OUTPUT/VM-NAME with its artifact-manifest.json.");
     c.text(2, row + 1, "ovf writes a descriptor beside the disks; ova also packs one archive.");
+    c.text(2, row + 2, "With libvirt on, each converted VM is defined as a domain (virsh define) at that URI.");
     c.error(error);
   }
 

@@ -36,7 +36,11 @@ final class JobDefinitions {
       ObjectNode options = job.putObject("options").put("enable_pipeline", true)
           .put("hyper2kvm_daemon", o.daemonRequested())
           .put("hyper2kvm_poll_interval", o.pollInterval().toMillis() / 1000.0)
-          .put("hyper2kvm_daemon_timeout", o.daemonTimeout().toMillis() / 60_000.0);
+          .put("hyper2kvm_daemon_timeout", o.daemonTimeout().toMillis() / 60_000.0)
+          .put("libvirt_integration", o.libvirt());
+      if (o.libvirt()) {
+        options.put("libvirt_uri", o.libvirtUri());
+      }
       if (o.instance() != null) {
         options.put("hyper2kvm_instance", o.instance());
       }

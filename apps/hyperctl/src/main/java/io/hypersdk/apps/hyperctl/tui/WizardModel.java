@@ -47,6 +47,8 @@ final class WizardModel {
   // Export
   String outputDir = "";
   String format = "ovf";
+  boolean libvirt;
+  String libvirtUri = PipelineOptions.DEFAULT_LIBVIRT_URI;
 
   // Pipeline and daemon phase
   final Path configDir;
@@ -114,6 +116,8 @@ final class WizardModel {
         .configDir(configDir)
         .pollInterval(Duration.ofMillis(Math.round(positive(pollSeconds, "poll interval") * 1000)))
         .daemonTimeout(Duration.ofMillis(Math.round(positive(timeoutMinutes, "timeout") * 60_000)))
+        .libvirt(libvirt)
+        .libvirtUri(libvirtUri.isBlank() ? PipelineOptions.DEFAULT_LIBVIRT_URI : libvirtUri.strip())
         .build();
   }
 

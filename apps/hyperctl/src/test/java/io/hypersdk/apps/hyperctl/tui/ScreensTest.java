@@ -41,25 +41,35 @@ class ScreensTest {
       w.key(KeyType.Enter);
       w.shows("select at least one VM with Space");
       w.type(" ").key(KeyType.Enter);
-      w.shows("step 3/7: Export options", "Output folder", "Format", "< ovf >");
+      w.shows("step 3/7: Export options", "Output folder", "Format", "< ovf >", "Define libvirt domain", "< off >",
+          "libvirt URI", "qemu:///system");
       assertHelpOnLastRow(w, "Enter next", "Esc back");
 
       w.key(KeyType.Enter);
       w.shows("give the output folder");
-      w.type(work.resolve("out").toString()).key(KeyType.Enter);
+      w.type(work.resolve("out").toString());
+      // Down to "Define libvirt domain", switch it on; down to the URI, replace qemu:///system.
+      w.key(KeyType.ArrowDown).key(KeyType.ArrowDown).type(" ").key(KeyType.ArrowDown);
+      for (int i = 0; i < "qemu:///system".length(); i++) {
+        w.key(KeyType.Backspace);
+      }
+      w.type("test:///default");
+      w.shows("< on >", "test:///default");
+      w.key(KeyType.Enter);
       w.shows("step 4/7: Pipeline options: daemon configuration", "Daemon mode", "< off >", "Instance",
           "Watch dir", "Output dir", "Poll interval (s)", "Timeout (min)", "Daemon status: daemon mode off",
           "No hyper2kvm instance configured in " + config);
       assertHelpOnLastRow(w, "Enter next", "Esc back");
 
       w.key(KeyType.Enter);
-      w.shows("step 5/7: Confirm", "VMs:       db01", "Pipeline:  direct mode");
+      w.shows("step 5/7: Confirm", "VMs:       db01", "Libvirt:   define each domain at test:///default",
+          "Pipeline:  direct mode");
       assertHelpOnLastRow(w, "Enter start the migration", "Esc back", "q quit");
 
       w.key(KeyType.Enter);
       String summary = w.shows("step 7/7: Summary: 1 of 1 migrated", "db01: ok");
       assertThat(summary).contains("mode: direct (daemon mode not requested)")
-          .contains("qcow2: " + work.resolve("out/db01/db01.qcow2"));
+          .contains("qcow2: " + work.resolve("out/db01/db01.qcow2")).contains("libvirt domain: db01");
       assertHelpOnLastRow(w, "Enter/q quit", "Esc back to confirm");
       assertThat(work.resolve("out/db01/db01.qcow2")).isRegularFile();
       assertThat(Arrays.asList(connect.split("\n"))).allMatch(l -> l.length() <= VirtualWizard.COLUMNS);
