@@ -61,8 +61,9 @@ public final class PipelineExecutor {
         queue = new ResolveQueueStep().run(o);
         collecting.info("queue: watch dir " + queue.layout().watchDir() + ", output dir " + queue.layout().outputDir()
             + " (from " + queue.source() + ")");
-        mode = new DetectDaemonStep().run(o, queue.layout());
-        mode = new CheckDaemonAccessStep(new SystemdUnits()).run(mode, manifest);
+        SystemdUnits systemd = new SystemdUnits();
+        mode = new DetectDaemonStep(systemd).run(o, queue.layout());
+        mode = new CheckDaemonAccessStep(systemd).run(mode, manifest);
         durations.put("detect", ms(t));
         if (!mode.isDaemon()) {
           collecting.warning(mode.reason());

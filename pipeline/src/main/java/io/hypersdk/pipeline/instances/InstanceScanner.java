@@ -114,7 +114,9 @@ public final class InstanceScanner {
           e.getMessage(), from, unit);
     }
     QueueLayout layout = config.layout();
-    ExecutionMode mode = new DetectDaemonStep().run(o, layout);
+    // systemd was asked above; its ActiveState is what `systemctl is-active` would print.
+    ExecutionMode mode = new DetectDaemonStep(systemd).decide(o, layout,
+        unit.available() ? unit.activeState() : unit.note());
     Optional<Heartbeat> beat = newest(layout.watchDir(), instance);
     if (beat.isPresent() && !from.contains(FROM_HEARTBEAT)) {
       from.add(FROM_HEARTBEAT);

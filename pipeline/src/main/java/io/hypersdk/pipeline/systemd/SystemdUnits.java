@@ -71,6 +71,19 @@ public final class SystemdUnits {
         since == null || since.isEmpty() ? null : since, null);
   }
 
+  /**
+   * What {@code systemctl is-active UNIT} says ("active", "inactive", "failed", …), or why systemd could not
+   * be asked.
+   */
+  public String isActive(String unit) throws InterruptedException {
+    Answer a = systemctl("is-active", unit);
+    if (a.unavailable() != null) {
+      return a.unavailable();
+    }
+    String first = a.output().strip().lines().findFirst().orElse("");
+    return first.isEmpty() ? "exit " + a.exit() : first;
+  }
+
   /** The named unit properties ({@code systemctl show UNIT --property=...}); empty when systemd cannot say. */
   public Map<String, String> properties(String unit, String... names) throws InterruptedException {
     Answer a = systemctl("show", unit, "--property=" + String.join(",", names));
@@ -114,13 +127,13 @@ public final class SystemdUnits {
     return new ArrayList<>(found);
   }
 
-  /** systemctl's output, or why systemd could not be asked. */
-  private record Answer(String output, String unavailable) {}
+  /** systemctl's output and exit code, or why systemd could not be asked. */
+  private record Answer(String output, int exit, String unavailable) {}
 
   private static Answer systemctl(String... args) throws InterruptedException {
     Optional<Path> systemctl = Executables.onPath("systemctl");
     if (systemctl.isEmpty()) {
-      return new Answer("", "no systemctl on PATH");
+      return new Answer("", -1, "no systemctl on PATH");
     }
     List<String> cmd = new ArrayList<>(List.of(systemctl.get().toString()));
     cmd.addAll(List.of(args));
@@ -132,18 +145,18 @@ public final class SystemdUnits {
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
           p.destroyForcibly();
-          return new Answer("", "systemctl gave no answer within 10 s");
+          return new Answer("", -1, "systemctl gave no answer within 10 s");
         }
         String text = Files.readString(out.toPath(), StandardCharsets.UTF_8);
         if (text.contains(NOT_BOOTED)) {
-          return new Answer("", NOT_BOOTED.toLowerCase(java.util.Locale.ROOT));
+          return new Answer("", -1, NOT_BOOTED.toLowerCase(java.util.Locale.ROOT));
         }
-        return new Answer(text, null);
+        return new Answer(text, p.exitValue(), null);
       } finally {
         Files.deleteIfExists(out.toPath());
       }
     } catch (IOException e) {
-      return new Answer("", "cannot run systemctl: " + e.getMessage());
+      return new Answer("", -1, "cannot run systemctl: " + e.getMessage());
     }
   }
 }
