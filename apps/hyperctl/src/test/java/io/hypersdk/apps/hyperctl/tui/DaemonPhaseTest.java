@@ -9,29 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon configuration phase: the instances of a real config dir, their folders filled in when one is
  * chosen, and the live status following the heartbeat in the queue (fresh, stale, none), without a key.
  */
-@Timeout(120)
-class DaemonPhaseTest {
-  @TempDir
-  static Path samples;
-  static Path vms;
-
-  @TempDir
-  Path work;
-
-  @BeforeAll
-  static void build() throws Exception {
-    vms = SampleVms.build(samples);
-  }
-
+class DaemonPhaseTest extends WizardTest {
   private Path config() throws Exception {
     Path config = Files.createDirectories(work.resolve("etc"));
     for (String name : new String[] {"lab", "prod"}) {

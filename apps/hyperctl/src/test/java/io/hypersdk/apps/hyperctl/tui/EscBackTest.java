@@ -5,26 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.googlecode.lanterna.input.KeyType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Esc goes back one step at a time and every screen still shows what was entered on it. */
-@Timeout(120)
-class EscBackTest {
-  @TempDir
-  static Path samples;
-  static Path vms;
-
-  @TempDir
-  Path work;
-
-  @BeforeAll
-  static void build() throws Exception {
-    vms = SampleVms.build(samples);
-  }
-
+class EscBackTest extends WizardTest {
   @Test
   void escapeKeepsEveryValue() throws Exception {
     Path out = work.resolve("exports");

@@ -6,26 +6,10 @@ import com.googlecode.lanterna.input.KeyType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every screen of the wizard renders completely in 80x24: title, content and the key help line. */
-@Timeout(120)
-class ScreensTest {
-  @TempDir
-  static Path samples;
-  static Path vms;
-
-  @TempDir
-  Path work;
-
-  @BeforeAll
-  static void build() throws Exception {
-    vms = SampleVms.build(samples);
-  }
-
+class ScreensTest extends WizardTest {
   @Test
   void eachScreenFitsIn80x24WithItsKeyHelp() throws Exception {
     Path config = Files.createDirectories(work.resolve("etc"));

@@ -5,26 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.googlecode.lanterna.input.KeyType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The VM list: the filter narrows it, Space and 'a' select several, the selection survives the filter. */
-@Timeout(120)
-class VmSelectionTest {
-  @TempDir
-  static Path samples;
-  static Path vms;
-
-  @TempDir
-  Path work;
-
-  @BeforeAll
-  static void build() throws Exception {
-    vms = SampleVms.build(samples);
-  }
-
+class VmSelectionTest extends WizardTest {
   @Test
   void filterThenMultiSelect() throws Exception {
     try (VirtualWizard w = VirtualWizard.local(vms, Files.createDirectories(work.resolve("etc")))) {
