@@ -5,6 +5,7 @@ import { TokenPage } from './pages/TokenPage';
 import { JobsPage } from './pages/JobsPage';
 import { JobDetailPage } from './pages/JobDetailPage';
 import { SubmitPage } from './pages/SubmitPage';
+import { DaemonsPage } from './pages/DaemonsPage';
 
 export function App() {
   const [token, setTokenState] = useState<string | null>(getToken());
@@ -36,6 +37,7 @@ export function App() {
   let page;
   if (detail) page = <JobDetailPage id={decodeURIComponent(detail[1])} />;
   else if (route === '/submit') page = <SubmitPage />;
+  else if (route === '/daemons') page = <DaemonsPage />;
   else page = <JobsPage />;
 
   return (
@@ -48,6 +50,9 @@ export function App() {
           </a>
           <a href="#/submit" className={route === '/submit' ? 'active' : ''}>
             New job
+          </a>
+          <a href="#/daemons" className={route === '/daemons' ? 'active' : ''}>
+            Conversion daemons
           </a>
           <button
             type="button"

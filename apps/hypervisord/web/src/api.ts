@@ -104,8 +104,69 @@ export interface Instance {
   watch_dir?: string;
   output_dir?: string;
   queue?: Record<string, number>;
-  heartbeat?: { owner?: string; state?: string; age_seconds?: number; fresh?: boolean };
+  heartbeat?: { owner?: string; host?: string; pid?: number; state?: string; updated_at?: string; age_seconds?: number; fresh?: boolean };
   error?: string;
+  sources?: string[];
+  systemd?: { unit?: string; available?: boolean; state?: string; sub_state?: string; main_pid?: number; active_since?: string; note?: string };
+}
+
+/** One manifest of a queue, as `hyperctl daemon queue` lists it. */
+export interface QueueEntry {
+  state: string;
+  manifest: string;
+  owner?: string;
+  vm_name?: string;
+  job_id?: string;
+  age_seconds: number;
+  error?: string;
+}
+
+export interface Instances {
+  config_dir?: string;
+  instances: Instance[];
+  queue_entries?: Record<string, QueueEntry[]>;
+  timestamp?: string;
+}
+
+/** One setting a provider declares: the dashboard draws its field from this. */
+export interface SettingSpec {
+  name: string;
+  type: string;
+  default?: string | null;
+  default_value?: string | null;
+  required?: boolean;
+  secret?: boolean;
+  description?: string;
+  choices?: string[];
+}
+
+/** A setting's default as text, whichever name the API gives it. */
+export function settingDefault(s: SettingSpec): string | undefined {
+  const d = s.default ?? s.default_value;
+  return d === undefined || d === null ? undefined : String(d);
+}
+
+export interface ProviderInfo {
+  name: string;
+  description?: string;
+  settings: SettingSpec[];
+}
+
+/** A named connection of the daemon's config: non-secret values, and only the names of its secrets. */
+export interface Connection {
+  name: string;
+  provider: string;
+  settings?: Record<string, unknown>;
+  secrets?: string[];
+}
+
+export interface VmSummary {
+  path: string;
+  name?: string;
+  power_state?: string;
+  cpus?: number;
+  memory_mib?: number;
+  disks?: number | unknown[];
 }
 
 export const TERMINAL = ['completed', 'failed', 'cancelled'];

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 
-/** The page's hash route: #/jobs, #/jobs/ID, #/submit. */
+/** The page's hash route: #/jobs, #/jobs/ID, #/submit, #/daemons. */
 export function useHashRoute(): string {
   const [route, setRoute] = useState(() => window.location.hash.replace(/^#/, '') || '/jobs');
   useEffect(() => {

@@ -1,13 +1,13 @@
 import { FormEvent, useState } from 'react';
-import { ApiError, Instance, api } from '../api';
+import { ApiError, Instance, Instances, api } from '../api';
 import { usePolling } from '../hooks';
+import { Catalog, NO_SOURCE, Source, SourceSection, resolve, sourceSettings, useCatalog } from './SourceSection';
 
 interface Form {
   name: string;
   vm_path: string;
   output_dir: string;
   format: string;
-  provider: string;
   enable_pipeline: boolean;
   hyper2kvm_path: string;
   hyper2kvm_daemon: boolean;
@@ -26,7 +26,6 @@ const INITIAL: Form = {
   vm_path: '',
   output_dir: '',
   format: 'ova',
-  provider: 'vsphere',
   enable_pipeline: true,
   hyper2kvm_path: '',
   hyper2kvm_daemon: false,
@@ -41,7 +40,7 @@ const INITIAL: Form = {
 };
 
 /** The job as the API takes it: only what was filled in; the instance "default" is the main hyper2kvm.service. */
-function toJob(f: Form): Record<string, unknown> {
+function toJob(f: Form, source: Source, catalog: Catalog): Record<string, unknown> {
   const options: Record<string, unknown> = { enable_pipeline: f.enable_pipeline };
   if (f.enable_pipeline) {
     if (f.hyper2kvm_path.trim()) options.hyper2kvm_path = f.hyper2kvm_path.trim();
@@ -63,16 +62,23 @@ function toJob(f: Form): Record<string, unknown> {
     vm_path: f.vm_path.trim(),
     output_dir: f.output_dir.trim(),
     format: f.format,
-    provider: f.provider.trim(),
+    provider: source.provider,
     options,
   };
   if (f.name.trim()) job.name = f.name.trim();
+  if (source.connection) job.connection = source.connection;
+  // The connection's own settings are left out (its fields are hidden); the rest override the defaults.
+  const { provider, connection } = resolve(catalog, source);
+  const settings = sourceSettings(source, provider, connection);
+  if (Object.keys(settings).length > 0) job.settings = settings;
   return job;
 }
 
 /** The submission form, with the hyper2kvm daemon section and its live daemon status. */
 export function SubmitPage() {
   const [form, setForm] = useState<Form>(INITIAL);
+  const [source, setSource] = useState<Source>(NO_SOURCE);
+  const catalog = useCatalog();
   const [instances, setInstances] = useState<Instance[] | null>(null);
   const [instancesError, setInstancesError] = useState<string | null>(null);
   const [checkedAt, setCheckedAt] = useState<Date | null>(null);
@@ -81,7 +87,7 @@ export function SubmitPage() {
 
   usePolling(async () => {
     try {
-      const r = await api<{ instances: Instance[] }>('/hyper2kvm/instances');
+      const r = await api<Instances>('/hyper2kvm/instances');
       setInstances(r.instances);
       setInstancesError(null);
       setCheckedAt(new Date());
@@ -109,7 +115,7 @@ export function SubmitPage() {
     try {
       const r = await api<{ job_ids: string[]; errors?: unknown[] }>('/jobs/submit', {
         method: 'POST',
-        body: JSON.stringify(toJob(form)),
+        body: JSON.stringify(toJob(form, source, catalog)),
       });
       if (r.job_ids && r.job_ids.length > 0) {
         window.location.hash = '#/jobs';
@@ -145,6 +151,18 @@ export function SubmitPage() {
           </div>
         )}
         <fieldset className="card">
+          <legend>Source</legend>
+          <SourceSection
+            catalog={catalog}
+            source={source}
+            onChange={setSource}
+            onPickVm={(path) => set('vm_path', path)}
+            fieldError={fieldError}
+            invalid={invalid}
+          />
+        </fieldset>
+
+        <fieldset className="card">
           <legend>Virtual machine</legend>
           <label>
             Name
@@ -173,31 +191,14 @@ export function SubmitPage() {
             />
             {fieldError('output_dir')}
           </label>
-          <div className="row">
-            <label>
-              Provider
-              <input
-                name="provider"
-                className={invalid('provider')}
-                value={form.provider}
-                onChange={(e) => set('provider', e.target.value)}
-                list="providers"
-              />
-              <datalist id="providers">
-                <option value="vsphere" />
-                <option value="local" />
-              </datalist>
-              {fieldError('provider')}
-            </label>
-            <label>
-              Format
-              <select name="format" value={form.format} onChange={(e) => set('format', e.target.value)}>
-                <option value="ova">ova</option>
-                <option value="ovf">ovf</option>
-              </select>
-              {fieldError('format')}
-            </label>
-          </div>
+          <label>
+            Format
+            <select name="format" value={form.format} onChange={(e) => set('format', e.target.value)}>
+              <option value="ova">ova</option>
+              <option value="ovf">ovf</option>
+            </select>
+            {fieldError('format')}
+          </label>
         </fieldset>
 
         <fieldset className="card">
