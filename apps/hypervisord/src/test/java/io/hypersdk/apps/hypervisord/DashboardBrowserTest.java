@@ -38,7 +38,7 @@ class DashboardBrowserTest extends DaemonTestBase {
       page.locator("#token").fill("not-the-token");
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save token")).click();
       assertThat(page.getByRole(AriaRole.ALERT)).containsText("refused");
-      page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("token-desktop")));
+      PageChecks.check(page, "token-desktop");
       page.locator("#token").fill(d.token);
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save token")).click();
       assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Jobs"))).isVisible();
@@ -48,7 +48,7 @@ class DashboardBrowserTest extends DaemonTestBase {
       page.locator("[name=name]").fill("web01 from the dashboard");
       page.locator("[name=vm_path]").fill(ova.toString());
       page.locator("[name=output_dir]").fill(work.resolve("export").toString());
-      page.locator("[name=provider]").fill("local");
+      page.locator("[name=provider]").selectOption("local");
       page.locator("[name=hyper2kvm_daemon]").check();
       Locator select = page.locator("[name=hyper2kvm_instance]");
       assertThat(select.locator("option[value=" + INSTANCE + "]")).hasCount(1);
@@ -65,15 +65,13 @@ class DashboardBrowserTest extends DaemonTestBase {
       assertThat(indicator).hasAttribute("data-state", "active", slow);
       assertThat(indicator).containsText("is active");
       assertThat(indicator).containsText("heartbeat");
-      page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("form-desktop-daemon-active"))
-          .setFullPage(true));
+      PageChecks.check(page, "form-desktop-daemon-active");
 
       // The daemon stops: the indicator turns to the fallback, with the reason; it comes back when it starts.
       queueDaemon.close();
       assertThat(indicator).hasAttribute("data-state", "fallback", slow);
       assertThat(indicator).containsText("fall back to direct mode");
-      page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("form-desktop-daemon-fallback"))
-          .setFullPage(true));
+      PageChecks.check(page, "form-desktop-daemon-fallback");
       queueDaemon = QueueDaemon.start(work, configDir, INSTANCE, watch);
       assertThat(indicator).hasAttribute("data-state", "active", slow);
 
@@ -86,7 +84,7 @@ class DashboardBrowserTest extends DaemonTestBase {
       assertThat(row.locator(".badge")).hasAttribute("data-status", "completed",
           new LocatorAssertions.HasAttributeOptions().setTimeout(90_000));
       assertThat(row).containsText("100 %");
-      page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("jobs-desktop")).setFullPage(true));
+      PageChecks.check(page, "jobs-desktop");
 
       // The detail page: mode and why, the outputs, the domain, the log.
       row.click();
@@ -95,33 +93,33 @@ class DashboardBrowserTest extends DaemonTestBase {
       assertThat(page.getByTestId("outputs")).containsText(output.resolve(SampleOva.VM + ".qcow2").toString());
       assertThat(page.getByTestId("libvirt-domain")).hasText(SampleOva.VM);
       assertThat(page.getByTestId("log")).containsText("submitted");
-      page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("job-detail-desktop"))
-          .setFullPage(true));
+      PageChecks.check(page, "job-detail-desktop");
 
       // Phone width: the jobs page, the detail page, and the form, where an API error shows at its field.
       page.setViewportSize(390, 844);
-      page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("job-detail-phone")).setFullPage(true));
+      PageChecks.check(page, "job-detail-phone");
       page.navigate(base + "#/jobs");
       assertThat(row.locator(".badge")).hasAttribute("data-status", "completed");
-      page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("jobs-phone")).setFullPage(true));
+      PageChecks.check(page, "jobs-phone");
       page.navigate(base + "#/submit");
       page.locator("[name=vm_path]").fill(ova.toString());
-      page.locator("[name=output_dir]").fill(work.resolve("export2").toString());
-      page.locator("[name=provider]").fill("nosuch");
+      page.locator("[name=output_dir]").fill("relative/export2");
+      page.locator("[name=provider]").selectOption("local");
       page.locator("[name=hyper2kvm_daemon]").check();
       page.locator("[name=hyper2kvm_instance]").selectOption(INSTANCE);
       assertThat(indicator).hasAttribute("data-state", "active", slow);
-      page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("form-phone")).setFullPage(true));
+      PageChecks.check(page, "form-phone");
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Submit job")).click();
-      assertThat(page.locator(".field-error[data-field=provider]")).containsText("'nosuch' is not available");
-      assertThat(page.locator("[name=provider]")).hasClass(Pattern.compile("invalid"));
-      page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("form-phone-error")).setFullPage(true));
+      assertThat(page.locator(".field-error[data-field=output_dir]")).containsText("absolute");
+      assertThat(page.locator("[name=output_dir]")).hasClass(Pattern.compile("invalid"));
+      PageChecks.check(page, "form-phone-error");
 
       // A token the API refuses sends the user back to the token page.
       page.evaluate("localStorage.setItem('hypervisord.token', 'revoked')");
       page.reload();
       assertThat(page.locator("#token")).isVisible();
       assertThat(page.getByText("refused the saved token")).isVisible();
+      PageChecks.check(page, "token-phone");
     } finally {
       queueDaemon.close();
     }
