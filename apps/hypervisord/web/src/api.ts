@@ -77,7 +77,14 @@ export interface JobResult {
 
 export interface Job {
   id: string;
-  definition?: { name?: string; vm_path?: string; output_dir?: string; provider?: string; format?: string };
+  definition?: {
+    name?: string;
+    vm_path?: string;
+    output_dir?: string;
+    provider?: string;
+    connection?: string;
+    format?: string;
+  };
   status: string;
   progress?: Progress;
   result?: JobResult;

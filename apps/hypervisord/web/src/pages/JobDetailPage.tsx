@@ -63,6 +63,9 @@ export function JobDetailPage({ id }: { id: string }) {
             <div>
               <span className="label">Provider</span>
               {job.definition?.provider}
+              {job.definition?.connection && (
+                <span data-testid="connection"> via connection {job.definition.connection}</span>
+              )}
             </div>
             <div>
               <span className="label">Created</span>

@@ -101,6 +101,7 @@ class VsphereDashboardTest extends DaemonTestBase {
     String vm = "/DC0/vm/DC0_H0_VM0";
     browseAndPick(vm);
     String id = submitAndComplete("vm0 via " + CONNECTION, "desktop-connection");
+    assertThat(page.getByTestId("connection")).hasText("via connection " + CONNECTION);
     assertThat(daemon.api().get("/jobs/" + id).json().path("definition").path("connection").asText())
         .isEqualTo(CONNECTION);
   }
