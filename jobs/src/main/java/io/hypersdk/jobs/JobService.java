@@ -62,7 +62,7 @@ public final class JobService {
   }
 
   public Job submit(SubmittedJob job) {
-    return runner.submit(job.definition(), job.password());
+    return runner.submit(job.definition(), job.secrets());
   }
 
   public CancelOutcome cancel(List<String> ids) {

@@ -1,10 +1,13 @@
 package io.hypersdk.jobs.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * What a job does, as stored and returned: never a password. {@code vcenter} keeps only the server and the
- * user name; whether a password came with the job is said by {@code credentials}.
+ * What a job does, as stored and returned: never a secret. {@code connection} names one of the daemon's
+ * configured connections; {@code settings} are the job's own provider settings (by the provider's schema,
+ * secrets left out). Whether secrets came with the job is said by {@code credentials}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobDefinition(
@@ -14,17 +17,18 @@ public record JobDefinition(
     String outputDir,
     String format,
     String provider,
-    Connection vcenter,
+    String connection,
+    Map<String, String> settings,
     String credentials,
     JobOptions options,
     String createdAt) {
 
-  /** A password was given and is held in the daemon's memory only, for this run. */
+  /** Secret settings were given and are held in the daemon's memory only, for this run. */
   public static final String CREDENTIALS_IN_MEMORY = "in-memory";
 
-  /** Where the provider is and who logs in; the password is never part of it. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Connection(String server, String username, Boolean insecure) {}
+  public JobDefinition {
+    settings = settings == null ? Map.of() : new TreeMap<>(settings);
+  }
 
   public boolean needsSecret() {
     return CREDENTIALS_IN_MEMORY.equals(credentials);

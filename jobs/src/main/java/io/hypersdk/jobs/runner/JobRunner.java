@@ -1,5 +1,6 @@
 package io.hypersdk.jobs.runner;
 
+import io.hypersdk.jobs.connections.Connections;
 import io.hypersdk.jobs.events.JobEventBus;
 import io.hypersdk.jobs.model.Job;
 import io.hypersdk.jobs.model.JobDefinition;
@@ -15,8 +16,6 @@ import io.hypersdk.pipeline.PipelineResult;
 import io.hypersdk.providers.ExportedDisk;
 import io.hypersdk.providers.Provider;
 import io.hypersdk.providers.ProviderException;
-import io.hypersdk.providers.ProviderSettings;
-import io.hypersdk.providers.Providers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +43,7 @@ public final class JobRunner {
   private final JobEventBus bus;
   private final SecretVault secrets;
   private final MigrationRequests requests;
-  private final Providers providers;
+  private final Connections connections;
   private final ExecutorService pool;
   private final Object lock = new Object();
   /** Threads of running jobs, and the jobs whose cancellation was asked for; guarded by {@link #lock}. */
@@ -53,12 +52,12 @@ public final class JobRunner {
   private volatile boolean stopping;
 
   public JobRunner(JobStore store, JobEventBus bus, SecretVault secrets, MigrationRequests requests,
-      Providers providers, int maxConcurrent) {
+      Connections connections, int maxConcurrent) {
     this.store = store;
     this.bus = bus;
     this.secrets = secrets;
     this.requests = requests;
-    this.providers = providers;
+    this.connections = connections;
     AtomicInteger n = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(maxConcurrent, r -> {
       Thread t = new Thread(r, "job-" + n.incrementAndGet());
@@ -77,9 +76,9 @@ public final class JobRunner {
     }
     for (String id : store.pendingIds()) {
       Job job = store.get(id).orElseThrow();
-      if (job.definition().needsSecret() && secrets.get(id).isEmpty()) {
+      if (job.definition().needsSecret() && !secrets.has(id)) {
         String reason = "the job's password was held in memory only and was lost when the daemon restarted; "
-            + "submit the job again";
+            + "submit the job again, or use a named connection";
         store.failPending(id, reason);
         store.appendLog(id, "ERROR", reason);
         continue;
@@ -90,13 +89,13 @@ public final class JobRunner {
   }
 
   /** Stores the job as pending and queues it. */
-  public Job submit(JobDefinition def, String password) {
-    if (password != null) {
-      secrets.put(def.id(), password);
+  public Job submit(JobDefinition def, Map<String, String> jobSecrets) {
+    if (!jobSecrets.isEmpty()) {
+      secrets.put(def.id(), jobSecrets);
     }
     Job job = store.insert(def);
-    store.appendLog(def.id(), "INFO", "submitted: " + def.vmPath() + " from " + def.provider() + " into "
-        + def.outputDir());
+    store.appendLog(def.id(), "INFO", "submitted: " + def.vmPath() + " from " + def.provider()
+        + (def.connection() == null ? "" : " (connection " + def.connection() + ")") + " into " + def.outputDir());
     bus.publish(new JobEvent("status", def.id(), job.createdAt(), JobStatus.PENDING.value()));
     enqueue(def.id());
     return job;
@@ -146,7 +145,7 @@ public final class JobRunner {
     JobStatus status;
     JobResult result = null;
     String error = null;
-    try (Provider provider = providers.get(def.provider()).open(settings(def))) {
+    try (Provider provider = open(def)) {
       MigrationResult r = new MigrationRunner(provider).run(request, reporter);
       result = result(r, (System.nanoTime() - start) / 1_000_000);
       status = r.success() ? JobStatus.COMPLETED : JobStatus.FAILED;
@@ -200,21 +199,12 @@ public final class JobRunner {
     }
   }
 
-  private ProviderSettings settings(JobDefinition def) {
-    Map<String, String> s = new HashMap<>();
-    if (def.vcenter() != null) {
-      if (def.vcenter().server() != null) {
-        s.put("url", def.vcenter().server());
-      }
-      if (def.vcenter().username() != null) {
-        s.put("username", def.vcenter().username());
-      }
-      if (def.vcenter().insecure() != null) {
-        s.put("insecure", def.vcenter().insecure().toString());
-      }
-    }
-    secrets.get(def.id()).ifPresent(p -> s.put("password", p));
-    return new ProviderSettings(s);
+  /** The job's provider, with its connection's settings, its own and its in-memory secrets. */
+  private Provider open(JobDefinition def) throws ProviderException {
+    Map<String, String> given = new HashMap<>(def.settings());
+    given.putAll(secrets.get(def.id()));
+    return connections.providers().get(def.provider()).open(connections.settings(def.provider(), def.connection(),
+        given));
   }
 
   private static JobResult result(MigrationResult r, long ms) {

@@ -1,11 +1,21 @@
 package io.hypersdk.jobs.submit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hypersdk.jobs.connections.Connections;
+import io.hypersdk.jobs.connections.NamedConnection;
 import io.hypersdk.jobs.model.JobDefinition;
 import io.hypersdk.jobs.model.JobOptions;
 import io.hypersdk.jobs.store.JobStore;
+import io.hypersdk.providers.InvalidSettingException;
+import io.hypersdk.providers.ProviderException;
+import io.hypersdk.providers.ProviderSettings;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
@@ -18,21 +28,28 @@ import java.util.regex.Pattern;
  */
 public final class JobParser {
   private static final Set<String> FIELDS = Set.of("id", "name", "vm_path", "output_dir", "output_path", "format",
-      "provider", "options", "vcenter", "vcenter_url", "username", "password", "insecure");
+      "provider", "connection", "settings", "options", "vcenter", "vcenter_url", "username", "password", "insecure");
   private static final Set<String> OPTIONS = Set.of("enable_pipeline", "hyper2kvm_path", "hyper2kvm_daemon",
       "hyper2kvm_instance", "hyper2kvm_watch_dir", "hyper2kvm_output_dir", "hyper2kvm_poll_interval",
       "hyper2kvm_daemon_timeout", "libvirt_integration", "libvirt_uri", "libvirt_autostart");
-  private static final Set<String> VCENTER = Set.of("server", "username", "password", "insecure");
+  /**
+   * The design's {@code vcenter} block and the legacy top-level fields, as provider settings; the generic
+   * {@code settings} object (by the provider's schema) wins over both.
+   */
+  private static final Map<String, String> VCENTER = Map.of("server", "url", "username", "username",
+      "password", "password", "insecure", "insecure");
+  private static final Map<String, String> LEGACY = Map.of("vcenter_url", "url", "username", "username",
+      "password", "password", "insecure", "insecure");
   private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
   /** The provider used when a job names none, as hyperexport's --provider defaults to. */
   public static final String DEFAULT_PROVIDER = "vsphere";
 
-  private final Set<String> providers;
+  private final Connections connections;
   private final OutputRoots roots;
 
-  public JobParser(Set<String> providers, OutputRoots roots) {
-    this.providers = Set.copyOf(providers);
+  public JobParser(Connections connections, OutputRoots roots) {
+    this.connections = connections;
     this.roots = roots;
   }
 
@@ -62,38 +79,90 @@ public final class JobParser {
     if (!format.equals("ovf") && !format.equals("ova")) {
       throw new InvalidJobException("format", "must be ovf or ova, not '" + format + "'");
     }
-    String provider = text(node, "provider", "provider");
-    provider = provider == null ? DEFAULT_PROVIDER : provider;
-    if (!providers.contains(provider)) {
-      throw new InvalidJobException("provider", "'" + provider + "' is not available in this build (available: "
-          + String.join(", ", providers.stream().sorted().toList()) + ")");
-    }
+    String connection = text(node, "connection", "connection");
+    String provider = provider(text(node, "provider", "provider"), connection);
     String name = text(node, "name", "name");
     JobOptions options = options(node.get("options"));
 
+    Map<String, Object> given = new LinkedHashMap<>();
+    Map<String, String> fieldOf = new HashMap<>();
+    for (Map.Entry<String, String> e : LEGACY.entrySet()) {
+      put(node, e.getKey(), e.getKey(), e.getValue(), given, fieldOf);
+    }
     JsonNode vc = node.get("vcenter");
-    String server = text(node, "vcenter_url", "vcenter_url");
-    String username = text(node, "username", "username");
-    String password = text(node, "password", "password");
-    Boolean insecure = bool(node, "insecure", "insecure");
     if (vc != null && !vc.isNull()) {
       if (!vc.isObject()) {
         throw new InvalidJobException("vcenter", "must be an object");
       }
-      unknown(vc, VCENTER, "vcenter.");
-      server = orElse(text(vc, "server", "vcenter.server"), server);
-      username = orElse(text(vc, "username", "vcenter.username"), username);
-      password = orElse(text(vc, "password", "vcenter.password"), password);
-      Boolean i = bool(vc, "insecure", "vcenter.insecure");
-      insecure = i != null ? i : insecure;
+      unknown(vc, VCENTER.keySet(), "vcenter.");
+      for (Map.Entry<String, String> e : VCENTER.entrySet()) {
+        put(vc, e.getKey(), "vcenter." + e.getKey(), e.getValue(), given, fieldOf);
+      }
     }
-    JobDefinition.Connection connection = server == null && username == null && insecure == null ? null
-        : new JobDefinition.Connection(server, username, insecure);
-    String credentials = password == null || password.isEmpty() ? null : JobDefinition.CREDENTIALS_IN_MEMORY;
+    JsonNode settings = node.get("settings");
+    if (settings != null && !settings.isNull()) {
+      if (!settings.isObject()) {
+        throw new InvalidJobException("settings", "must be an object");
+      }
+      for (Iterator<String> it = settings.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        put(settings, key, "settings." + key, key, given, fieldOf);
+      }
+    }
+    ProviderSettings resolved;
+    try {
+      resolved = connections.settings(provider, connection, given);
+    } catch (InvalidSettingException e) {
+      throw new InvalidJobException(fieldOf.getOrDefault(e.setting(), e.setting().equals("connection") ? "connection"
+          : "settings." + e.setting()), e.reason());
+    } catch (ProviderException e) {
+      throw new InvalidJobException("provider", e.getMessage());
+    }
+    Map<String, String> own = new TreeMap<>();
+    Map<String, String> secrets = new TreeMap<>();
+    for (String key : given.keySet()) {
+      resolved.get(key).ifPresent(v -> (resolved.secrets().contains(key) ? secrets : own).put(key, v));
+    }
     JobDefinition def = new JobDefinition(id, name == null ? vmPath : name, vmPath,
-        Path.of(outputDir).toAbsolutePath().normalize().toString(), format, provider, connection, credentials, options,
-        JobStore.now());
-    return new SubmittedJob(def, credentials == null ? null : password);
+        Path.of(outputDir).toAbsolutePath().normalize().toString(), format, provider, connection, own,
+        secrets.isEmpty() ? null : JobDefinition.CREDENTIALS_IN_MEMORY, options, JobStore.now());
+    return new SubmittedJob(def, secrets);
+  }
+
+  /** The job's provider: the one named, else the connection's, else the default; it must be in this build. */
+  private String provider(String named, String connection) throws InvalidJobException {
+    String provider = named;
+    if (connection != null) {
+      NamedConnection c = connections.get(connection).orElseThrow(() -> new InvalidJobException("connection",
+          "no connection named '" + connection + "' is configured (configured: " + (connections.names().isEmpty()
+              ? "none" : String.join(", ", connections.names())) + ")"));
+      if (provider != null && !provider.equals(c.provider())) {
+        throw new InvalidJobException("provider", "'" + provider + "' differs from connection '" + connection
+            + "', which is " + c.provider());
+      }
+      provider = c.provider();
+    }
+    provider = provider == null ? DEFAULT_PROVIDER : provider;
+    List<String> available = connections.providers().names();
+    if (!available.contains(provider)) {
+      throw new InvalidJobException("provider", "'" + provider + "' is not available in this build (available: "
+          + String.join(", ", available) + ")");
+    }
+    return provider;
+  }
+
+  /** A scalar setting value under {@code key} of {@code node}, remembered with the field it came from. */
+  private static void put(JsonNode node, String key, String field, String setting, Map<String, Object> given,
+      Map<String, String> fieldOf) throws InvalidJobException {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return;
+    }
+    if (!v.isValueNode()) {
+      throw new InvalidJobException(field, "must be a string, a number or true/false");
+    }
+    given.put(setting, v.asText());
+    fieldOf.put(setting, field);
   }
 
   private JobOptions options(JsonNode o) throws InvalidJobException {
@@ -187,7 +256,4 @@ public final class JobParser {
     return v.asDouble();
   }
 
-  private static String orElse(String a, String b) {
-    return a != null ? a : b;
-  }
 }

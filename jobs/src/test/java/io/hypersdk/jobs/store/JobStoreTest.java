@@ -17,7 +17,7 @@ class JobStoreTest {
   Path dir;
 
   private static JobDefinition def(String id) {
-    return new JobDefinition(id, id, "/vms/" + id + ".ova", "/exports/" + id, "ovf", "local", null, null,
+    return new JobDefinition(id, id, "/vms/" + id + ".ova", "/exports/" + id, "ovf", "local", null, null, null,
         JobOptions.NONE, JobStore.now());
   }
 

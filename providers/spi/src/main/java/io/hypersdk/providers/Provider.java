@@ -7,6 +7,11 @@ public interface Provider extends AutoCloseable {
   /** The name used with {@code --provider}. */
   String name();
 
+  /** What this provider is connected to, as the platform names itself (e.g. the vCenter product and build). */
+  default String server() {
+    return name();
+  }
+
   List<VmSummary> listVms() throws ProviderException;
 
   /** Describes the VM named by {@code vm} (a path, a name or an id, as the provider defines). */

@@ -1,5 +1,7 @@
 package io.hypersdk.providers;
 
+import java.util.List;
+
 /** Creates a provider; implementations are found with {@link java.util.ServiceLoader} by {@link Providers}. */
 public interface ProviderFactory {
   String name();
@@ -7,5 +9,13 @@ public interface ProviderFactory {
   /** One line for help texts. */
   String description();
 
+  /** Every setting {@link #open} reads, in the order a form or a help text shows them. */
+  List<SettingSpec> settings();
+
   Provider open(ProviderSettings settings) throws ProviderException;
+
+  /** The declaration of one setting, if this provider has it. */
+  default java.util.Optional<SettingSpec> setting(String name) {
+    return settings().stream().filter(s -> s.name().equals(name)).findFirst();
+  }
 }

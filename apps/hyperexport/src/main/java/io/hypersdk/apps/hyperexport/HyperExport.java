@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import io.hypersdk.apps.hyperconvert.HyperConvert;
 import io.hypersdk.cli.Cli;
+import io.hypersdk.cli.ProviderOptions;
 import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -57,45 +58,16 @@ public final class HyperExport implements Callable<Integer> {
   @Option(names = "--vm-info", description = "Describe the VM given with --vm and exit.")
   boolean vmInfo;
 
+  @Option(names = "--list-providers", description = "List the providers of this build (with --json: each with its "
+      + "settings, as hypervisord's GET /providers) and exit.")
+  boolean listProviders;
+
   @Option(names = "--provider", paramLabel = "NAME", defaultValue = "vsphere",
       description = "Source platform (default: ${DEFAULT-VALUE}).")
   String provider;
 
   @Option(names = "--output", paramLabel = "DIR", description = "Export folder.")
   Path output;
-
-  @Option(names = "--vcenter-url", paramLabel = "URL", description = "vsphere: vCenter or ESXi, as host or "
-      + "https://host/sdk (default: $GOVC_URL).")
-  String vcenterUrl;
-
-  @Option(names = "--username", paramLabel = "USER", description = "vsphere: user name (default: $GOVC_USERNAME).")
-  String username;
-
-  @Option(names = "--password-file", paramLabel = "FILE", description = "vsphere: file whose first line is the "
-      + "password (default: $HYPERSDK_VSPHERE_PASSWORD, else $GOVC_PASSWORD).")
-  Path passwordFile;
-
-  @Option(names = "--insecure", description = "vsphere: accept any TLS certificate (default: $GOVC_INSECURE).")
-  boolean insecure;
-
-  @Option(names = "--ca-file", paramLabel = "PEM", description = "vsphere: trust the CA certificates in this PEM file.")
-  Path caFile;
-
-  @Option(names = "--thumbprint", paramLabel = "SHA256", description = "vsphere: trust only the certificate with "
-      + "this SHA-256 thumbprint (for self-signed certificates).")
-  String thumbprint;
-
-  @Option(names = "--power-off", description = "vsphere: shut a running VM's guest down (hard power-off after "
-      + "--shutdown-timeout) before the export; without it a running VM is refused.")
-  boolean powerOff;
-
-  @Option(names = "--shutdown-timeout", paramLabel = "SEC", defaultValue = "300",
-      description = "vsphere: how long --power-off waits for the guest to shut down (default: ${DEFAULT-VALUE}).")
-  int shutdownTimeout;
-
-  @Option(names = "--parallel", paramLabel = "N", defaultValue = "3",
-      description = "vsphere: disks downloaded at once (default: ${DEFAULT-VALUE}).")
-  int parallel;
 
   @Option(names = "--format", paramLabel = "ovf|ova", defaultValue = "ovf",
       description = "Descriptor written beside the disks: ovf, or ova to also pack an OVA (default: ${DEFAULT-VALUE}).")
@@ -163,13 +135,19 @@ public final class HyperExport implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  private ProviderOptions providerOptions;
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
   /** The command line with the project's error handling: one line per error, never a stack trace. */
   public static CommandLine commandLine() {
-    return Cli.withProjectErrors(new CommandLine(new HyperExport()));
+    HyperExport app = new HyperExport();
+    CommandLine cl = new CommandLine(app);
+    // The provider flags (--vcenter-url, --password-file, ...) come from the providers' declared settings.
+    app.providerOptions = ProviderOptions.addTo(cl.getCommandSpec(), Providers.discover());
+    return Cli.withProjectErrors(cl);
   }
 
   @Override
@@ -181,6 +159,9 @@ public final class HyperExport implements Callable<Integer> {
     if (usage != null) {
       err.println("hyperexport: " + usage);
       return EXIT_USAGE;
+    }
+    if (listProviders) {
+      return ProviderList.print(Providers.discover(), json, out);
     }
     if (list || vmInfo) {
       return inspect(out, err);
@@ -224,6 +205,9 @@ public final class HyperExport implements Callable<Integer> {
   }
 
   private String checkUsage() {
+    if (listProviders) {
+      return null;
+    }
     if (list && vmInfo) {
       return "--list and --vm-info exclude each other";
     }
@@ -249,35 +233,11 @@ public final class HyperExport implements Callable<Integer> {
   }
 
   /**
-   * Connection and export settings for the provider. Only what was given goes in; the password never does
-   * (the provider reads it from the file or the environment), so these settings are safe to show.
+   * Connection and export settings for the provider, from its flags. The password is never among them (the
+   * provider reads it from a file or the environment), so these settings are safe to show.
    */
-  private ProviderSettings providerSettings() {
-    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
-    if (vcenterUrl != null) {
-      m.put("url", vcenterUrl);
-    }
-    if (username != null) {
-      m.put("username", username);
-    }
-    if (passwordFile != null) {
-      m.put("password-file", passwordFile.toAbsolutePath().toString());
-    }
-    if (insecure) {
-      m.put("insecure", "true");
-    }
-    if (caFile != null) {
-      m.put("ca-file", caFile.toAbsolutePath().toString());
-    }
-    if (thumbprint != null) {
-      m.put("thumbprint", thumbprint);
-    }
-    if (powerOff) {
-      m.put("power-off", "true");
-    }
-    m.put("shutdown-timeout", Integer.toString(shutdownTimeout));
-    m.put("parallel", Integer.toString(parallel));
-    return new ProviderSettings(m);
+  private ProviderSettings providerSettings() throws ProviderException {
+    return providerOptions.settings(spec.commandLine().getParseResult(), provider);
   }
 
   /** {@code --list} and {@code --vm-info}: read-only questions to the provider. */

@@ -5,10 +5,12 @@ import io.hypersdk.apps.hypervisord.api.ApiServer;
 import io.hypersdk.apps.hypervisord.api.BearerAuth;
 import io.hypersdk.apps.hypervisord.api.Dashboard;
 import io.hypersdk.apps.hypervisord.api.RequestBodies;
+import io.hypersdk.apps.hypervisord.api.routes.ConnectionRoutes;
 import io.hypersdk.apps.hypervisord.api.routes.EventRoutes;
 import io.hypersdk.apps.hypervisord.api.routes.InstanceRoutes;
 import io.hypersdk.apps.hypervisord.api.routes.JobRoutes;
 import io.hypersdk.apps.hypervisord.api.routes.OpenApiRoutes;
+import io.hypersdk.apps.hypervisord.api.routes.ProviderRoutes;
 import io.hypersdk.apps.hypervisord.api.routes.SystemRoutes;
 import io.hypersdk.apps.hypervisord.config.DaemonSettings;
 import io.hypersdk.pipeline.instances.InstanceScanner;
@@ -20,14 +22,12 @@ import io.hypersdk.jobs.runner.SecretVault;
 import io.hypersdk.jobs.store.JobStore;
 import io.hypersdk.jobs.submit.JobParser;
 import io.hypersdk.jobs.submit.OutputRoots;
-import io.hypersdk.providers.Providers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,17 +54,17 @@ public final class DaemonRuntime implements AutoCloseable {
     Instant started = Instant.now();
     JobStore store = JobStore.open(s.databaseFile());
     JobEventBus bus = new JobEventBus();
-    Providers providers = Providers.discover();
     JobRunner runner = new JobRunner(store, bus, new SecretVault(),
-        new MigrationRequests(s.hyper2kvmConfigDir(), bundledConverter), providers, s.maxConcurrentJobs());
+        new MigrationRequests(s.hyper2kvmConfigDir(), bundledConverter), s.connections(), s.maxConcurrentJobs());
     runner.recover();
-    JobService jobs = new JobService(store, runner,
-        new JobParser(new HashSet<>(providers.names()), new OutputRoots(s.outputRoots())));
+    JobService jobs = new JobService(store, runner, new JobParser(s.connections(), new OutputRoots(s.outputRoots())));
     RequestBodies bodies = new RequestBodies(s.maxBodyBytes());
     List<ApiRoute> routes = new ArrayList<>();
     routes.addAll(new SystemRoutes(jobs, bus, started, s.maxConcurrentJobs()).routes());
     routes.addAll(new JobRoutes(jobs, bodies).routes());
     routes.addAll(new EventRoutes(jobs, bus).routes());
+    routes.addAll(new ProviderRoutes(s.connections(), bodies).routes());
+    routes.addAll(new ConnectionRoutes(s.connections()).routes());
     routes.addAll(new InstanceRoutes(new InstanceScanner(s.hyper2kvmConfigDir()), s.hyper2kvmConfigDir().toString())
         .routes());
     List<ApiRoute> all = new ArrayList<>(routes);
@@ -78,9 +78,10 @@ public final class DaemonRuntime implements AutoCloseable {
       store.close();
       throw new IOException("cannot listen on " + s.listenHost() + ":" + s.listenPort() + ": " + rootMessage(e), e);
     }
-    LOG.info("hypervisord listening on http://{}:{} (data dir {}, up to {} jobs at once, output roots: {})",
-        s.listenHost(), server.port(), s.dataDir(), s.maxConcurrentJobs(),
-        s.outputRoots().isEmpty() ? "any" : s.outputRoots());
+    LOG.info("hypervisord listening on http://{}:{} (data dir {}, up to {} jobs at once, output roots: {}, "
+        + "providers: {}, connections: {})", s.listenHost(), server.port(), s.dataDir(), s.maxConcurrentJobs(),
+        s.outputRoots().isEmpty() ? "any" : s.outputRoots(), String.join(", ", s.connections().providers().names()),
+        s.connections().names().isEmpty() ? "none" : String.join(", ", s.connections().names()));
     return new DaemonRuntime(store, runner, server);
   }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.apps.hypervisord.config.DaemonSettings;
+import io.hypersdk.jobs.connections.Connections;
+import io.hypersdk.providers.Providers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,11 +38,13 @@ class ApiContractTest {
   static Api api;
 
   @BeforeAll
-  static void start() throws IOException {
+  static void start() throws Exception {
     root = Files.createDirectories(dir.resolve("exports"));
     Path etc = Files.createDirectories(dir.resolve("etc"));
+    Connections connections = Connections.define(Providers.discover(), Map.of("lab", Map.of("provider", "vsphere",
+        "url", "https://vc.example.com/sdk", "username", "ops", "password_file", "/nonexistent/lab-pw")), Map.of());
     daemon = DaemonRuntime.start(new DaemonSettings("127.0.0.1", 0, dir.resolve("data"), 1, null, 4096,
-        List.of(root), etc), TOKEN, io.hypersdk.apps.hyperconvert.HyperConvert.inThisJvm());
+        List.of(root), etc, connections), TOKEN, io.hypersdk.apps.hyperconvert.HyperConvert.inThisJvm());
     api = new Api(daemon.port(), TOKEN);
   }
 
@@ -57,12 +61,52 @@ class ApiContractTest {
   @MethodSource("protectedRoutes")
   void everyRouteButHealthNeedsTheToken(String route) {
     String method = route.substring(0, route.indexOf(' '));
-    String path = route.substring(route.indexOf(' ') + 1).replace("{id}", "some-id");
+    String path = route.substring(route.indexOf(' ') + 1).replace("{id}", "some-id").replace("{name}", "some-name");
     for (Api client : List.of(api.withToken(null), api.withToken("wrong-token-0123456789"))) {
       Api.Response r = method.equals("GET") ? client.get(path) : client.post(path, "{}");
       assertThat(r.status()).as(route).isEqualTo(401);
       assertThat(r.json().path("error").asText()).contains("bearer token");
     }
+  }
+
+  @Test
+  void providersListTheirSchemaAndConnectionsHideSecrets() {
+    JsonNode providers = api.get("/providers").json();
+    assertThat(providers.findValuesAsText("name")).contains("local", "vsphere");
+    JsonNode vsphere = null;
+    for (JsonNode p : providers) {
+      vsphere = p.path("name").asText().equals("vsphere") ? p : vsphere;
+    }
+    assertThat(vsphere.path("settings").findValuesAsText("name")).containsExactly("url", "username", "password",
+        "password_file", "insecure", "ca_file", "thumbprint", "power_off", "shutdown_timeout", "parallel");
+    JsonNode password = vsphere.path("settings").get(2);
+    assertThat(password.path("secret").asBoolean()).isTrue();
+    assertThat(password.path("type").asText()).isEqualTo("string");
+    assertThat(vsphere.path("settings").get(9).path("default").asText()).isEqualTo("3");
+    assertThat(vsphere.path("settings").get(0).path("required").asBoolean()).isTrue();
+
+    JsonNode lab = api.get("/connections").json().get(0);
+    assertThat(lab.path("name").asText()).isEqualTo("lab");
+    assertThat(lab.path("provider").asText()).isEqualTo("vsphere");
+    assertThat(lab.path("settings").path("username").asText()).isEqualTo("ops");
+    assertThat(lab.path("settings").has("password")).isFalse();
+    assertThat(lab.path("secrets").get(0).asText()).isEqualTo("password");
+  }
+
+  @Test
+  void connectionTestsAndVmListingsFailInOneLineNamingTheField() {
+    Api.Response test = api.post("/connections/lab/test", "");
+    assertThat(test.status()).isEqualTo(200);
+    assertThat(test.json().path("ok").asBoolean()).isFalse();
+    assertThat(test.json().path("error").asText()).contains("/nonexistent/lab-pw").doesNotContain("\n");
+    assertThat(api.post("/connections/nope/test", "").status()).isEqualTo(404);
+    assertThat(api.post("/providers/nope/vms", "{}").status()).isEqualTo(404);
+    Api.Response unknown = api.post("/providers/vsphere/vms", "{\"connection\": \"nope\"}");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().path("field").asText()).isEqualTo("connection");
+    Api.Response typed = api.post("/providers/vsphere/vms", "{\"settings\": {\"url\": \"vc\", \"parallel\": \"x\"}}");
+    assertThat(typed.status()).isEqualTo(400);
+    assertThat(typed.json().path("field").asText()).isEqualTo("settings.parallel");
   }
 
   @Test
@@ -94,7 +138,18 @@ class ApiContractTest {
         Arguments.of("{" + ok + ", \"format\": \"qcow9\"}", "format"),
         Arguments.of("{\"vm_path\": \"/vms/a.ova\", \"output_dir\": \"" + root + "/a\", \"provider\": \"nope\"}",
             "provider"),
-        Arguments.of("{\"vm_path\": \"/vms/a.ova\", \"output_dir\": \"" + root + "/a\"}", "provider"),
+        Arguments.of("{\"vm_path\": \"/vms/a.ova\", \"output_dir\": \"" + root + "/a\"}", "settings.url"),
+        Arguments.of("{" + ok + ", \"connection\": \"nope\"}", "connection"),
+        Arguments.of("{\"vm_path\": \"/vm\", \"output_dir\": \"" + root + "/a\", \"connection\": \"missing\"}",
+            "connection"),
+        Arguments.of("{" + ok + ", \"connection\": \"lab\"}", "provider"),
+        Arguments.of("{" + ok + ", \"settings\": {\"root\": {}}}", "settings.root"),
+        Arguments.of("{\"vm_path\": \"/vm\", \"output_dir\": \"" + root + "/a\", \"connection\": \"lab\", "
+            + "\"settings\": {\"parallel\": \"many\"}}", "settings.parallel"),
+        Arguments.of("{\"vm_path\": \"/vm\", \"output_dir\": \"" + root + "/a\", \"settings\": {\"url\": \"vc\", "
+            + "\"username\": \"u\", \"password_file\": \"/etc/shadow\"}}", "settings.password_file"),
+        Arguments.of("{\"vm_path\": \"/vm\", \"output_dir\": \"" + root + "/a\", \"vcenter\": {\"server\": \"vc\", "
+            + "\"username\": \"u\", \"insecure\": \"sometimes\"}}", "vcenter.insecure"),
         Arguments.of("{" + ok + ", \"colour\": \"red\"}", "colour"),
         Arguments.of("{" + ok + ", \"options\": []}", "options"),
         Arguments.of("{" + ok + ", \"options\": {\"compress\": true}}", "options.compress"),
@@ -152,9 +207,9 @@ class ApiContractTest {
         name: from yaml
         vm_path: /nonexistent/vm.ova
         output_dir: %s/yaml
-        provider: local
+        provider: vsphere
         vcenter:
-          server: vc.example
+          server: https://127.0.0.1:1/sdk
           username: admin
           password: yaml-secret-4242
         options:
@@ -166,9 +221,11 @@ class ApiContractTest {
     String id = r.json().path("job_ids").get(0).asText();
     JsonNode job = DaemonTestBase.awaitStatus(api, id, "failed");
     assertThat(job.path("definition").path("name").asText()).isEqualTo("from yaml");
-    assertThat(job.path("definition").path("vcenter").path("username").asText()).isEqualTo("admin");
-    assertThat(job.path("definition").path("vcenter").has("password")).isFalse();
-    assertThat(job.path("result").path("failed_step").asText()).isEqualTo("source");
+    assertThat(job.path("definition").path("settings").path("username").asText()).isEqualTo("admin");
+    assertThat(job.path("definition").path("settings").path("url").asText()).isEqualTo("https://127.0.0.1:1/sdk");
+    assertThat(job.path("definition").path("settings").has("password")).isFalse();
+    assertThat(job.path("definition").path("credentials").asText()).isEqualTo("in-memory");
+    assertThat(job.path("error").asText()).contains("127.0.0.1:1").doesNotContain("\n");
     for (String path : List.of("/jobs", "/jobs/" + id, "/jobs/" + id + "/logs")) {
       assertThat(api.get(path).body()).doesNotContain("yaml-secret-4242");
     }
@@ -215,7 +272,8 @@ class ApiContractTest {
     assertThat(documented).containsExactlyInAnyOrderElementsOf(daemon.registeredRoutes());
     assertThat(daemon.registeredRoutes()).contains("POST /jobs/submit", "GET /jobs", "GET /jobs/{id}",
         "POST /jobs/cancel", "GET /jobs/{id}/logs", "GET /jobs/{id}/events", "GET /events", "GET /health",
-        "GET /status", "GET /hyper2kvm/instances", "GET /metrics", "GET /openapi.json");
+        "GET /status", "GET /hyper2kvm/instances", "GET /metrics", "GET /openapi.json", "GET /providers",
+        "POST /providers/{name}/vms", "GET /connections", "POST /connections/{name}/test");
     assertThat(doc.path("paths").path("/health").path("get").path("security").size()).isZero();
     assertThat(doc.path("paths").path("/jobs").path("get").path("security").size()).isEqualTo(1);
   }

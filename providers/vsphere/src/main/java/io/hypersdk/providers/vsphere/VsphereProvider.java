@@ -69,6 +69,12 @@ final class VsphereProvider implements Provider {
   }
 
   @Override
+  public String server() {
+    String full = vim.content().fullName();
+    return full.isEmpty() ? vim.where() : full;
+  }
+
+  @Override
   public List<VmSummary> listVms() throws ProviderException {
     return call("listing VMs", () -> {
       Inventory inv = inventory();

@@ -16,8 +16,9 @@ import java.util.Map;
 
 /**
  * How to reach vCenter and how to export, from the provider settings and the environment. The password
- * comes from a file ({@code password-file}), {@code HYPERSDK_VSPHERE_PASSWORD}, {@code GOVC_PASSWORD} or the
- * user information of {@code GOVC_URL} — never from a command-line value — and {@link #toString} hides it.
+ * comes from the secret setting {@code password} (a job's, held in memory), a file ({@code password_file}),
+ * {@code HYPERSDK_VSPHERE_PASSWORD}, {@code GOVC_PASSWORD} or the user information of {@code GOVC_URL} — never
+ * from a command-line value — and {@link #toString} hides it.
  */
 record VsphereSettings(URI sdk, String username, String password, TlsTrust trust, boolean powerOff,
     Duration shutdownTimeout, int parallel, Duration timeout) {
@@ -25,12 +26,13 @@ record VsphereSettings(URI sdk, String username, String password, TlsTrust trust
   /** Settings keys. */
   static final String URL = "url";
   static final String USERNAME = "username";
-  static final String PASSWORD_FILE = "password-file";
+  static final String PASSWORD = "password";
+  static final String PASSWORD_FILE = "password_file";
   static final String INSECURE = "insecure";
-  static final String CA_FILE = "ca-file";
+  static final String CA_FILE = "ca_file";
   static final String THUMBPRINT = "thumbprint";
-  static final String POWER_OFF = "power-off";
-  static final String SHUTDOWN_TIMEOUT = "shutdown-timeout";
+  static final String POWER_OFF = "power_off";
+  static final String SHUTDOWN_TIMEOUT = "shutdown_timeout";
   static final String PARALLEL = "parallel";
 
   static final int DEFAULT_PARALLEL = 3;
@@ -62,8 +64,8 @@ record VsphereSettings(URI sdk, String username, String password, TlsTrust trust
       throw invalid("no vCenter user name: pass --username (or set GOVC_USERNAME)");
     }
 
-    String password = null;
-    if (s.get(PASSWORD_FILE).isPresent()) {
+    String password = s.get(PASSWORD).filter(p -> !p.isEmpty()).orElse(null);
+    if (password == null && s.get(PASSWORD_FILE).isPresent()) {
       password = readPasswordFile(Path.of(s.get(PASSWORD_FILE).get()));
     }
     for (String key : new String[] {"HYPERSDK_VSPHERE_PASSWORD", "GOVC_PASSWORD"}) {

@@ -48,7 +48,7 @@ class VsphereSettingsTest {
     Files.writeString(pw, "from-file\nignored second line\n");
     Map<String, String> env = Map.of("GOVC_URL", "https://a:b@other", "GOVC_USERNAME", "govc-user",
         "GOVC_PASSWORD", "govc-pw", "HYPERSDK_VSPHERE_PASSWORD", "hypersdk-pw");
-    VsphereSettings s = from(Map.of("url", "http://127.0.0.1:1234/sdk", "username", "me", "password-file",
+    VsphereSettings s = from(Map.of("url", "http://127.0.0.1:1234/sdk", "username", "me", "password_file",
         pw.toString()), env);
     assertThat(s.sdk().toString()).isEqualTo("http://127.0.0.1:1234/sdk");
     assertThat(s.username()).isEqualTo("me");
@@ -87,5 +87,28 @@ class VsphereSettingsTest {
   void aUrlWithAPasswordIsNeverEchoed() {
     assertThatThrownBy(() -> from(Map.of("url", "ftp://u:Hidden-pw@vc"), Map.of()))
         .hasMessageNotContaining("Hidden-pw").hasMessageContaining("ftp://vc");
+  }
+
+  @Test
+  void aJobsInMemoryPasswordWinsOverFileAndEnvironmentAndIsHidden() throws Exception {
+    ProviderSettings given = ProviderSettings.builder(new VsphereProviderFactory())
+        .setAll(Map.of("url", "vc", "username", "u", "password", "In-Memory-pw")).build(Map.of());
+    VsphereSettings s = VsphereSettings.from(given, Map.of("GOVC_PASSWORD", "govc-pw"));
+    assertThat(s.password()).isEqualTo("In-Memory-pw");
+    assertThat(given.toString()).doesNotContain("In-Memory-pw").contains("secrets hidden");
+    assertThat(given.shown()).containsOnlyKeys("url", "username");
+  }
+
+  @Test
+  void theSchemaChecksNamesAndTypesNamingTheSetting() {
+    VsphereProviderFactory f = new VsphereProviderFactory();
+    assertThatThrownBy(() -> ProviderSettings.builder(f).set("parallel", "many"))
+        .hasMessage("parallel: must be a whole number, not 'many'");
+    assertThatThrownBy(() -> ProviderSettings.builder(f).set("insecure", "perhaps"))
+        .hasMessage("insecure: must be true or false, not 'perhaps'");
+    assertThatThrownBy(() -> ProviderSettings.builder(f).set("region", "x"))
+        .hasMessageStartingWith("region: unknown setting of provider vsphere (known: url, username, password,");
+    assertThatThrownBy(() -> ProviderSettings.builder(f).build(Map.of()))
+        .hasMessage("url: is required by provider vsphere (or set GOVC_URL)");
   }
 }

@@ -2,6 +2,8 @@ package io.hypersdk.apps.hypervisord.api;
 
 import io.hypersdk.jobs.store.JobStore;
 import io.hypersdk.jobs.submit.InvalidJobException;
+import io.hypersdk.providers.InvalidSettingException;
+import io.hypersdk.providers.ProviderException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -22,6 +24,17 @@ public final class ApiErrors {
       respond(ctx, e.status(), e.getMessage(), e.field());
     });
     routes.exception(InvalidJobException.class, (e, ctx) -> respond(ctx, 400, e.getMessage(), e.field()));
+    routes.exception(InvalidSettingException.class, (e, ctx) -> {
+      // A connection is a field of the request; every other setting is a key of its "settings" object.
+      String field = e.setting().equals("connection") ? "connection" : "settings." + e.setting();
+      respond(ctx, 400, field + ": " + e.reason(), field);
+    });
+    routes.exception(ProviderException.class, (e, ctx) -> respond(ctx, switch (e.kind()) {
+      case INVALID_REQUEST -> 400;
+      case NOT_FOUND -> 404;
+      // The platform behind the provider failed (unreachable, login refused): a bad gateway, not this daemon.
+      case EXPORT_FAILED -> 502;
+    }, e.getMessage().lines().findFirst().orElse(""), null));
     // Javalin's own refusals, e.g. 413 when a body exceeds the configured size.
     routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(),
         e.getStatus() == 413 ? "the request body is larger than this daemon accepts" : e.getMessage(), null));

@@ -13,6 +13,12 @@ import java.util.regex.Pattern;
 public final class OpenApiDocument {
   private static final Pattern PARAM = Pattern.compile("\\{([^}]+)}");
 
+  /** Provider settings by the names GET /providers lists; secret ones are held in memory only. */
+  private static final Map<String, Object> SETTINGS = Map.of("type", "object", "description", "provider settings "
+      + "by the provider's schema (GET /providers); secret settings are kept in memory only, never stored or "
+      + "returned", "additionalProperties", Map.of("oneOf", List.of(Map.of("type", "string"),
+          Map.of("type", "number"), Map.of("type", "boolean"))));
+
   private OpenApiDocument() {}
 
   public static Map<String, Object> build(String version, List<ApiRoute> routes) {
@@ -73,6 +79,12 @@ public final class OpenApiDocument {
     if (r.path().contains("{id}")) {
       responses.put("404", error("No such job"));
     }
+    if (r.path().contains("{name}")) {
+      responses.put("404", error(r.path().startsWith("/providers") ? "No such provider" : "No such connection"));
+    }
+    if (r.path().endsWith("/vms")) {
+      responses.put("502", error("The provider's platform failed: unreachable, or the login was refused"));
+    }
     if (r.requestBody() != null) {
       responses.put("413", error("Body larger than the daemon's limit"));
     }
@@ -111,8 +123,17 @@ public final class OpenApiDocument {
     job.put("output_dir", str);
     job.put("format", Map.of("type", "string", "enum", List.of("ovf", "ova"), "default", "ovf"));
     job.put("provider", Map.of("type", "string", "default", JobParser.DEFAULT_PROVIDER));
-    job.put("vcenter", Map.of("type", "object", "properties", Map.of("server", str, "username", str,
-        "password", Map.of("type", "string", "writeOnly", true), "insecure", bool)));
+    job.put("connection", Map.of("type", "string", "description", "a named connection of the daemon's config "
+        + "(GET /connections); its provider is the job's"));
+    job.put("settings", SETTINGS);
+    job.put("vcenter", Map.of("type", "object", "description", "the design's block: server, username, password "
+        + "and insecure are the vsphere settings url, username, password and insecure", "properties",
+        Map.of("server", str, "username", str, "password", Map.of("type", "string", "writeOnly", true),
+            "insecure", bool)));
+    job.put("vcenter_url", Map.of("type", "string", "description", "legacy: the vsphere setting url"));
+    job.put("username", Map.of("type", "string", "description", "legacy: the setting username"));
+    job.put("password", Map.of("type", "string", "writeOnly", true, "description", "legacy: the setting password"));
+    job.put("insecure", Map.of("type", "boolean", "description", "legacy: the setting insecure"));
     job.put("options", Map.of("type", "object", "properties", options));
     Map<String, Object> jobSchema = Map.of("type", "object", "required", List.of("vm_path", "output_dir"),
         "properties", job);
@@ -123,6 +144,7 @@ public final class OpenApiDocument {
             Map.of("type", "object", "properties", Map.of("jobs", Map.of("type", "array",
                 "items", Map.of("$ref", "#/components/schemas/JobDefinition")))),
             Map.of("type", "array", "items", Map.of("$ref", "#/components/schemas/JobDefinition")))),
+        "VmListRequest", Map.of("type", "object", "properties", Map.of("connection", str, "settings", SETTINGS)),
         "CancelRequest", Map.of("type", "object", "required", List.of("job_ids"),
             "properties", Map.of("job_ids", Map.of("type", "array", "items", str))),
         "Number", num);

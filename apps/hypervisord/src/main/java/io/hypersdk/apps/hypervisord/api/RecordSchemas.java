@@ -1,5 +1,6 @@
 package io.hypersdk.apps.hypervisord.api;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -47,7 +48,8 @@ final class RecordSchemas {
     }
     Map<String, Object> properties = new LinkedHashMap<>();
     for (RecordComponent rc : c.getRecordComponents()) {
-      properties.put(SNAKE.translate(rc.getName()), of(rc.getGenericType()));
+      JsonProperty named = rc.getAccessor().getAnnotation(JsonProperty.class);
+      properties.put(named != null ? named.value() : SNAKE.translate(rc.getName()), of(rc.getGenericType()));
     }
     return Map.of("type", "object", "properties", properties);
   }

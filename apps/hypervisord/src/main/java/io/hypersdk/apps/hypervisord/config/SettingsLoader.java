@@ -8,13 +8,17 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.hypersdk.convert.daemon.DaemonConfig;
+import io.hypersdk.jobs.connections.Connections;
 import io.hypersdk.pipeline.PipelineOptions;
+import io.hypersdk.providers.ProviderException;
+import io.hypersdk.providers.Providers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Reads the YAML config file and lays the flags over it (a flag given wins), checking every value. */
@@ -29,8 +33,9 @@ public final class SettingsLoader {
   /** The config file's keys, all optional. */
   @JsonIgnoreProperties(ignoreUnknown = false)
   public record FileSettings(String listen, String dataDir, Integer maxConcurrentJobs, String apiTokenFile,
-      String maxBodySize, List<String> outputRoots, String hyper2kvmConfigDir) {
-    public static final FileSettings EMPTY = new FileSettings(null, null, null, null, null, null, null);
+      String maxBodySize, List<String> outputRoots, String hyper2kvmConfigDir,
+      Map<String, Map<String, Object>> connections) {
+    public static final FileSettings EMPTY = new FileSettings(null, null, null, null, null, null, null, null);
     /** The keys as written in the file, in order: what an unknown key's error lists, and what the docs check. */
     public static final List<String> KEYS = DaemonConfig.yamlKeys(FileSettings.class);
   }
@@ -106,8 +111,15 @@ public final class SettingsLoader {
     }
     Path h2k = configDir != null ? configDir : f.hyper2kvmConfigDir() != null ? Path.of(f.hyper2kvmConfigDir())
         : env != null && !env.isBlank() ? Path.of(env) : DaemonConfig.CONFIG_DIR;
+    Connections connections;
+    try {
+      connections = Connections.define(Providers.discover(), f.connections() == null ? Map.of() : f.connections(),
+          System.getenv());
+    } catch (ProviderException e) {
+      throw new SettingsException(e.getMessage());
+    }
     return new DaemonSettings(host, port, data.toAbsolutePath().normalize(), concurrent,
-        token == null ? null : token.toAbsolutePath(), body, roots, h2k.toAbsolutePath());
+        token == null ? null : token.toAbsolutePath(), body, roots, h2k.toAbsolutePath(), connections);
   }
 
   /** The environment variable that moves the hyper2kvm config dir, as for the pipeline. */
