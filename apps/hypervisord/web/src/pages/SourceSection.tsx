@@ -63,9 +63,13 @@ function isBool(s: SettingSpec) {
   return s.type === 'bool' || s.type === 'boolean';
 }
 
+const ACRONYMS = new Set(['url', 'ca', 'id', 'tls', 'vm', 'ip', 'uri', 'api', 'ssh']);
+
+/** A setting's name for people: {@code ca_file} is "CA file". */
 function label(name: string) {
-  const words = name.replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const words = name.split('_').map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w));
+  const text = words.join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function SettingField(props: {
@@ -226,10 +230,14 @@ export function SourceSection(props: {
             {(providers ?? []).map((p) => (
               <option key={p.name} value={p.name}>
                 {p.name}
-                {p.description ? ` — ${p.description}` : ''}
               </option>
             ))}
           </select>
+          {provider?.description && (
+            <span className="hint" data-testid="provider-description">
+              {provider.description}
+            </span>
+          )}
           {fieldError('provider')}
         </label>
         <label>
@@ -238,9 +246,10 @@ export function SourceSection(props: {
             name="connection"
             className={invalid('connection')}
             value={source.connection}
+            disabled={ofProvider.length === 0}
             onChange={(e) => onChange({ ...source, connection: e.target.value })}
           >
-            <option value="">settings entered below</option>
+            <option value="">{ofProvider.length === 0 ? 'none configured' : 'settings entered below'}</option>
             {ofProvider.map((c) => (
               <option key={c.name} value={c.name}>
                 {c.name}
@@ -287,8 +296,8 @@ export function SourceSection(props: {
 }
 
 function diskCount(d: VmSummary['disks']): string {
-  if (Array.isArray(d)) return String(d.length);
-  return d === undefined ? '—' : String(d);
+  const n = Array.isArray(d) ? d.length : d;
+  return n === undefined ? '— disks' : n === 1 ? '1 disk' : `${n} disks`;
 }
 
 function VmList({ vms, onPick }: { vms: VmSummary[]; onPick: (path: string) => void }) {
@@ -302,7 +311,7 @@ function VmList({ vms, onPick }: { vms: VmSummary[]; onPick: (path: string) => v
           </span>
           <span className={`power power-${vm.power_state ?? 'unknown'}`}>{vm.power_state ?? 'unknown'}</span>
           <span className="muted small">
-            {vm.cpus ?? '—'} vCPU · {vm.memory_mib ?? '—'} MiB · {diskCount(vm.disks)} disks
+            {vm.cpus ?? '—'} vCPU · {vm.memory_mib ?? '—'} MiB · {diskCount(vm.disks)}
           </span>
           <button type="button" className="secondary" aria-label={`Use ${vm.path}`} onClick={() => onPick(vm.path)}>
             Use

@@ -297,5 +297,10 @@ class ApiContractTest {
     assertThat(definition.at("/options/properties/hyper2kvm_poll_interval/default").asInt()).isEqualTo(5);
     assertThat(definition.at("/options/properties/hyper2kvm_daemon_timeout/default").asInt()).isEqualTo(60);
     assertThat(definition.at("/options/properties/libvirt_uri/default").asText()).isEqualTo("qemu:///system");
+    JsonNode entry = doc.at("/paths/~1hyper2kvm~1instances/get/responses/200/content/application~1json/schema"
+        + "/properties/queue_entries/additionalProperties/items/properties");
+    assertThat(entry.at("/state/type").asText()).isEqualTo("string");
+    assertThat(entry.at("/error/type").asText()).isEqualTo("string");
+    assertThat(entry.at("/age_seconds/type").asText()).isEqualTo("number");
   }
 }

@@ -114,7 +114,7 @@ class VsphereDashboardTest extends DaemonTestBase {
     Locator password = page.locator("[name='settings.password']");
     assertThat(password).hasAttribute("type", "password");
     assertThat(password).hasValue("");
-    assertThat(page.getByLabel("Url")).hasAttribute("required", "");
+    assertThat(page.getByLabel("URL")).hasAttribute("required", "");
     page.locator("[name='settings.url']").fill(sim.url());
     page.locator("[name='settings.username']").fill(Vcsim.USER);
     password.fill(Vcsim.PASSWORD);
