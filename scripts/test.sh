@@ -9,6 +9,8 @@ ensure_base
 ensure_packages xmllint:libxml2-utils chattr:e2fsprogs kill:procps
 # The vSphere tests build VMware's vCenter simulator (vcsim) from Debian's govmomi sources, offline.
 ensure_packages go:golang-go /usr/share/gocode/src/github.com/vmware/govmomi/simulator:golang-github-vmware-govmomi-dev
+# curl submits the design's Web API example to hypervisord in its tests, as a user would.
+ensure_packages curl:curl
 # chromium runs the dashboard's browser tests (Playwright drives it; it never downloads a browser).
 ensure_packages chromium:chromium
 # The packaging tests: systemd-analyze verifies the units, man renders the man pages, ansible checks the role.

@@ -45,6 +45,7 @@ func main() {
 	diskMiB := flag.Int64("disk-mib", 0, "grow every VM's disks to this many MiB")
 	noDescriptor := flag.Bool("no-create-descriptor", false, "OvfManager.CreateDescriptor answers NotSupported")
 	secondDisk := flag.String("second-disk", "", "inventory path of a VM that gets a second disk")
+	poweredOff := flag.String("powered-off", "", "inventory path of a VM powered off before serving (an export needs no --power-off then)")
 	flag.Parse()
 	log.SetOutput(os.Stderr)
 
@@ -129,6 +130,20 @@ func main() {
 			fatal(fmt.Errorf("-guest %s: %v", *guest, err))
 		}
 		reconfigure(ctx, vm, types.VirtualMachineConfigSpec{GuestId: parts[1]})
+	}
+
+	if *poweredOff != "" {
+		vm, err := finder.VirtualMachine(ctx, *poweredOff)
+		if err != nil {
+			fatal(err)
+		}
+		task, err := vm.PowerOff(ctx)
+		if err != nil {
+			fatal(err)
+		}
+		if err := task.Wait(ctx); err != nil {
+			fatal(err)
+		}
 	}
 
 	vms, err := finder.VirtualMachineList(ctx, "*")

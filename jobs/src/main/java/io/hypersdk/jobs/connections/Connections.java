@@ -153,6 +153,12 @@ public final class Connections {
     }
   }
 
+  /** The connections' names, or "none": what the daemon's start-up line and the docs show. */
+  @Override
+  public String toString() {
+    return byName.isEmpty() ? "none" : String.join(", ", byName.keySet());
+  }
+
   private static String firstLine(String s) {
     return s == null ? "failed" : s.lines().findFirst().orElse("failed");
   }

@@ -155,7 +155,8 @@ public final class JobParser {
   private static void put(JsonNode node, String key, String field, String setting, Map<String, Object> given,
       Map<String, String> fieldOf) throws InvalidJobException {
     JsonNode v = node.get(key);
-    if (v == null || v.isNull()) {
+    // An empty string is "not given", as a form's untouched field sends it.
+    if (v == null || v.isNull() || (v.isTextual() && v.asText().isEmpty())) {
       return;
     }
     if (!v.isValueNode()) {

@@ -81,7 +81,7 @@ public final class DaemonRuntime implements AutoCloseable {
     LOG.info("hypervisord listening on http://{}:{} (data dir {}, up to {} jobs at once, output roots: {}, "
         + "providers: {}, connections: {})", s.listenHost(), server.port(), s.dataDir(), s.maxConcurrentJobs(),
         s.outputRoots().isEmpty() ? "any" : s.outputRoots(), String.join(", ", s.connections().providers().names()),
-        s.connections().names().isEmpty() ? "none" : String.join(", ", s.connections().names()));
+        s.connections());
     return new DaemonRuntime(store, runner, server);
   }
 

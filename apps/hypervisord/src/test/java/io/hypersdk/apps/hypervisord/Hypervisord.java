@@ -31,10 +31,18 @@ public final class Hypervisord implements AutoCloseable {
    * {@code pathFirst} holds stand-in commands (systemctl); {@code configDir} is HYPER2KVM_CONFIG_DIR.
    */
   public static Hypervisord start(Path work, Path data, Path configDir, Path pathFirst, String... extra) throws Exception {
+    return start(work, data, configDir, pathFirst, Map.of(), extra);
+  }
+
+  /** As {@link #start(Path, Path, Path, Path, String...)}, with {@code env} added to the daemon's environment. */
+  public static Hypervisord start(Path work, Path data, Path configDir, Path pathFirst, Map<String, String> env,
+      String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:0", "--data-dir", data.toString()));
     args.addAll(List.of(extra));
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("HYPER2KVM_CONFIG_DIR", configDir.toString());
     JavaProcess p = JavaProcess.start(work.resolve("logs"), "hypervisord", "io.hypersdk.apps.hypervisord.HyperVisord",
-        args, Map.of("HYPER2KVM_CONFIG_DIR", configDir.toString()), pathFirst);
+        args, all, pathFirst);
     int[] port = {0};
     await("hypervisord to listen").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
         .failFast("hypervisord exited: " + p.stdout() + p.stderr(), () -> !p.isAlive())

@@ -49,8 +49,9 @@ class RestartTest extends DaemonTestBase {
       // which was held in memory only.
       requeued = submit(api, waitingJob.formatted(ova, work.resolve("export-2"), watch, output));
       withPassword = submit(api, """
-          {"vm_path": "%s", "output_dir": "%s", "provider": "local", "password": "%s"}
-          """.formatted(ova, work.resolve("export-3"), PASSWORD));
+          {"vm_path": "/DC0/vm/DC0_H0_VM0", "output_dir": "%s", "provider": "vsphere",
+           "vcenter": {"server": "https://127.0.0.1:1/sdk", "username": "admin", "password": "%s"}}
+          """.formatted(work.resolve("export-3"), PASSWORD));
       assertThat(api.get("/jobs/" + requeued).json().path("status").asText()).isEqualTo("pending");
       assertThat(d.process.stop()).isZero();
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The whole way: a job submitted over HTTP is exported by the local provider, its manifest queued to a
  * running {@code hyperconvert daemon} (found by its heartbeat), converted, and the domain defined in libvirt;
- * its events stream live, and the password sent with it is never returned, logged or stored.
+ * its events stream live.
  */
 class SubmitToCompletionTest extends DaemonTestBase {
 
@@ -39,11 +39,10 @@ class SubmitToCompletionTest extends DaemonTestBase {
 
       String job = """
           {"name": "web01 migration", "vm_path": "%s", "output_dir": "%s", "format": "ova", "provider": "local",
-           "vcenter": {"server": "vc.example", "username": "admin", "password": "%s"},
            "options": {"enable_pipeline": true, "hyper2kvm_daemon": true, "hyper2kvm_instance": "demo",
                        "hyper2kvm_poll_interval": 0.2, "hyper2kvm_daemon_timeout": 2,
                        "libvirt_integration": true, "libvirt_uri": "test:///default"}}
-          """.formatted(ova, work.resolve("export"), PASSWORD);
+          """.formatted(ova, work.resolve("export"));
       String id = submit(api, job);
       JsonNode done = awaitStatus(api, id, "completed");
 
@@ -57,7 +56,7 @@ class SubmitToCompletionTest extends DaemonTestBase {
       assertThat(result.path("libvirt_domain").asText()).isEqualTo("web01");
       assertThat(done.path("progress").path("percent_complete").asDouble()).isEqualTo(100.0);
       assertThat(done.path("definition").path("options").path("hyper2kvm_instance").asText()).isEqualTo("demo");
-      assertThat(done.path("definition").path("credentials").asText()).isEqualTo("in-memory");
+      assertThat(done.path("definition").has("credentials")).isFalse();
       assertThat(done.path("started_at").asText()).isNotEmpty();
       assertThat(done.path("completed_at").asText()).isNotEmpty();
       assertThat(pending(watch)).isEmpty();
@@ -96,19 +95,8 @@ class SubmitToCompletionTest extends DaemonTestBase {
       String metrics = api.get("/metrics").body();
       assertThat(metrics).contains("hypervisord_jobs{status=\"completed\"} 1");
 
-      // The password: not in any answer, the log, the job store, or the process listing.
-      for (String path : List.of("/jobs", "/jobs/" + id, "/jobs/" + id + "/logs", "/status")) {
-        assertThat(api.get(path).body()).as(path).doesNotContain(PASSWORD);
-      }
-      assertThat(String.join("\n", events)).doesNotContain(PASSWORD);
-      assertThat(d.output()).doesNotContain(PASSWORD).doesNotContain(d.token);
-      assertThat(queueDaemon.stderr()).doesNotContain(PASSWORD);
-      for (Path f : List.of(data.resolve("hypervisord.db"), data.resolve("hypervisord.db-wal"))) {
-        if (Files.exists(f)) {
-          assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as("%s", f)
-              .doesNotContain(PASSWORD);
-        }
-      }
+      // Secrets sent with jobs are checked against the vCenter simulator (VsphereJobsTest); the token never shows.
+      assertThat(d.output()).doesNotContain(d.token);
     }
   }
 

@@ -11,7 +11,7 @@ import java.util.List;
 public final class LocalProviderFactory implements ProviderFactory {
   static final String ROOT = "root";
   private static final List<SettingSpec> SETTINGS = List.of(SettingSpec.builder(ROOT, SettingSpec.Type.PATH)
-      .defaultValue(".").flag("--local-root")
+      .defaultValue(".").flag("--source")
       .description("folder whose OVAs, OVFs and disk images are listed, and against which a relative VM is read")
       .build());
 

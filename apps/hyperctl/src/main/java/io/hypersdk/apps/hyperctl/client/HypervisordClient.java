@@ -56,6 +56,22 @@ public final class HypervisordClient {
     return send(request("/jobs" + (q.length() == 0 ? "" : "?" + q)).GET().build(), false);
   }
 
+  /** {@code GET /connections}: the daemon's named connections, without secrets. */
+  public JsonNode connections() throws HypervisordException, InterruptedException {
+    return send(request("/connections").GET().build(), false);
+  }
+
+  /** {@code POST /connections/NAME/test}: logs in with the connection; {@code ok} and the server, or the error. */
+  public JsonNode testConnection(String name) throws HypervisordException, InterruptedException {
+    return send(request("/connections/" + segment(name) + "/test").POST(HttpRequest.BodyPublishers.noBody())
+        .build(), false);
+  }
+
+  /** {@code GET /providers}: the daemon's providers with their settings schema. */
+  public JsonNode providers() throws HypervisordException, InterruptedException {
+    return send(request("/providers").GET().build(), false);
+  }
+
   public JsonNode get(String id) throws HypervisordException, InterruptedException {
     return send(request("/jobs/" + segment(id)).GET().build(), false);
   }

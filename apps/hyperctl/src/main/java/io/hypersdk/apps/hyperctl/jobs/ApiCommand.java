@@ -11,11 +11,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** A {@code hyperctl jobs} command: resolves the connection, runs against hypervisord, turns failures into one line. */
-abstract class ApiCommand implements Callable<Integer> {
-  static final int EXIT_JOB_FAILED = 4;
-  static final int EXIT_API = 5;
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+/** A {@code hyperctl jobs} or {@code connections} command: resolves the connection, runs against hypervisord, turns failures into one line. */
+public abstract class ApiCommand implements Callable<Integer> {
+  protected static final int EXIT_JOB_FAILED = 4;
+  protected static final int EXIT_API = 5;
+  protected static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Mixin
   ConnectionOptions connection;
@@ -33,17 +33,17 @@ abstract class ApiCommand implements Callable<Integer> {
     }
   }
 
-  abstract int run(HypervisordClient client) throws Exception;
+  protected abstract int run(HypervisordClient client) throws Exception;
 
-  PrintWriter out() {
+  protected PrintWriter out() {
     return spec.commandLine().getOut();
   }
 
-  PrintWriter err() {
+  protected PrintWriter err() {
     return spec.commandLine().getErr();
   }
 
-  void printJson(JsonNode node) throws java.io.IOException {
+  protected void printJson(JsonNode node) throws java.io.IOException {
     out().println(JSON.writeValueAsString(node));
     out().flush();
   }

@@ -20,7 +20,7 @@ final class JobsCancelCommand extends ApiCommand {
   boolean json;
 
   @Override
-  int run(HypervisordClient client) throws Exception {
+  protected int run(HypervisordClient client) throws Exception {
     JsonNode answer = client.cancel(ids);
     if (json) {
       printJson(answer);

@@ -22,7 +22,7 @@ final class JobsListCommand extends ApiCommand {
   boolean json;
 
   @Override
-  int run(HypervisordClient client) throws Exception {
+  protected int run(HypervisordClient client) throws Exception {
     JsonNode answer = client.list(status, limit);
     if (json) {
       printJson(answer);

@@ -18,7 +18,7 @@ final class JobsLogsCommand extends ApiCommand {
   boolean json;
 
   @Override
-  int run(HypervisordClient client) throws Exception {
+  protected int run(HypervisordClient client) throws Exception {
     JsonNode logs = client.logs(id);
     if (json) {
       printJson(logs);

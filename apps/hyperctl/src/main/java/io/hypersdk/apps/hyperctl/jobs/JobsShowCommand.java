@@ -19,7 +19,7 @@ final class JobsShowCommand extends ApiCommand {
   boolean json;
 
   @Override
-  int run(HypervisordClient client) throws Exception {
+  protected int run(HypervisordClient client) throws Exception {
     JsonNode job = client.get(id);
     if (json) {
       printJson(job);

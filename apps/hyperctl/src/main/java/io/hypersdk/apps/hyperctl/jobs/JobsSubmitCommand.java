@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +57,15 @@ final class JobsSubmitCommand extends ApiCommand {
     @Option(names = "--format", paramLabel = "ovf|ova", description = "format (default: ovf)")
     String format;
 
+    @Option(names = "--connection", paramLabel = "NAME", description = "connection: one of hypervisord's named "
+        + "connections (hyperctl connections list); its provider is the job's")
+    String connection;
+
+    @Option(names = "--setting", paramLabel = "NAME=VALUE", description = "settings.NAME: a provider setting, by "
+        + "the names GET /providers lists (e.g. power_off=true); never a secret, which would show in process "
+        + "listings: use --connection or -f FILE")
+    Map<String, String> settings = new LinkedHashMap<>();
+
     @Option(names = "--pipeline", description = "options.enable_pipeline: convert after the export")
     boolean pipeline;
 
@@ -75,6 +86,11 @@ final class JobsSubmitCommand extends ApiCommand {
       putIf(job, "name", name);
       putIf(job, "provider", provider);
       putIf(job, "format", format);
+      putIf(job, "connection", connection);
+      if (!settings.isEmpty()) {
+        ObjectNode s = job.putObject("settings");
+        settings.forEach(s::put);
+      }
       ObjectNode o = JSON.createObjectNode();
       if (pipeline) {
         o.put("enable_pipeline", true);
@@ -101,7 +117,7 @@ final class JobsSubmitCommand extends ApiCommand {
   }
 
   @Override
-  int run(HypervisordClient client) throws Exception {
+  protected int run(HypervisordClient client) throws Exception {
     JsonNode body;
     if (source.file != null) {
       body = readJobs(source.file);
@@ -109,6 +125,12 @@ final class JobsSubmitCommand extends ApiCommand {
         return 2;
       }
     } else {
+      String secret = secretSetting(client, source.flags);
+      if (secret != null) {
+        err().println("hyperctl: --setting " + secret + " is a secret and would show in process listings; use "
+            + "--connection NAME (hypervisord reads the secret from its file) or -f FILE");
+        return 2;
+      }
       body = source.flags.toJob();
     }
     JsonNode answer = client.submit(body);
@@ -120,6 +142,21 @@ final class JobsSubmitCommand extends ApiCommand {
       out().flush();
     }
     return answer.path("rejected").asInt() == 0 ? 0 : EXIT_JOB_FAILED;
+  }
+
+  /** The first --setting that the daemon's providers declare secret, or null; asks only when settings are given. */
+  private static String secretSetting(HypervisordClient client, JobFlags flags) throws Exception {
+    if (flags.settings.isEmpty()) {
+      return null;
+    }
+    for (JsonNode provider : client.providers()) {
+      for (JsonNode s : provider.path("settings")) {
+        if (s.path("secret").asBoolean() && flags.settings.containsKey(s.path("name").asText())) {
+          return s.path("name").asText();
+        }
+      }
+    }
+    return null;
   }
 
   /** The file's jobs as JSON, or null (after saying why) when it cannot be read. */

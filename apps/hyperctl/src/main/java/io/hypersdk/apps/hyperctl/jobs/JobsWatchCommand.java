@@ -25,7 +25,7 @@ final class JobsWatchCommand extends ApiCommand {
   boolean json;
 
   @Override
-  int run(HypervisordClient client) throws Exception {
+  protected int run(HypervisordClient client) throws Exception {
     String[] last = {null};
     try (ProgressView view = json ? null : ProgressView.open(id, out())) {
       client.events(id, e -> {

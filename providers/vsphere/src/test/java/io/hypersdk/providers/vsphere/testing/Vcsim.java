@@ -55,7 +55,7 @@ public final class Vcsim implements AutoCloseable {
   }
 
   /**
-   * Starts a simulator; {@code flags} are the Go main's ({@code -tls}, {@code -efi PATH}, {@code -duplicate
+   * Starts a simulator; {@code flags} are the Go main's ({@code -tls}, {@code -efi PATH}, {@code -powered-off PATH}, {@code -duplicate
    * PATH}, {@code -second-disk PATH}). Every VM's disks are 16 MiB; the SOAP traffic goes to {@link #trace()}.
    */
   public static Vcsim start(Path workDir, String... flags) throws IOException {
