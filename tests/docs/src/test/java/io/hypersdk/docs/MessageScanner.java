@@ -22,8 +22,8 @@ final class MessageScanner {
   /** A method that makes an exception from a message: {@code ProviderException failed(String message)}. */
   private static final Pattern FACTORY = Pattern.compile("\\w*Exception\\s+(\\w+)\\s*\\(\\s*String\\s+\\w+\\s*\\)");
   /** Calls whose first two arguments are a field and a rule, shown as "field: rule". */
-  private static final Set<String> FIELD_AND_RULE = Set.of("new InvalidJobException", "ApiException.badRequest",
-      "new Violation");
+  private static final Set<String> FIELD_AND_RULE = Set.of("new InvalidJobException", "new InvalidSettingException",
+      "ApiException.badRequest", "new Violation");
   /** Calls whose message is the last argument (the first ones being a status, a path, a name ...). */
   private static final Set<String> MESSAGE_LAST = Set.of("new ApiException", "new Definition");
   /** Calls whose message is the first argument even when it is all variable (the second is a state). */
