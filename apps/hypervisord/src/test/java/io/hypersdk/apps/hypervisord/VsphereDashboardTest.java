@@ -117,6 +117,13 @@ class VsphereDashboardTest extends DaemonTestBase {
     assertThat(page.getByLabel("URL")).hasAttribute("required", "");
     page.locator("[name='settings.url']").fill(sim.url());
     page.locator("[name='settings.username']").fill(Vcsim.USER);
+    // A wrong password: Browse VMs says why in one line, without the password.
+    password.fill("Wr0ng-but-secret");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Browse VMs")).click();
+    Locator vmError = page.getByTestId("vm-error");
+    assertThat(vmError).containsText(Vcsim.USER);
+    assertThat(vmError.innerText()).doesNotContain("Wr0ng-but-secret").doesNotContain("\n");
+    PageChecks.check(page, "form-phone-vsphere-login-refused");
     password.fill(Vcsim.PASSWORD);
     String vm = "/DC0/vm/DC0_H0_VM1";
     browseAndPick(vm);
