@@ -68,13 +68,44 @@ class LaunchersIT {
         assertThat(p.isAlive()).as("hypervisord exited: " + log(dir)).isTrue();
         Thread.sleep(200);
       }
-      assertThat(log(dir)).contains("hypervisord listening on http://127.0.0.1:");
+      assertThat(log(dir)).contains("hypervisord listening on http://127.0.0.1:")
+          .contains("providers: " + String.join(", ", providers(BuiltPackages.stagedLauncher("hyperexport", dir))));
     } finally {
       p.destroy();
     }
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(log(dir)).isZero();
     assertThat(log(dir)).contains("hypervisord stopped").doesNotContain("Exception");
+  }
+
+  @Test
+  void theCheckoutLaunchersAndThePackageCarryTheSameProviders(@TempDir Path dir) throws Exception {
+    List<String> packaged = providers(BuiltPackages.stagedLauncher("hyperexport", dir));
+    assertThat(packaged).contains("local", "vsphere");
+    Path checkout = BuiltPackages.module().getParent();
+    assertThat(providers(checkout.resolve("bin/hyperexport"))).isEqualTo(packaged);
+    // bin/hypervisord names the providers it found when it starts.
+    Process p = new ProcessBuilder(checkout.resolve("bin/hypervisord").toString(), "--listen", "127.0.0.1:0",
+        "--data-dir", dir.resolve("data").toString()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("log").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!log(dir).contains("hypervisord listening on") && System.nanoTime() < deadline) {
+        assertThat(p.isAlive()).as("bin/hypervisord exited: " + log(dir)).isTrue();
+        Thread.sleep(200);
+      }
+      assertThat(log(dir)).contains("providers: " + String.join(", ", packaged) + ",");
+    } finally {
+      p.destroy();
+      p.waitFor(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The provider names {@code hyperexport --list-providers} prints, one per line. */
+  private static List<String> providers(Path hyperexport) {
+    Tools.Outcome run = Tools.exec(List.of(hyperexport.toString(), "--list-providers"));
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    return run.output().lines().map(l -> l.split("\\s+")[0]).toList();
   }
 
   private static String log(Path dir) throws IOException {

@@ -78,11 +78,6 @@ public final class ProviderOptions {
     return b.build();
   }
 
-  /** Every flag this adds, e.g. for the docs. */
-  public List<String> flags() {
-    return List.copyOf(byFlag.keySet());
-  }
-
   /**
    * The settings for {@code provider} from the flags given on this command line; a flag of another provider
    * is refused, naming it.

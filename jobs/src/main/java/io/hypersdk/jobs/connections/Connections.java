@@ -78,7 +78,7 @@ public final class Connections {
   }
 
   /** The secret a {@code NAME_file} setting holds, when NAME is a secret setting of {@code f}. */
-  public static Optional<String> secretOfFile(ProviderFactory f, String setting) {
+  private static Optional<String> secretOfFile(ProviderFactory f, String setting) {
     if (!setting.endsWith("_file")) {
       return Optional.empty();
     }
@@ -94,8 +94,14 @@ public final class Connections {
     return Optional.ofNullable(byName.get(name));
   }
 
-  public List<String> names() {
-    return List.copyOf(byName.keySet());
+  /** The named connection; an unknown name is refused as the setting {@code connection}, listing the known ones. */
+  public NamedConnection require(String name) throws InvalidSettingException {
+    NamedConnection c = byName.get(name);
+    if (c == null) {
+      throw new InvalidSettingException("connection", "no connection named '" + name + "' is configured (configured: "
+          + this + ")");
+    }
+    return c;
   }
 
   public Providers providers() {
@@ -112,11 +118,7 @@ public final class Connections {
     ProviderFactory f = providers.get(provider);
     ProviderSettings.Builder b = ProviderSettings.builder(f);
     if (connection != null) {
-      NamedConnection c = byName.get(connection);
-      if (c == null) {
-        throw new InvalidSettingException("connection", "no connection named '" + connection + "' is configured"
-            + (byName.isEmpty() ? "" : " (configured: " + String.join(", ", byName.keySet()) + ")"));
-      }
+      NamedConnection c = require(connection);
       if (!c.provider().equals(provider)) {
         throw new InvalidSettingException("connection", "'" + connection + "' is a " + c.provider()
             + " connection, not " + provider);

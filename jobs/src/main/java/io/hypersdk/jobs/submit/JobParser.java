@@ -133,9 +133,12 @@ public final class JobParser {
   private String provider(String named, String connection) throws InvalidJobException {
     String provider = named;
     if (connection != null) {
-      NamedConnection c = connections.get(connection).orElseThrow(() -> new InvalidJobException("connection",
-          "no connection named '" + connection + "' is configured (configured: " + (connections.names().isEmpty()
-              ? "none" : String.join(", ", connections.names())) + ")"));
+      NamedConnection c;
+      try {
+        c = connections.require(connection);
+      } catch (InvalidSettingException e) {
+        throw new InvalidJobException("connection", e.reason());
+      }
       if (provider != null && !provider.equals(c.provider())) {
         throw new InvalidJobException("provider", "'" + provider + "' differs from connection '" + connection
             + "', which is " + c.provider());

@@ -71,6 +71,15 @@ class ConfigTest {
     assertThat(run("--max-body-size", "lots")).contains("max_body_size: 'lots' is not a size");
     assertThat(run("--output-root", "relative")).contains("output_roots: 'relative' must be an absolute path");
     assertThat(run("--api-token-file", work.resolve("none").toString())).contains("api_token_file:");
+    Path inline = work.resolve("inline-secret.yaml");
+    Files.writeString(inline, "connections:\n  prod: {provider: vsphere, url: vc, password: Inline-Secret-1}\n",
+        StandardCharsets.UTF_8);
+    assertThat(run("--config", inline.toString())).isEqualTo("hypervisord: connections.prod.password: secrets come "
+        + "only from files here; use password_file\n");
+    Path typo = work.resolve("typo.yaml");
+    Files.writeString(typo, "connections:\n  prod: {provider: vsphere, url: vc, paralel: 4}\n", StandardCharsets.UTF_8);
+    assertThat(run("--config", typo.toString())).startsWith("hypervisord: connections.prod.paralel: unknown setting "
+        + "of provider vsphere (known: url, username, password,");
   }
 
   private String run(String... args) throws Exception {
