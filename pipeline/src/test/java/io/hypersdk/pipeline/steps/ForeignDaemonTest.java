@@ -78,7 +78,7 @@ class ForeignDaemonTest {
 
   @Test
   void aHeaderWrittenBeforeAPauseIsNotTakenForTheResult() throws Exception {
-    ConversionOutcome o = await(start("header-pause", null), Duration.ofSeconds(60));
+    ConversionOutcome o = outcome(start("header-pause", null), Duration.ofSeconds(60));
 
     assertDoneBeforeSuccess(o);
     assertThat(infos).anyMatch(m -> m.startsWith("waiting: qemu-img check finds errors in the qcow2"));
@@ -88,7 +88,7 @@ class ForeignDaemonTest {
 
   @Test
   void aQcow2ModifiedUnderQemusLockAfterPublishingIsTakenOnlyOnceTheWriterIsDone() throws Exception {
-    ConversionOutcome o = await(start("qemu-io-fixes", null), Duration.ofSeconds(60));
+    ConversionOutcome o = outcome(start("qemu-io-fixes", null), Duration.ofSeconds(60));
 
     assertDoneBeforeSuccess(o);
     assertThat(infos).contains("waiting: the qcow2 is still locked by a writer");
@@ -96,7 +96,7 @@ class ForeignDaemonTest {
 
   @Test
   void aQcow2HeldOpenForWritingWithoutALockIsTakenOnlyOnceItIsClosed() throws Exception {
-    ConversionOutcome o = await(start("fd-fixes", null), Duration.ofSeconds(60));
+    ConversionOutcome o = outcome(start("fd-fixes", null), Duration.ofSeconds(60));
 
     assertDoneBeforeSuccess(o);
     assertThat(infos).anyMatch(m -> m.matches("waiting: the qcow2 is open for writing by pid \\d+ \\(bash\\)"));
@@ -104,7 +104,7 @@ class ForeignDaemonTest {
 
   @Test
   void aTruncatedQcow2FollowedByAnErrorFileIsAFailure() throws Exception {
-    ConversionOutcome o = await(start("truncated", null), Duration.ofSeconds(60));
+    ConversionOutcome o = outcome(start("truncated", null), Duration.ofSeconds(60));
 
     assertThat(o.success()).isFalse();
     assertThat(o.jobState()).isEqualTo("failed");
@@ -115,7 +115,7 @@ class ForeignDaemonTest {
 
   @Test
   void aQcow2SmallerThanTheSourceDiskIsNeverTheResult() throws Exception {
-    ConversionOutcome o = await(start("small", null), Duration.ofSeconds(4));
+    ConversionOutcome o = outcome(start("small", null), Duration.ofSeconds(4));
 
     assertThat(o.success()).isFalse();
     assertThat(o.error()).startsWith("timed out after 4.0 s waiting for the daemon; the daemon had already claimed");
@@ -130,7 +130,7 @@ class ForeignDaemonTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(markers.resolve("published")));
     Path other = Files.writeString(q.watchDir().resolve("db01.job-9.json"), "{}\n");
 
-    ConversionOutcome o = await(s, Duration.ofSeconds(60));
+    ConversionOutcome o = outcome(s, Duration.ofSeconds(60));
 
     assertDoneBeforeSuccess(o);
     assertThat(s.queued()).doesNotExist();
@@ -143,7 +143,7 @@ class ForeignDaemonTest {
   void aSubmissionTheDaemonRewroteIsNotOursAndStays() throws Exception {
     SubmitManifestStep.Submission s = start("fd-fixes", "rewrite");
 
-    ConversionOutcome o = await(s, Duration.ofSeconds(60));
+    ConversionOutcome o = outcome(s, Duration.ofSeconds(60));
 
     assertDoneBeforeSuccess(o);
     assertThat(s.queued()).exists();
@@ -164,7 +164,7 @@ class ForeignDaemonTest {
     return s;
   }
 
-  private ConversionOutcome await(SubmitManifestStep.Submission s, Duration timeout) throws Exception {
+  private ConversionOutcome outcome(SubmitManifestStep.Submission s, Duration timeout) throws Exception {
     PipelineOptions o = Fixtures.options(q, root.resolve("etc")).pollInterval(POLL).daemonTimeout(timeout).build();
     return new AwaitResultStep().run(s, q, o, events);
   }
