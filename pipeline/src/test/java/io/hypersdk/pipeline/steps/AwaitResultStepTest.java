@@ -143,6 +143,29 @@ class AwaitResultStepTest {
   }
 
   @Test
+  void anotherManifestsRecordWithThisJobIdIsNotThisJobsOutcome() throws Exception {
+    Files.createDirectories(q.jobRecordsDir());
+    SubmitManifestStep.Submission s = submit("db01", "job-1");
+    QueueFiles.writeJson(q.jobRecord("job-1"), new JobRecord("job-1", JobState.COMPLETED, "web01",
+        "web01.job-1.json", "host-default", Instant.now().toString(), completed("job-1"), null));
+    later(400, () -> {
+      claim(s);
+      Files.writeString(q.outputDir().resolve("db01.error"), "job id job-1 is already used by web01.job-1.json; "
+          + "give each manifest its own metadata.job_id\njob_id: job-1\nmanifest: " + s.queued().getFileName() + "\n");
+      Files.createDirectories(q.failedDir());
+      Files.move(q.processingDir("host-default").resolve(s.queued().getFileName()),
+          q.failedDir().resolve(s.queued().getFileName()));
+    });
+
+    ConversionOutcome o = new AwaitResultStep().run(s, q, options(Duration.ofSeconds(20), true), events);
+
+    assertThat(o.success()).isFalse();
+    assertThat(o.jobState()).isEqualTo("failed");
+    assertThat(o.error()).isEqualTo("the daemon failed job job-1: job id job-1 is already used by web01.job-1.json; "
+        + "give each manifest its own metadata.job_id");
+  }
+
+  @Test
   void aTimeoutWithdrawsAManifestNoDaemonTook() throws Exception {
     SubmitManifestStep.Submission s = submit("web01", "job-1");
 
