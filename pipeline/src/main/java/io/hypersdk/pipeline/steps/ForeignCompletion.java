@@ -34,6 +34,7 @@ final class ForeignCompletion {
   private long sourceCapacity = -1;
   private FileSnapshot lastSeen;
   private Instant verifiedAt;
+  private Instant lastLook;
   private String lastReported;
 
   ForeignCompletion(Submission s, QueueLayout layout, QemuImg qemuImg, OpenWriters writers, Duration stableFor,
@@ -62,6 +63,11 @@ final class ForeignCompletion {
       lastSeen = now;
       return waiting("the qcow2 is still changing");
     }
+    if (lastLook != null && Duration.between(lastLook, Instant.now()).compareTo(stableFor) < 0) {
+      // Woken early, by another file's event in the output dir: qemu-img runs at most once per poll interval.
+      return Optional.empty();
+    }
+    lastLook = Instant.now();
     Optional<String> unfinished = unfinished();
     if (unfinished.isPresent()) {
       return waiting(unfinished.get());
