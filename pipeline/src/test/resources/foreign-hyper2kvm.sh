@@ -6,7 +6,9 @@
 # usage: foreign-hyper2kvm.sh MODE WATCH_DIR OUTPUT_DIR SOURCE_IMAGE PAUSE_SECONDS MARKER_DIR
 #   header-pause   writes the qcow2's first 64 KiB in place, pauses, then writes the rest
 #   qemu-io-fixes  publishes the qcow2, then modifies it with qemu-io (holding qemu's image lock)
-#   fd-fixes       publishes the qcow2, then holds it open for writing (no qemu lock) while it "fixes" it
+#   qemu-io-loop   the same with one short qemu-io run after another (the lock is free between two runs)
+#   fd-fixes       publishes the qcow2, then holds it open for writing (no qemu lock), appending to it now and
+#                  then (bytes past the image's end, which qemu ignores), and closes it after a last pause
 #   truncated      publishes a truncated qcow2, pauses, then publishes VM.error
 #   small          publishes a complete qcow2 whose virtual size is smaller than the source's
 # LEAVE=1 leaves the manifest in the queue; LEAVE=rewrite rewrites it there (a daemon annotating it).
@@ -46,9 +48,19 @@ case "$mode" in
     publish "$work" "$final"
     ms=$(awk "BEGIN { print int($pause * 1000) }")
     qemu-io -f qcow2 -c 'write -P 0xaa 0 64k' -c "sleep $ms" -c 'write -P 0xbb 1M 64k' -c "sleep $ms" "$final" > /dev/null ;;
+  qemu-io-loop)
+    publish "$work" "$final"
+    ms=$(awk "BEGIN { print int($pause * 1000 / 3) }")
+    for pattern in 0xa1 0xa2 0xa3 0xa4 0xa5 0xa6; do
+      qemu-io -f qcow2 -c "write -P $pattern 2M 64k" -c "sleep $ms" "$final" > /dev/null
+    done ;;
   fd-fixes)
     publish "$work" "$final"
-    exec 3<>"$final"
+    exec 3>>"$final"
+    for step in 1 2 3; do
+      sleep "$(awk "BEGIN { print $pause / 3 }")"
+      head -c 65536 /dev/zero >&3
+    done
     sleep "$pause"
     exec 3>&- ;;
   truncated)

@@ -95,6 +95,14 @@ class ForeignDaemonTest {
   }
 
   @Test
+  void aQcow2ModifiedByOneQemuIoRunAfterAnotherIsTakenOnlyAfterTheLastRun() throws Exception {
+    ConversionOutcome o = outcome(start("qemu-io-loop", null), Duration.ofSeconds(60));
+
+    assertDoneBeforeSuccess(o);
+    assertThat(infos).contains("waiting: the qcow2 is still locked by a writer");
+  }
+
+  @Test
   void aQcow2HeldOpenForWritingWithoutALockIsTakenOnlyOnceItIsClosed() throws Exception {
     ConversionOutcome o = outcome(start("fd-fixes", null), Duration.ofSeconds(60));
 
