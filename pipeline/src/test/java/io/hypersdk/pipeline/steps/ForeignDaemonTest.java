@@ -123,10 +123,10 @@ class ForeignDaemonTest {
 
   @Test
   void aQcow2SmallerThanTheSourceDiskIsNeverTheResult() throws Exception {
-    ConversionOutcome o = outcome(start("small", null), Duration.ofSeconds(4));
+    ConversionOutcome o = outcome(start("small", null), Duration.ofSeconds(15));
 
     assertThat(o.success()).isFalse();
-    assertThat(o.error()).startsWith("timed out after 4.0 s waiting for the daemon; the daemon had already claimed");
+    assertThat(o.error()).startsWith("timed out after 15.0 s waiting for the daemon; the daemon had already claimed");
     assertThat(infos).contains("waiting: the qcow2's virtual size (1048576 bytes) is smaller than the source disk's "
         + "8388608 bytes");
   }
