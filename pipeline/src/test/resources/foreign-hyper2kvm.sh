@@ -4,6 +4,7 @@
 # Serves one manifest, then exits.
 #
 # usage: foreign-hyper2kvm.sh MODE WATCH_DIR OUTPUT_DIR SOURCE_IMAGE PAUSE_SECONDS MARKER_DIR
+#   SOURCE_IMAGE - converts the manifest's first disk
 #   header-pause   writes the qcow2's first 64 KiB in place, pauses, then writes the rest
 #   qemu-io-fixes  publishes the qcow2, then modifies it with qemu-io (holding qemu's image lock)
 #   qemu-io-loop   the same with one short qemu-io run after another (the lock is free between two runs)
@@ -25,6 +26,9 @@ until [ -n "$manifest" ]; do
   [ -n "$manifest" ] || sleep 0.05
 done
 vm=$(grep -o '"vm_name" *: *"[^"]*"' "$manifest" | sed 's/.*: *"\(.*\)"/\1/')
+if [ "$source" = - ]; then
+  source=$(grep -o '"local_path" *: *"[^"]*"' "$manifest" | head -1 | sed 's/.*: *"\(.*\)"/\1/')
+fi
 case "${LEAVE:-}" in
   1) ;;
   rewrite) sed 's/"manifest_version"/"annotated_by" : "foreign",\n  "manifest_version"/' "$manifest" > "$manifest.new"
