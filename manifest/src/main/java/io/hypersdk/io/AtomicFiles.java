@@ -21,13 +21,27 @@ public final class AtomicFiles {
     Files.createDirectories(dir);
     Path temp = tempSibling(target);
     try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-           OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-        out.write(content);
-        out.flush();
-        ch.force(true);
-      }
+      writeDurably(temp, content);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * Like {@link #write}, but only if {@code target} does not exist yet; returns false when it does. The new
+   * file appears by a hard link, which unlike a rename never replaces, so of two writers exactly one wins.
+   */
+  public static boolean writeNew(Path target, byte[] content) throws IOException {
+    Path dir = parentOf(target);
+    Files.createDirectories(dir);
+    Path temp = tempSibling(target);
+    try {
+      writeDurably(temp, content);
+      Files.createLink(target, temp);
+      return true;
+    } catch (FileAlreadyExistsException taken) {
+      return false;
     } finally {
       Files.deleteIfExists(temp);
     }
@@ -78,6 +92,15 @@ public final class AtomicFiles {
         }
       }
       candidate = target.resolveSibling(base + "." + n + ext);
+    }
+  }
+
+  private static void writeDurably(Path temp, byte[] content) throws IOException {
+    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+         OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+      out.write(content);
+      out.flush();
+      ch.force(true);
     }
   }
 

@@ -14,6 +14,12 @@ public class InvalidManifestException extends ManifestException {
     this.violations = List.copyOf(violations);
   }
 
+  /** A document that is not an Artifact Manifest at all, so field rules would not help; the message says why. */
+  public InvalidManifestException(String message) {
+    super(message);
+    this.violations = List.of();
+  }
+
   public List<Violation> violations() {
     return violations;
   }

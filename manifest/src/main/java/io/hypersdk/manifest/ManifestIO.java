@@ -81,6 +81,10 @@ public final class ManifestIO {
       if (tree == null || !tree.isObject()) {
         throw new ManifestException(origin + ": the manifest must be a " + (yaml ? "YAML mapping" : "JSON object"));
       }
+      java.util.Optional<String> other = OtherDialects.describe(tree);
+      if (other.isPresent()) {
+        throw new InvalidManifestException(origin + ": " + other.get());
+      }
       return mapper.treeToValue(tree, ArtifactManifest.class);
     } catch (JsonMappingException e) {
       throw new ManifestException(origin + ": " + fieldPath(e) + describe(e));

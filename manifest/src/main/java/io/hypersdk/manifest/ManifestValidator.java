@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 public final class ManifestValidator {
   private static final Pattern DISK_ID = Pattern.compile("^[a-zA-Z0-9_-]+$");
   private static final Pattern CHECKSUM = Pattern.compile("^sha256:[0-9a-f]{64}$");
+  private static final Pattern HEX = Pattern.compile("^[0-9A-Fa-f]+$");
   private static final Pattern MAC = Pattern.compile("^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$");
   private static final Set<String> DISK_TYPES = Set.of("boot", "data", "unknown");
   private static final Set<String> FSTAB_MODES = Set.of("stabilize-all", "bypath-only", "noop");
@@ -134,7 +135,7 @@ public final class ManifestValidator {
     }
     boolean checksumWellFormed = true;
     if (d.checksum() != null && !CHECKSUM.matcher(d.checksum()).matches()) {
-      out.add(new Violation(at + ".checksum", "must be sha256:<64 lowercase hex digits>"));
+      out.add(new Violation(at + ".checksum", checksumRule(d.checksum())));
       checksumWellFormed = false;
     }
     if (d.localPath() == null || d.localPath().isEmpty()) {
@@ -168,6 +169,29 @@ public final class ManifestValidator {
         out.add(new Violation(at + ".local_path", "cannot read " + d.localPath() + ": " + e.getMessage()));
       }
     }
+  }
+
+  /** The rule a malformed checksum breaks, naming the usual mistakes: another hash, a cut digest, no prefix. */
+  static String checksumRule(String checksum) {
+    int colon = checksum.indexOf(':');
+    String algorithm = colon < 0 ? null : checksum.substring(0, colon);
+    String digest = colon < 0 ? checksum : checksum.substring(colon + 1);
+    boolean hex = HEX.matcher(digest).matches();
+    if (algorithm == null && hex && digest.length() == 64) {
+      return "needs the algorithm: write sha256:" + digest.toLowerCase(java.util.Locale.ROOT);
+    }
+    if (algorithm != null && !algorithm.equalsIgnoreCase("sha256")) {
+      return "must be a SHA-256 (sha256:<64 lowercase hex digits>), not \"" + algorithm + "\"; use sha256sum FILE";
+    }
+    if (hex && digest.length() != 64) {
+      return "the digest has " + digest.length() + " hex digits, but a SHA-256 has 64"
+          + (digest.length() == 40 ? " (40 is a SHA-1)" : digest.length() == 32 ? " (32 is an MD5)"
+              : digest.length() == 128 ? " (128 is a SHA-512)" : "") + "; use sha256sum FILE";
+    }
+    if (hex) {
+      return "the digest must be lowercase hex: sha256:" + digest.toLowerCase(java.util.Locale.ROOT);
+    }
+    return "must be sha256:<64 lowercase hex digits>";
   }
 
   private static void validateNics(ArtifactManifest m, List<Violation> out) {

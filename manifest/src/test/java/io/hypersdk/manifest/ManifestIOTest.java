@@ -36,6 +36,47 @@ class ManifestIOTest {
     return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
   }
 
+  // ---- other manifest shapes ----
+
+  static Stream<Arguments> otherDialects() {
+    return Stream.of(
+        Arguments.of("upstream.json", """
+            {"version": "1", "source": {"type": "vsphere", "path": "/vm/web01"}, "output": {"format": "qcow2"}}
+            """, "upstream.json: this is an upstream hyper2kvm manifest (version \"1\", source.type \"vsphere\"), "
+                + "not an Artifact Manifest; this converter reads Artifact Manifest v1.0 (manifest_version \"1.0\", "
+                + "source.vm_name, disks[] with local_path and source_format): see "
+                + "docs/PIPELINE_INTEGRATION.md#artifact-manifest-v10"),
+        Arguments.of("workflow.yaml", """
+            pipeline:
+              load:
+                source_type: vmdk
+                source_path: /exports/web01.vmdk
+              convert:
+                compress: true
+            """, "workflow.yaml: this is an upstream hyper2kvm workflow manifest (pipeline.load.source_type "
+                + "\"vmdk\" with a source_path), not an Artifact Manifest; this converter reads Artifact Manifest "
+                + "v1.0 (manifest_version \"1.0\", source.vm_name, disks[] with local_path and source_format): see "
+                + "docs/PIPELINE_INTEGRATION.md#artifact-manifest-v10"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("otherDialects")
+  void anUpstreamManifestShapeIsNamedInOneLineWithWhatIsExpected(String name, String text, String message)
+      throws Exception {
+    Path f = file(name, text);
+
+    assertThatThrownBy(() -> ManifestIO.read(f, name)).isInstanceOf(InvalidManifestException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void aV1ManifestWithAStrayVersionKeyIsStillReadAsV1() throws Exception {
+    Path f = file("m.json", MINIMAL_JSON.replace("\"manifest_version\": \"1.0\",",
+        "\"manifest_version\": \"1.0\", \"version\": \"2\", \"pipeline\": {\"load\": {\"source_type\": \"vmdk\"}},"));
+
+    assertThat(ManifestIO.read(f).vmName()).isEqualTo("web01");
+  }
+
   // ---- round trips ----
 
   @ParameterizedTest

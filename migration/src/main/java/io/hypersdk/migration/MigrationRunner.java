@@ -33,7 +33,8 @@ public final class MigrationRunner {
     if (base.length() > 60) {
       base = base.substring(0, 60);
     }
-    byte[] r = new byte[3];
+    // 48 random bits: thousands of jobs for one VM name within one second still get distinct ids.
+    byte[] r = new byte[6];
     RANDOM.nextBytes(r);
     return base + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "-"
         + HexFormat.of().formatHex(r);

@@ -22,6 +22,11 @@ public final class QueueFiles {
     AtomicFiles.write(file, (JSON.writeValueAsString(value) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /** Writes a JSON file only if none has that name yet, atomically; returns false when one does. */
+  public static boolean createJson(Path file, Object value) throws IOException {
+    return AtomicFiles.writeNew(file, (JSON.writeValueAsString(value) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** Reads a JSON file; empty when it is absent, throws when it exists but does not parse. */
   public static <T> Optional<T> readJson(Path file, Class<T> type) throws IOException {
     try {

@@ -80,6 +80,13 @@ final class QueueJob {
       if (recovered && finishRecovered(id)) {
         return;
       }
+      Optional<String> owner = otherOwner(id);
+      if (owner.isPresent()) {
+        requeueIfInterrupted(id);
+        fail(id, "job id " + jobId + " is already used by " + owner.get() + "; give each manifest its own "
+            + "metadata.job_id", List.of());
+        return;
+      }
       writeRecord(id, JobState.RUNNING, null, null);
       LOG.info("job {}: converting {} ({} disk(s)) from {}", jobId, manifest.vmName(), manifest.disks() == null ? 0
           : manifest.disks().size(), manifestName());
@@ -226,7 +233,7 @@ final class QueueJob {
     text.append("time: ").append(Instant.now()).append('\n');
     try {
       AtomicFiles.write(config.layout().outputsFor(id.stem()).errorFile(), text.toString().getBytes(StandardCharsets.UTF_8));
-      if (id.jobId() != null) {
+      if (id.jobId() != null && otherOwner(id).isEmpty()) {
         writeRecord(id, JobState.FAILED, null, oneLine);
       }
       move(config.layout().failedDir());
@@ -238,7 +245,7 @@ final class QueueJob {
   private void requeue(Identity id) {
     try {
       AtomicFiles.moveWithoutReplacing(claimed, config.watchDir().resolve(manifestName()));
-      if (id.jobId() != null) {
+      if (id.jobId() != null && readRecord(id.jobId()).filter(r -> manifestName().equals(r.manifest())).isPresent()) {
         Files.deleteIfExists(config.layout().jobRecord(id.jobId()));
       }
       LOG.warn("job {}: stopped before it finished; {} is back in the queue", id.jobId(), manifestName());
@@ -259,8 +266,34 @@ final class QueueJob {
     }
   }
 
+  /**
+   * The manifest whose record already has this job id, if it is another one: two manifests with one job id
+   * must not overwrite each other's record, so the first keeps it and the second fails. When there is no
+   * record yet this manifest's is created, as running, only if still none exists (daemons share the folder).
+   * The same manifest queued again keeps its id.
+   */
+  private Optional<String> otherOwner(Identity id) throws IOException {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      if (QueueFiles.createJson(config.layout().jobRecord(id.jobId()), record(id, JobState.RUNNING, null, null))) {
+        return Optional.empty();
+      }
+      Optional<JobRecord> existing = readRecord(id.jobId());
+      if (existing.isPresent()) {
+        String owner = existing.get().manifest();
+        return manifestName().equals(owner) ? Optional.empty() : Optional.of(owner == null ? "another manifest"
+            : owner);
+      }
+      // Removed between the two looks (a job put back in the queue); try again.
+    }
+    return Optional.of("another manifest (its record " + config.layout().jobRecord(id.jobId()) + " is unreadable)");
+  }
+
+  private JobRecord record(Identity id, JobState state, ConversionResult result, String error) {
+    return new JobRecord(id.jobId(), state, id.vmName(), manifestName(), identity.owner(), Instant.now().toString(),
+        result, error);
+  }
+
   private void writeRecord(Identity id, JobState state, ConversionResult result, String error) throws IOException {
-    QueueFiles.writeJson(config.layout().jobRecord(id.jobId()), new JobRecord(id.jobId(), state, id.vmName(),
-        manifestName(), identity.owner(), Instant.now().toString(), result, error));
+    QueueFiles.writeJson(config.layout().jobRecord(id.jobId()), record(id, state, result, error));
   }
 }

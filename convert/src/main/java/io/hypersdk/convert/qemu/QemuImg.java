@@ -45,7 +45,19 @@ public final class QemuImg {
 
   /** {@code qemu-img info --output=json}: the detected format and sizes of an image. */
   public ImageInfo info(Path image) throws ConversionException, InterruptedException {
-    Outcome r = run(List.of(binary.toString(), "info", "--output=json", image.toString()), null);
+    return info(image, false);
+  }
+
+  /**
+   * Like {@link #info(Path)}, but with {@code -U}: readable while another process writes the image, at the
+   * price of possibly inconsistent figures. For looking at images this program does not own.
+   */
+  public ImageInfo infoShared(Path image) throws ConversionException, InterruptedException {
+    return info(image, true);
+  }
+
+  private ImageInfo info(Path image, boolean shared) throws ConversionException, InterruptedException {
+    Outcome r = run(withShare(List.of(binary.toString(), "info", "--output=json"), shared, image), null);
     if (r.exitCode != 0) {
       throw new ConversionException(Kind.CONVERSION, "qemu-img cannot read " + image + ": " + r.lastErrorLine());
     }
@@ -55,6 +67,25 @@ public final class QemuImg {
     } catch (IOException e) {
       throw new ConversionException(Kind.CONVERSION, "qemu-img info printed no JSON for " + image);
     }
+  }
+
+  /**
+   * Whether a qemu process (qemu-img, qemu-io, qemu-nbd, a VM, libguestfs) holds the image open for writing:
+   * qemu's image locks refuse a plain {@code info} then. The probe itself holds a shared lock for the few
+   * milliseconds {@code info} runs.
+   */
+  public boolean lockedByWriter(Path image) throws ConversionException, InterruptedException {
+    Outcome r = run(List.of(binary.toString(), "info", "--output=json", image.toString()), null);
+    return r.exitCode != 0 && r.stderr.contains("lock");
+  }
+
+  private static List<String> withShare(List<String> command, boolean shared, Path image) {
+    List<String> cmd = new ArrayList<>(command);
+    if (shared) {
+      cmd.add("-U");
+    }
+    cmd.add(image.toString());
+    return cmd;
   }
 
   /** The qemu-img command line that converts one disk, as run and as shown in dry runs. */
@@ -85,7 +116,18 @@ public final class QemuImg {
    * consistency checks (raw) count as consistent.
    */
   public java.util.Optional<String> check(Path image, String format) throws ConversionException, InterruptedException {
-    Outcome r = run(List.of(binary.toString(), "check", "-f", format, image.toString()), null);
+    return check(image, format, false);
+  }
+
+  /** Like {@link #check(Path, String)}, with {@code -U}, so it neither waits for nor blocks another writer. */
+  public java.util.Optional<String> checkShared(Path image, String format)
+      throws ConversionException, InterruptedException {
+    return check(image, format, true);
+  }
+
+  private java.util.Optional<String> check(Path image, String format, boolean shared)
+      throws ConversionException, InterruptedException {
+    Outcome r = run(withShare(List.of(binary.toString(), "check", "-f", format), shared, image), null);
     // 63: the format has no checks (raw); 3: leaked clusters only, which waste space but lose no data.
     if (r.exitCode == 0 || r.exitCode == 63 || r.exitCode == 3) {
       return java.util.Optional.empty();

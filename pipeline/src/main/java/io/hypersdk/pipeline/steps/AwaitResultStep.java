@@ -1,5 +1,8 @@
 package io.hypersdk.pipeline.steps;
 
+import io.hypersdk.convert.ConversionException;
+import io.hypersdk.convert.qemu.QemuImg;
+import io.hypersdk.io.AtomicFiles;
 import io.hypersdk.pipeline.PipelineEvents;
 import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.pipeline.steps.SubmitManifestStep.Submission;
@@ -29,23 +32,30 @@ import java.util.concurrent.TimeUnit;
 /**
  * Waits for this submission's outcome: file-system notifications where they work, polling every poll
  * interval in any case (network file systems send none). With this project's daemon only the job's own
- * record counts; with another hyper2kvm daemon, a {@code VM.qcow2} or {@code VM.error} that is not the one
- * seen at submission, and a qcow2 only once its size has stopped changing. On timeout or interruption the
- * manifest is taken back out of the queue if the daemon has not claimed it yet.
+ * record counts; with another hyper2kvm daemon, {@link ForeignCompletion} decides from the VM's files. On
+ * timeout or interruption the manifest is taken back out of the queue if the daemon has not claimed it yet;
+ * after an outcome, a submission the daemon left in the queue is taken back too.
  */
 public final class AwaitResultStep {
-  /** How long a foreign daemon's qcow2 must stay unchanged before it counts as finished. */
-  private static final Duration STABLE = Duration.ofSeconds(1);
 
   public ConversionOutcome run(Submission s, QueueLayout layout, PipelineOptions o, PipelineEvents events)
       throws InterruptedException {
     boolean projectDaemon = Files.isDirectory(layout.jobRecordsDir()) || Files.isDirectory(layout.heartbeatDir());
     Instant deadline = s.at().plus(o.daemonTimeout());
-    ForeignWatch foreign = new ForeignWatch(s, layout);
     events.info("waiting for job " + s.jobId() + (projectDaemon ? " (record " + layout.jobRecord(s.jobId()) + ")"
         : " (" + layout.outputsFor(s.vmStem()).primaryDisk("qcow2") + ")"));
     WatchService watch = null;
     try {
+      ForeignCompletion foreign = null;
+      if (!projectDaemon) {
+        try {
+          foreign = new ForeignCompletion(s, layout, QemuImg.locate(), OpenWriters.ofThisHost(), o.pollInterval(),
+              events);
+        } catch (ConversionException e) {
+          return withdraw(s, e.getMessage() + "; it is needed to tell a daemon's finished qcow2 from a partial one",
+              layout);
+        }
+      }
       boolean recordsWatched = false;
       if (o.notifications()) {
         watch = FileSystems.getDefault().newWatchService();
@@ -56,8 +66,9 @@ public final class AwaitResultStep {
           // The daemon may create .jobs after the wait began; its creation wakes the output dir's watch.
           recordsWatched = register(watch, layout.jobRecordsDir());
         }
-        Optional<ConversionOutcome> outcome = projectDaemon ? fromRecord(layout, s.jobId()) : foreign.check();
+        Optional<ConversionOutcome> outcome = projectDaemon ? fromRecord(layout, s) : foreign.check();
         if (outcome.isPresent()) {
+          removeLeftover(s, events);
           return outcome.get();
         }
         Duration remaining = Duration.between(Instant.now(), deadline);
@@ -65,9 +76,6 @@ public final class AwaitResultStep {
           return withdraw(s, "timed out after " + describe(o.daemonTimeout()) + " waiting for the daemon", layout);
         }
         Duration wait = min(o.pollInterval(), remaining);
-        if (!projectDaemon && foreign.settling()) {
-          wait = min(wait, STABLE);
-        }
         if (watch != null) {
           WatchKey key = watch.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
           if (key != null) {
@@ -117,19 +125,29 @@ public final class AwaitResultStep {
     return true;
   }
 
-  private static Optional<ConversionOutcome> fromRecord(QueueLayout layout, String jobId) {
+  /**
+   * The job's record decides, if it is this submission's: another manifest with the same job id may own it.
+   * A manifest the daemon failed without a record of its own (a job id already in use) is found in
+   * {@code .failed/}, with the reason in {@code VM.error}.
+   */
+  private static Optional<ConversionOutcome> fromRecord(QueueLayout layout, Submission s) {
+    String name = s.queued().getFileName().toString();
     Optional<JobRecord> record;
     try {
-      record = QueueFiles.readRecord(layout, jobId);
+      record = QueueFiles.readRecord(layout, s.jobId()).filter(r -> name.equals(r.manifest()));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
-    if (record.isEmpty() || !record.get().state().isFinal()) {
+    if (record.isEmpty()) {
+      return Files.exists(layout.failedDir().resolve(name)) ? Optional.of(failedWithoutRecord(layout, s))
+          : Optional.empty();
+    }
+    if (!record.get().state().isFinal()) {
       return Optional.empty();
     }
     JobRecord r = record.get();
     if (r.state() == JobState.FAILED) {
-      return Optional.of(ConversionOutcome.failed("the daemon " + r.daemon() + " failed job " + jobId + ": "
+      return Optional.of(ConversionOutcome.failed("the daemon " + r.daemon() + " failed job " + s.jobId() + ": "
           + r.error(), JobState.FAILED.value()));
     }
     ConversionResult result = r.result();
@@ -138,15 +156,61 @@ public final class AwaitResultStep {
         JobState.COMPLETED.value()));
   }
 
+  private static ConversionOutcome failedWithoutRecord(QueueLayout layout, Submission s) {
+    String name = s.queued().getFileName().toString();
+    Path error = layout.outputsFor(s.vmStem()).errorFile();
+    try {
+      List<String> lines = Files.readAllLines(error, StandardCharsets.UTF_8);
+      if (!lines.isEmpty() && lines.contains("manifest: " + name)) {
+        return ConversionOutcome.failed("the daemon failed job " + s.jobId() + ": " + lines.get(0),
+            JobState.FAILED.value());
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // Reported below without the reason.
+    }
+    return ConversionOutcome.failed("the daemon moved " + name + " to " + layout.failedDir() + " without a record "
+        + "for job " + s.jobId() + "; its log has the reason", JobState.FAILED.value());
+  }
+
+  /**
+   * A daemon that produced the result may still leave the manifest in the queue (one that does not move
+   * what it reads); a later daemon would convert it again. Only the file this submission wrote is taken.
+   */
+  private static void removeLeftover(Submission s, PipelineEvents events) {
+    if (!FileSnapshot.of(s.queued()).equals(s.written())) {
+      return;
+    }
+    try {
+      Path aside = takeBack(s);
+      if (FileSnapshot.of(aside).fileKey().equals(s.written().fileKey())) {
+        Files.deleteIfExists(aside);
+        events.info("removed this job's manifest " + s.queued() + " from the queue: the daemon produced the "
+            + "result but left the manifest unclaimed");
+      } else {
+        AtomicFiles.moveWithoutReplacing(aside, s.queued());
+      }
+    } catch (NoSuchFileException claimed) {
+      // A daemon took it at this instant; it is no longer ours to remove.
+    } catch (IOException e) {
+      events.warning("this job's manifest " + s.queued() + " is still in the queue (" + e.getMessage()
+          + "); remove it by hand, or a daemon will convert it again");
+    }
+  }
+
+  /** Renames the submission aside, so no daemon can claim it halfway through its removal. */
+  private static Path takeBack(Submission s) throws IOException {
+    Path aside = s.queued().resolveSibling(".withdrawn-" + s.queued().getFileName());
+    Files.move(s.queued(), aside, StandardCopyOption.ATOMIC_MOVE);
+    return aside;
+  }
+
   /**
    * Takes the manifest back if it is still at the top of the queue; a missing file means the daemon claimed
    * it, and the job may still finish.
    */
   private static ConversionOutcome withdraw(Submission s, String why, QueueLayout layout) {
-    Path aside = s.queued().resolveSibling(".withdrawn-" + s.queued().getFileName());
     try {
-      Files.move(s.queued(), aside, StandardCopyOption.ATOMIC_MOVE);
-      Files.deleteIfExists(aside);
+      Files.deleteIfExists(takeBack(s));
       return ConversionOutcome.failed(why + "; the manifest was withdrawn from the queue before any daemon took "
           + "it, nothing was converted", "withdrawn");
     } catch (NoSuchFileException claimed) {
@@ -155,52 +219,6 @@ public final class AwaitResultStep {
     } catch (IOException e) {
       return ConversionOutcome.failed(why + "; the manifest could not be withdrawn from " + s.queued() + " ("
           + e.getMessage() + "); remove it by hand if the job should not run", "queued");
-    }
-  }
-
-  /** The rules for a daemon that keeps no per-job records. */
-  private static final class ForeignWatch {
-    private final Submission s;
-    private final Path qcow2;
-    private final Path error;
-    private FileSnapshot lastSeen;
-    private Instant lastChange;
-
-    ForeignWatch(Submission s, QueueLayout layout) {
-      this.s = s;
-      this.qcow2 = layout.outputsFor(s.vmStem()).primaryDisk("qcow2");
-      this.error = layout.outputsFor(s.vmStem()).errorFile();
-    }
-
-    boolean settling() {
-      return lastSeen != null;
-    }
-
-    Optional<ConversionOutcome> check() {
-      FileSnapshot err = FileSnapshot.of(error);
-      if (err.differsFrom(s.errorBefore())) {
-        String text;
-        try {
-          text = Files.readString(error, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-          text = "(unreadable: " + e.getMessage() + ")";
-        }
-        String first = text.lines().findFirst().orElse("no reason given");
-        return Optional.of(ConversionOutcome.failed("the daemon failed job " + s.jobId() + ": " + first, "failed"));
-      }
-      FileSnapshot now = FileSnapshot.of(qcow2);
-      if (!now.differsFrom(s.qcow2Before())) {
-        return Optional.empty();
-      }
-      if (lastSeen == null || now.differsFrom(lastSeen)) {
-        lastSeen = now;
-        lastChange = Instant.now();
-        return Optional.empty();
-      }
-      if (Duration.between(lastChange, Instant.now()).compareTo(STABLE) < 0) {
-        return Optional.empty();
-      }
-      return Optional.of(new ConversionOutcome(true, List.of(qcow2.toString()), null, null, "completed"));
     }
   }
 

@@ -2,6 +2,7 @@ package io.hypersdk.pipeline.steps;
 
 import io.hypersdk.io.AtomicFiles;
 import io.hypersdk.manifest.ArtifactManifest;
+import io.hypersdk.manifest.Disk;
 import io.hypersdk.manifest.ManifestIO;
 import io.hypersdk.pipeline.PipelineException;
 import io.hypersdk.queue.OutputNames;
@@ -19,9 +20,13 @@ import java.time.Instant;
  */
 public final class SubmitManifestStep {
 
-  /** A queued manifest: where it sits, when, and the outputs that were there before. */
-  public record Submission(Path queued, Instant at, String jobId, String vmStem, FileSnapshot qcow2Before,
-      FileSnapshot errorBefore) {}
+  /**
+   * A queued manifest: where it sits, the file as written (to tell it from anything else later found under
+   * that name), when, the outputs that were there before, and the boot disk whose conversion is
+   * {@code VM.qcow2}.
+   */
+  public record Submission(Path queued, FileSnapshot written, Instant at, String jobId, String vmStem,
+      FileSnapshot qcow2Before, FileSnapshot errorBefore, Disk bootDisk) {}
 
   public Submission run(ArtifactManifest manifest, QueueLayout layout) throws PipelineException {
     requireWritableDir(layout.watchDir(), "watch dir");
@@ -49,7 +54,8 @@ public final class SubmitManifestStep {
     } catch (IOException e) {
       throw new PipelineException("cannot submit to watch dir " + layout.watchDir() + ": " + e.getMessage());
     }
-    return new Submission(queued, at, jobId, stem, qcow2, error);
+    Disk boot = manifest.disksInBootOrder().stream().findFirst().orElse(null);
+    return new Submission(queued, FileSnapshot.of(queued), at, jobId, stem, qcow2, error, boot);
   }
 
   /**

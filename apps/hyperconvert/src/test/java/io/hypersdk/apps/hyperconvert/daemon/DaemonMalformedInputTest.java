@@ -94,6 +94,18 @@ class DaemonMalformedInputTest {
             () -> json(withDisk(good("diskid-vm", "job-diskid"), d -> Disk.builder().id("../x")
                 .sourceFormat("raw").localPath(d.localPath()).checksum(d.checksum()).bootOrderHint(0).build())),
             "diskid-vm", List.of("disks[0].id", "../x"), "job-diskid")),
+        Arguments.of("upstream hyper2kvm manifest", new Case("upstream.json",
+            () -> text("{\"version\": \"1\", \"source\": {\"type\": \"vsphere\"}}\n"), "upstream",
+            List.of("this is an upstream hyper2kvm manifest", "docs/PIPELINE_INTEGRATION.md#artifact-manifest-v10"),
+            null)),
+        Arguments.of("upstream workflow manifest", new Case("workflow.yaml",
+            () -> text("pipeline:\n  load:\n    source_type: vmdk\n    source_path: /exports/w.vmdk\n"), "workflow",
+            List.of("this is an upstream hyper2kvm workflow manifest", "Artifact Manifest v1.0"), null)),
+        Arguments.of("checksum one digit short", new Case("short-sum-vm.json",
+            () -> json(withDisk(good("short-sum-vm", "job-short-sum"), d -> Disk.builder().id("disk0")
+                .sourceFormat("raw").localPath(d.localPath()).bootOrderHint(0)
+                .checksum("sha256:" + "0".repeat(63)).build())),
+            "short-sum-vm", List.of("disks[0].checksum", "the digest has 63 hex digits"), "job-short-sum")),
         Arguments.of("empty file", new Case("empty.json", () -> new byte[0], "empty", List.of("empty"), null)));
   }
 
