@@ -191,8 +191,8 @@ public final class ConversionRunner {
     stages.add(convert ? StageReport.skipped("convert", "dry run: " + plan.size() + " disk(s) would be converted")
         : StageReport.skipped("convert", "convert stage disabled by the manifest"));
     for (StagedDisk s : plan) {
-      request.events().command(String.join(" ", qemuImg.convertCommand(Path.of(s.disk().localPath()),
-          s.disk().format().qemuName(), s.target(), s.format(), request.compress())));
+      request.events().command(String.join(" ", qemuImg.convertCommand(new io.hypersdk.convert.qemu.SourceImage(
+          Path.of(s.disk().localPath()), s.disk().format().qemuName()), s.target(), s.format(), request.compress())));
     }
     return new ConversionResult(ConversionResult.DRY_RUN, request.jobId(), request.manifest().vmName(),
         request.manifestName(), outputs, request.outputFiles().domainXml().toString(), stages, warnings, Map.of(), null);

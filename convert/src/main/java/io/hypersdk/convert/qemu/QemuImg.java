@@ -56,8 +56,22 @@ public final class QemuImg {
     return info(image, true);
   }
 
+  /**
+   * {@code qemu-img info} of a source opened as it will be converted: for a VHD this is the size the converted
+   * disk will have, where a plain probe reads a fixed VHD as raw and counts its footer.
+   */
+  public ImageInfo info(SourceImage source) throws ConversionException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "info", "--output=json"));
+    cmd.addAll(source.options());
+    cmd.add(source.name());
+    return parseInfo(run(cmd, null), source.path());
+  }
+
   private ImageInfo info(Path image, boolean shared) throws ConversionException, InterruptedException {
-    Outcome r = run(withShare(List.of(binary.toString(), "info", "--output=json"), shared, image), null);
+    return parseInfo(run(withShare(List.of(binary.toString(), "info", "--output=json"), shared, image), null), image);
+  }
+
+  private static ImageInfo parseInfo(Outcome r, Path image) throws ConversionException {
     if (r.exitCode != 0) {
       throw new ConversionException(Kind.CONVERSION, "qemu-img cannot read " + image + ": " + r.lastErrorLine());
     }
@@ -89,24 +103,24 @@ public final class QemuImg {
   }
 
   /** The qemu-img command line that converts one disk, as run and as shown in dry runs. */
-  public List<String> convertCommand(Path source, String sourceFormat, Path target, String targetFormat,
-      boolean compress) {
-    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "convert", "-p", "-f", sourceFormat,
-        "-O", targetFormat));
+  public List<String> convertCommand(SourceImage source, Path target, String targetFormat, boolean compress) {
+    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "convert", "-p"));
+    cmd.addAll(source.options());
+    cmd.addAll(List.of("-O", targetFormat));
     if (compress) {
       cmd.add("-c");
     }
-    cmd.add(source.toString());
+    cmd.add(source.name());
     cmd.add(target.toString());
     return cmd;
   }
 
   /** Converts one disk; {@code progress} receives fractions from 0 to 1 as qemu-img reports them. */
-  public void convert(Path source, String sourceFormat, Path target, String targetFormat, boolean compress,
+  public void convert(SourceImage source, Path target, String targetFormat, boolean compress,
       DoubleConsumer progress) throws ConversionException, InterruptedException {
-    Outcome r = run(convertCommand(source, sourceFormat, target, targetFormat, compress), progress);
+    Outcome r = run(convertCommand(source, target, targetFormat, compress), progress);
     if (r.exitCode != 0) {
-      throw new ConversionException(Kind.CONVERSION, "qemu-img could not convert " + source + ": "
+      throw new ConversionException(Kind.CONVERSION, "qemu-img could not convert " + source.path() + ": "
           + r.lastErrorLine());
     }
   }

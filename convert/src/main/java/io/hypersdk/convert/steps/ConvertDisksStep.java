@@ -5,6 +5,7 @@ import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
 import io.hypersdk.convert.ConversionRequest;
 import io.hypersdk.convert.qemu.QemuImg;
+import io.hypersdk.convert.qemu.SourceImage;
 import io.hypersdk.manifest.Disk;
 import io.hypersdk.queue.OutputFiles;
 import java.io.IOException;
@@ -51,9 +52,9 @@ public final class ConvertDisksStep {
       StagedDisk s = plan.get(i);
       int index = i;
       Disk d = s.disk();
-      events.command(String.join(" ", qemuImg.convertCommand(Path.of(d.localPath()), d.format().qemuName(),
-          s.staged(), s.format(), request.compress())));
-      qemuImg.convert(Path.of(d.localPath()), d.format().qemuName(), s.staged(), s.format(), request.compress(),
+      SourceImage source = SourceImage.verified(Path.of(d.localPath()), d.format().qemuName());
+      events.command(String.join(" ", qemuImg.convertCommand(source, s.staged(), s.format(), request.compress())));
+      qemuImg.convert(source, s.staged(), s.format(), request.compress(),
           f -> events.diskProgress(d.id(), index, plan.size(), f));
       events.diskProgress(d.id(), index, plan.size(), 1.0);
       converted.accept(s);

@@ -4,6 +4,7 @@ import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
 import io.hypersdk.convert.qemu.ImageInfo;
 import io.hypersdk.convert.qemu.QemuImg;
+import io.hypersdk.convert.qemu.SourceImage;
 import io.hypersdk.manifest.Disk;
 import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.queue.StageReport;
@@ -34,7 +35,10 @@ public final class InspectStep {
         throw new ConversionException(Kind.INVALID_MANIFEST, "disk " + d.id() + ": source_format is "
             + d.sourceFormat() + " but " + d.localPath() + " is a " + info.format() + " image");
       }
-      total += info.virtualSize();
+      // The probe above reads a fixed VHD as raw, footer included; the size that counts is the one converted.
+      total += "vpc".equals(declared)
+          ? qemuImg.info(SourceImage.verified(Path.of(d.localPath()), declared)).virtualSize()
+          : info.virtualSize();
     }
     String message = disks.size() + " disk(s), " + total + " bytes virtual";
     if (settings.collectGuestInfo()) {

@@ -51,7 +51,7 @@ class QemuImgTest {
     Path target = dir.resolve("d.qcow2");
     List<Double> seen = new ArrayList<>();
 
-    qemu.convert(raw, "raw", target, "qcow2", false, seen::add);
+    qemu.convert(new SourceImage(raw, "raw"), target, "qcow2", false, seen::add);
 
     assertThat(Tools.sameContent(target, raw)).isTrue();
     assertThat(seen).isNotEmpty().isSorted().allSatisfy(f -> assertThat(f).isBetween(0.0, 1.0));
@@ -60,14 +60,22 @@ class QemuImgTest {
 
   @Test
   void convertCommandAddsDashCOnlyWhenCompressing() {
-    Path s = Path.of("/in/d.vhd");
+    SourceImage s = new SourceImage(Path.of("/in/d.vmdk"), "vmdk");
     Path t = Path.of("/out/d.qcow2");
-    assertThat(qemu.convertCommand(s, "vpc", t, "qcow2", false))
-        .containsExactly(qemu.binary().toString(), "convert", "-p", "-f", "vpc", "-O", "qcow2", "/in/d.vhd",
+    assertThat(qemu.convertCommand(s, t, "qcow2", false))
+        .containsExactly(qemu.binary().toString(), "convert", "-p", "-f", "vmdk", "-O", "qcow2", "/in/d.vmdk",
             "/out/d.qcow2");
-    assertThat(qemu.convertCommand(s, "vpc", t, "qcow2", true))
-        .containsExactly(qemu.binary().toString(), "convert", "-p", "-f", "vpc", "-O", "qcow2", "-c", "/in/d.vhd",
+    assertThat(qemu.convertCommand(s, t, "qcow2", true))
+        .containsExactly(qemu.binary().toString(), "convert", "-p", "-f", "vmdk", "-O", "qcow2", "-c", "/in/d.vmdk",
             "/out/d.qcow2");
+  }
+
+  @Test
+  void vhdIsOpenedAtItsFooterSizeWithCommasInThePathEscaped() {
+    SourceImage s = new SourceImage(Path.of("/in/a,b.vhd"), "vpc");
+    assertThat(qemu.convertCommand(s, Path.of("/out/d.qcow2"), "qcow2", false))
+        .containsExactly(qemu.binary().toString(), "convert", "-p", "--image-opts", "-O", "qcow2",
+            "driver=vpc,force_size_calc=current_size,file.filename=/in/a,,b.vhd", "/out/d.qcow2");
   }
 
   @Test
