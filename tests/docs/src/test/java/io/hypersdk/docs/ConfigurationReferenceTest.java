@@ -57,7 +57,7 @@ class ConfigurationReferenceTest {
   @Test
   void everyOptionOfEveryCommandIsDocumentedWithItsDefault() {
     List<CommandLine> tools = List.of(HyperConvert.commandLine(), HyperExport.commandLine(),
-        new CommandLine(new HyperVisord()), HyperCtl.commandLine());
+        HyperVisord.commandLine(), HyperCtl.commandLine());
     Map<String, CommandSpec> commands = new LinkedHashMap<>();
     tools.forEach(t -> collect(t, commands));
     for (CommandSpec spec : commands.values()) {

@@ -1,5 +1,7 @@
 package io.hypersdk.apps.hyperconvert;
 
+import static io.hypersdk.cli.ExitCode.*;
+
 import io.hypersdk.convert.ConversionEvents;
 import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionRequest;
@@ -25,6 +27,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import io.hypersdk.cli.Cli;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -37,19 +41,9 @@ import picocli.CommandLine.Parameters;
     sortOptions = false,
     description = {"Converts the disks of an Artifact Manifest v1.0 with qemu-img and writes a libvirt domain.",
         "Compatible with hyper2kvm: prints one 'Output: PATH' line per converted disk."},
-    subcommands = {DaemonCommand.class, AutoComplete.GenerateCompletion.class},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        "0:success", "1:internal error", "2:usage error", "3:invalid manifest", "4:conversion failed",
-        "5:validation failed (qemu-img check)", "6:environment (qemu-img missing, folder not writable)"})
+    subcommands = {DaemonCommand.class, AutoComplete.GenerateCompletion.class})
+@ExitCodes({OK, INTERNAL, USAGE, INVALID_MANIFEST, CONVERSION_FAILED, VALIDATION_FAILED, ENVIRONMENT, INTERRUPTED})
 public final class HyperConvert implements Callable<Integer> {
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_INTERNAL = Cli.EXIT_INTERNAL;
-  public static final int EXIT_USAGE = Cli.EXIT_USAGE;
-  public static final int EXIT_INVALID_MANIFEST = 3;
-  public static final int EXIT_CONVERSION = 4;
-  public static final int EXIT_VALIDATION = 5;
-  public static final int EXIT_ENVIRONMENT = 6;
 
   @Parameters(index = "0", paramLabel = "MANIFEST", arity = "0..1",
       description = "The Artifact Manifest (JSON, or YAML when named .yaml/.yml).")
@@ -95,7 +89,7 @@ public final class HyperConvert implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (manifestPath == null) {
       err.println("hyperconvert: a MANIFEST is required (or the 'daemon' command); see 'hyperconvert --help'");
-      return EXIT_USAGE;
+      return USAGE.code();
     }
     Cli.logLevel(verbose);
     try {
@@ -132,27 +126,27 @@ public final class HyperConvert implements Callable<Integer> {
         removeIfEmpty(request.stagingDir().getParent());
       }
       print(result, out);
-      return EXIT_OK;
+      return OK.code();
     } catch (InvalidManifestException e) {
       err.println("hyperconvert: " + e.getMessage());
-      return EXIT_INVALID_MANIFEST;
+      return ExitCode.INVALID_MANIFEST.code();
     } catch (ManifestException | IllegalArgumentException e) {
       err.println("hyperconvert: invalid manifest: " + e.getMessage());
-      return EXIT_INVALID_MANIFEST;
+      return ExitCode.INVALID_MANIFEST.code();
     } catch (ConversionException e) {
       err.println("hyperconvert: " + e.getMessage());
       return switch (e.kind()) {
-        case INVALID_MANIFEST -> EXIT_INVALID_MANIFEST;
-        case CONVERSION -> EXIT_CONVERSION;
-        case VALIDATION -> EXIT_VALIDATION;
-        case ENVIRONMENT -> EXIT_ENVIRONMENT;
+        case INVALID_MANIFEST -> ExitCode.INVALID_MANIFEST.code();
+        case CONVERSION -> ExitCode.CONVERSION_FAILED.code();
+        case VALIDATION -> ExitCode.VALIDATION_FAILED.code();
+        case ENVIRONMENT -> ExitCode.ENVIRONMENT.code();
       };
     } catch (InterruptedException e) {
       err.println("hyperconvert: interrupted; partial outputs were removed");
-      return EXIT_CONVERSION;
+      return INTERRUPTED.code();
     } catch (IOException e) {
       err.println("hyperconvert: " + e.getMessage());
-      return EXIT_ENVIRONMENT;
+      return ExitCode.ENVIRONMENT.code();
     }
   }
 

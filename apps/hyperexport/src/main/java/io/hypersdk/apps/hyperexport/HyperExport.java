@@ -1,5 +1,7 @@
 package io.hypersdk.apps.hyperexport;
 
+import static io.hypersdk.cli.ExitCode.*;
+
 import io.hypersdk.migration.MigrationRequest;
 import io.hypersdk.migration.MigrationResult;
 import io.hypersdk.migration.MigrationRunner;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import io.hypersdk.apps.hyperconvert.HyperConvert;
 import io.hypersdk.cli.Cli;
+import io.hypersdk.cli.ExitCodes;
 import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -31,21 +34,9 @@ import sun.misc.Signal;
     sortOptions = false, subcommands = AutoComplete.GenerateCompletion.class,
     description = {"Exports a VM from a provider, writes OUTPUT/artifact-manifest.json, and with --pipeline converts "
         + "it to qcow2 with a libvirt domain: through the hyper2kvm daemon (--hyper2kvm-daemon) when one is running, "
-        + "otherwise by running the converter directly."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:internal error", "2:usage error", "3:VM not found or not exportable",
-        "4:export failed", "5:conversion failed", "6:environment (folders, converter, credentials)",
-        "7:timed out waiting for the daemon", "130:interrupted"})
+        + "otherwise by running the converter directly."})
+@ExitCodes({OK, INTERNAL, USAGE, NOT_FOUND, EXPORT_FAILED, CONVERSION_FAILED, ENVIRONMENT, TIMED_OUT, INTERRUPTED})
 public final class HyperExport implements Callable<Integer> {
-  static final int EXIT_OK = 0;
-  static final int EXIT_INTERNAL = Cli.EXIT_INTERNAL;
-  static final int EXIT_USAGE = Cli.EXIT_USAGE;
-  static final int EXIT_SOURCE = 3;
-  static final int EXIT_EXPORT = 4;
-  static final int EXIT_CONVERSION = 5;
-  static final int EXIT_ENVIRONMENT = 6;
-  static final int EXIT_TIMEOUT = 7;
-  static final int EXIT_INTERRUPTED = 130;
 
   @Option(names = "--vm", paramLabel = "VM", description = "The VM: for vsphere, an inventory path (/DC0/vm/web01) or "
       + "a unique name; for local, an OVA, OVF (or its folder), or disk images separated by commas.")
@@ -180,7 +171,7 @@ public final class HyperExport implements Callable<Integer> {
     String usage = checkUsage();
     if (usage != null) {
       err.println("hyperexport: " + usage);
-      return EXIT_USAGE;
+      return USAGE.code();
     }
     if (list || vmInfo) {
       return inspect(out, err);
@@ -193,7 +184,7 @@ public final class HyperExport implements Callable<Integer> {
           manifest || pipeline, pipeline ? pipelineOptions() : null);
     } catch (IllegalArgumentException e) {
       err.println("hyperexport: " + e.getMessage());
-      return EXIT_USAGE;
+      return USAGE.code();
     }
     Thread main = Thread.currentThread();
     // Ctrl-C interrupts the run, so a queued manifest can be withdrawn before the process ends.
@@ -209,17 +200,17 @@ public final class HyperExport implements Callable<Integer> {
       console.close();
       err.println("hyperexport: " + e.getMessage());
       return switch (e.kind()) {
-        case INVALID_REQUEST -> EXIT_USAGE;
-        case NOT_FOUND -> EXIT_SOURCE;
-        default -> EXIT_ENVIRONMENT;
+        case INVALID_REQUEST -> USAGE.code();
+        case NOT_FOUND -> NOT_FOUND.code();
+        default -> ENVIRONMENT.code();
       };
     } catch (InterruptedException e) {
       console.close();
       err.println("hyperexport: interrupted");
-      return EXIT_INTERRUPTED;
+      return INTERRUPTED.code();
     } catch (IOException e) {
       err.println("hyperexport: " + e.getMessage());
-      return EXIT_INTERNAL;
+      return INTERNAL.code();
     }
   }
 
@@ -289,17 +280,17 @@ public final class HyperExport implements Callable<Integer> {
         VmListing.printInfo(p.vmInfo(vm), json, out);
       }
       out.flush();
-      return EXIT_OK;
+      return OK.code();
     } catch (ProviderException e) {
       err.println("hyperexport: " + e.getMessage());
       return switch (e.kind()) {
-        case INVALID_REQUEST -> EXIT_USAGE;
-        case NOT_FOUND -> EXIT_SOURCE;
-        default -> EXIT_ENVIRONMENT;
+        case INVALID_REQUEST -> USAGE.code();
+        case NOT_FOUND -> NOT_FOUND.code();
+        default -> ENVIRONMENT.code();
       };
     } catch (IOException e) {
       err.println("hyperexport: " + e.getMessage());
-      return EXIT_INTERNAL;
+      return INTERNAL.code();
     }
   }
 
@@ -367,20 +358,20 @@ public final class HyperExport implements Callable<Integer> {
 
   private static int exitCode(MigrationResult r) {
     if (r.success()) {
-      return EXIT_OK;
+      return OK.code();
     }
     PipelineResult p = r.pipeline();
     if (p == null) {
       return switch (r.failedStep()) {
-        case MigrationResult.SOURCE -> EXIT_SOURCE;
-        case MigrationResult.EXPORT -> EXIT_EXPORT;
-        default -> EXIT_ENVIRONMENT;
+        case MigrationResult.SOURCE -> NOT_FOUND.code();
+        case MigrationResult.EXPORT -> EXPORT_FAILED.code();
+        default -> ENVIRONMENT.code();
       };
     }
     return switch (p.jobState() == null ? "" : p.jobState()) {
-      case "withdrawn", "claimed", "queued" -> EXIT_TIMEOUT;
-      case "not submitted" -> EXIT_ENVIRONMENT;
-      default -> EXIT_CONVERSION;
+      case "withdrawn", "claimed", "queued" -> TIMED_OUT.code();
+      case "not submitted" -> ENVIRONMENT.code();
+      default -> CONVERSION_FAILED.code();
     };
   }
 }

@@ -6,6 +6,8 @@ import io.hypersdk.queue.QueueFiles;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,8 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code hyperctl daemon list}: every instance known from systemd, config files and heartbeats. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "Lists hyper2kvm instances from systemd, config files and heartbeats, with state and queue counts.",
-    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:listed (also when none is found)", "2:usage error"})
+    description = "Lists hyper2kvm instances from systemd, config files and heartbeats, with state and queue counts.")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE})
 final class DaemonListCommand implements Callable<Integer> {
   @Mixin
   InstanceOptions options;

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,10 +28,8 @@ import picocli.CommandLine.Spec;
  * totals; {@code --watch} redraws it until Ctrl-C.
  */
 @Command(name = "queue", mixinStandardHelpOptions = true,
-    description = "Shows an instance's pending, processing and failed manifests (VM, job id, age, error) and totals.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:shown", "2:usage error", "3:the instance's config cannot be read, so its queue is unknown",
-        "130:--watch ended by Ctrl-C (SIGINT)"})
+    description = "Shows an instance's pending, processing and failed manifests (VM, job id, age, error) and totals.")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.CONFIG, ExitCode.INTERRUPTED})
 final class DaemonQueueCommand implements Callable<Integer> {
   /** One refresh for --json: the queue's folders, its manifests and totals. */
   record QueueView(String instance, String watchDir, String outputDir, List<QueueEntries.Entry> entries,
@@ -65,7 +65,7 @@ final class DaemonQueueCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (i.watchDir() == null) {
       spec.commandLine().getErr().println("hyperctl: " + i.service() + ": " + i.error());
-      return DaemonStatusCommand.EXIT_NOT_ACTIVE;
+      return ExitCode.CONFIG.code();
     }
     QueueLayout layout = new QueueLayout(Path.of(i.watchDir()), Path.of(i.outputDir()));
     if (!watch) {

@@ -6,6 +6,8 @@ import io.hypersdk.queue.QueueFiles;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,13 +19,9 @@ import picocli.CommandLine.Spec;
  * means what a job would decide (systemd says active, or a daemon's heartbeat is fresh).
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Shows a hyper2kvm instance: systemd state, heartbeat, watch and output dirs, queue counts.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:active (systemd says so, or a daemon's heartbeat is fresh)", "2:usage error",
-        "3:not active (or its config cannot be read)"})
+    description = "Shows a hyper2kvm instance: systemd state, heartbeat, watch and output dirs, queue counts.")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.NOT_FOUND})
 final class DaemonStatusCommand implements Callable<Integer> {
-  static final int EXIT_NOT_ACTIVE = 3;
-
   @Mixin
   InstanceOptions options;
 
@@ -47,7 +45,7 @@ final class DaemonStatusCommand implements Callable<Integer> {
       print(out, i);
     }
     out.flush();
-    return i.active() ? 0 : EXIT_NOT_ACTIVE;
+    return i.active() ? 0 : ExitCode.NOT_FOUND.code();
   }
 
   private static void print(PrintWriter out, InstanceInfo i) {

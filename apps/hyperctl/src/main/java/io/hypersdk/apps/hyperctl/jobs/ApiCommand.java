@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
 import io.hypersdk.apps.hyperctl.client.HypervisordException;
+import io.hypersdk.cli.ExitCode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -13,8 +14,6 @@ import picocli.CommandLine.Spec;
 
 /** A {@code hyperctl jobs} command: resolves the connection, runs against hypervisord, turns failures into one line. */
 abstract class ApiCommand implements Callable<Integer> {
-  static final int EXIT_JOB_FAILED = 4;
-  static final int EXIT_API = 5;
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Mixin
@@ -29,7 +28,7 @@ abstract class ApiCommand implements Callable<Integer> {
       return run(new HypervisordClient(connection.settings()));
     } catch (HypervisordException e) {
       err().println("hyperctl: " + e.getMessage());
-      return EXIT_API;
+      return (e.status() == 404 ? ExitCode.NOT_FOUND : ExitCode.UNREACHABLE).code();
     }
   }
 

@@ -3,15 +3,15 @@ package io.hypersdk.apps.hyperctl.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
 import java.util.List;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hyperctl jobs cancel ID...}: cancels jobs; a running one is stopped and ends cancelled. */
-@Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancels jobs.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every job cancelled (or being stopped)", "2:usage error",
-        "4:some job could not be cancelled (already final, unknown)", "5:hypervisord unreachable or refused the request"})
+@Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancels jobs.")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.JOB_FAILED, ExitCode.UNREACHABLE})
 final class JobsCancelCommand extends ApiCommand {
   @Parameters(paramLabel = "ID", arity = "1..*", description = "the jobs' ids")
   List<String> ids;
@@ -30,6 +30,6 @@ final class JobsCancelCommand extends ApiCommand {
           + answer.path("errors").path(id.asText()).asText("")));
       out().flush();
     }
-    return answer.path("failed").isEmpty() ? 0 : EXIT_JOB_FAILED;
+    return answer.path("failed").isEmpty() ? 0 : ExitCode.JOB_FAILED.code();
   }
 }

@@ -3,13 +3,14 @@ package io.hypersdk.apps.hyperctl.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.apps.hyperctl.TextTable;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code hyperctl jobs list}: hypervisord's jobs, newest first. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "Lists jobs, newest first.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:listed", "2:usage error", "5:hypervisord unreachable or refused the request"})
+@Command(name = "list", mixinStandardHelpOptions = true, description = "Lists jobs, newest first.")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.UNREACHABLE})
 final class JobsListCommand extends ApiCommand {
   @Option(names = "--status", paramLabel = "STATUS", description = "only jobs in this status: pending, running, "
       + "completed, failed or cancelled")

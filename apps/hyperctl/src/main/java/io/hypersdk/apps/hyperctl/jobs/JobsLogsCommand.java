@@ -2,14 +2,15 @@ package io.hypersdk.apps.hyperctl.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hyperctl jobs logs ID}: a job's log lines. */
-@Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints a job's log lines.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:printed", "2:usage error", "5:hypervisord unreachable, no such job, or request refused"})
+@Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints a job's log lines.")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.NOT_FOUND, ExitCode.UNREACHABLE})
 final class JobsLogsCommand extends ApiCommand {
   @Parameters(paramLabel = "ID", description = "the job's id")
   String id;

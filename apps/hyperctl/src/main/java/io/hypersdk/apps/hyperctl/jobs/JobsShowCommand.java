@@ -3,14 +3,15 @@ package io.hypersdk.apps.hyperctl.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
 import java.io.PrintWriter;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hyperctl jobs show ID}: one job's definition, status, progress and result. */
-@Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one job.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:shown", "2:usage error", "5:hypervisord unreachable, no such job, or request refused"})
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one job.")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.NOT_FOUND, ExitCode.UNREACHABLE})
 final class JobsShowCommand extends ApiCommand {
   @Parameters(paramLabel = "ID", description = "the job's id")
   String id;

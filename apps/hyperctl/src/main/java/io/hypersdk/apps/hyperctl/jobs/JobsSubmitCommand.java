@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,10 +19,8 @@ import picocli.CommandLine.Option;
  * from flags named after the API's fields.
  */
 @Command(name = "submit", mixinStandardHelpOptions = true,
-    description = "Submits jobs from a JSON/YAML file (-f FILE, '-' for stdin) or one job from flags.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every job accepted", "2:usage error", "4:some jobs rejected (the others were accepted)",
-        "5:hypervisord unreachable or refused the request (an invalid job: the field and why)"})
+    description = "Submits jobs from a JSON/YAML file (-f FILE, '-' for stdin) or one job from flags.")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.JOB_FAILED, ExitCode.UNREACHABLE})
 final class JobsSubmitCommand extends ApiCommand {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
@@ -119,7 +119,7 @@ final class JobsSubmitCommand extends ApiCommand {
       answer.path("errors").forEach(e -> out().println("rejected: " + e.asText()));
       out().flush();
     }
-    return answer.path("rejected").asInt() == 0 ? 0 : EXIT_JOB_FAILED;
+    return answer.path("rejected").asInt() == 0 ? 0 : ExitCode.JOB_FAILED.code();
   }
 
   /** The file's jobs as JSON, or null (after saying why) when it cannot be read. */

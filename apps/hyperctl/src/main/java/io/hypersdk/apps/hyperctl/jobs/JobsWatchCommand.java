@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient.Event;
 import io.hypersdk.apps.hyperctl.client.HypervisordException;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,10 +15,9 @@ import picocli.CommandLine.Parameters;
  * so a script can wait on a job.
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
-    description = "Follows a job's live progress until it ends (a progress bar on a terminal, progress lines otherwise).",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:the job completed", "2:usage error", "4:the job failed or was cancelled",
-        "5:hypervisord unreachable, no such job, or the stream broke off before the job ended"})
+    description = "Follows a job's live progress until it ends (a progress bar on a terminal, progress lines otherwise).")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.NOT_FOUND, ExitCode.JOB_FAILED,
+    ExitCode.UNREACHABLE})
 final class JobsWatchCommand extends ApiCommand {
   @Parameters(paramLabel = "ID", description = "the job's id")
   String id;
@@ -65,7 +66,7 @@ final class JobsWatchCommand extends ApiCommand {
       err().println("hyperctl: job " + id + " " + status + (error == null ? "" : ": " + error));
       err().flush();
     }
-    return EXIT_JOB_FAILED;
+    return ExitCode.JOB_FAILED.code();
   }
 
   /** The status an event tells: the snapshot's status, or the new status. */
