@@ -2,8 +2,8 @@ package io.hypersdk.apps.hyperconvert;
 
 import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionRunner;
-import io.hypersdk.convert.daemon.DaemonConfig;
-import io.hypersdk.convert.daemon.DaemonConfig.ConfigException;
+import io.hypersdk.queue.DaemonConfig;
+import io.hypersdk.queue.DaemonConfig.ConfigException;
 import io.hypersdk.convert.daemon.DaemonIdentity;
 import io.hypersdk.convert.daemon.QueueDaemon;
 import io.hypersdk.convert.qemu.QemuImg;

@@ -2,6 +2,7 @@ package io.hypersdk.apps.hyperconvert;
 
 import static io.hypersdk.cli.ExitCode.*;
 
+import io.hypersdk.cli.JsonOutput;
 import io.hypersdk.convert.ConversionEvents;
 import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionRequest;
@@ -16,7 +17,6 @@ import io.hypersdk.manifest.ManifestValidator.FileChecks;
 import io.hypersdk.queue.ConversionResult;
 import io.hypersdk.queue.OutputFile;
 import io.hypersdk.queue.OutputNames;
-import io.hypersdk.queue.QueueFiles;
 import io.hypersdk.queue.StageReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,6 +33,7 @@ import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -55,8 +56,8 @@ public final class HyperConvert implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Validate and show what would be done; write nothing.")
   boolean dryRun;
 
-  @Option(names = "--json", description = "Print the whole result as one JSON object on stdout.")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Option(names = "--output-dir", paramLabel = "DIR",
       description = "Where outputs go (default: the manifest's output.directory, else the manifest's folder).")
@@ -117,7 +118,7 @@ public final class HyperConvert implements Callable<Integer> {
           .dryRun(dry)
           // Checked above, so a bad manifest fails before any stage runs.
           .verifySources(false)
-          .events(new ConsoleEvents(json ? err : out, verbose))
+          .events(new ConsoleEvents(json.enabled() ? err : out, verbose))
           .build();
       ConversionResult result;
       try {
@@ -151,9 +152,8 @@ public final class HyperConvert implements Callable<Integer> {
   }
 
   private void print(ConversionResult result, PrintWriter out) throws IOException {
-    if (json) {
-      out.println(QueueFiles.toJson(result));
-      out.flush();
+    if (json.enabled()) {
+      JsonOutput.print(out, result);
       return;
     }
     for (String w : result.warnings()) {

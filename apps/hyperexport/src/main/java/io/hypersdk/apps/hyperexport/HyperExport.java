@@ -2,6 +2,7 @@ package io.hypersdk.apps.hyperexport;
 
 import static io.hypersdk.cli.ExitCode.*;
 
+import io.hypersdk.cli.JsonOutput;
 import io.hypersdk.migration.MigrationRequest;
 import io.hypersdk.migration.MigrationResult;
 import io.hypersdk.migration.MigrationRunner;
@@ -13,7 +14,6 @@ import io.hypersdk.providers.Provider;
 import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderSettings;
 import io.hypersdk.providers.Providers;
-import io.hypersdk.queue.QueueFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,11 +21,13 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import io.hypersdk.apps.hyperconvert.HyperConvert;
 import io.hypersdk.cli.Cli;
+import io.hypersdk.cli.ConfigDirOption;
 import io.hypersdk.cli.ExitCodes;
 import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -127,9 +129,8 @@ public final class HyperExport implements Callable<Integer> {
       description = "Daemon output folder (default: from the instance's config, else /var/lib/hyper2kvm/output).")
   Path daemonOutputDir;
 
-  @Option(names = "--hyper2kvm-config-dir", paramLabel = "PATH",
-      description = "Where daemon instance configs live (default: $HYPER2KVM_CONFIG_DIR, else /etc/hyper2kvm).")
-  Path configDir;
+  @Mixin
+  ConfigDirOption configDir;
 
   @Option(names = "--hyper2kvm-poll-interval", paramLabel = "SEC", defaultValue = "5",
       description = "Polling period while waiting for the daemon (default: ${DEFAULT-VALUE}).")
@@ -148,8 +149,8 @@ public final class HyperExport implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "More detail, including the converter's own output.")
   boolean verbose;
 
-  @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -190,7 +191,7 @@ public final class HyperExport implements Callable<Integer> {
     // Ctrl-C interrupts the run, so a queued manifest can be withdrawn before the process ends.
     Signal.handle(new Signal("INT"), s -> main.interrupt());
     Signal.handle(new Signal("TERM"), s -> main.interrupt());
-    Console console = new Console(err, quiet, verbose, json);
+    Console console = new Console(err, quiet, verbose, json.enabled());
     try (Provider p = Providers.discover().get(provider).open(providerSettings())) {
       MigrationResult result = new MigrationRunner(p).run(request, console);
       console.close();
@@ -275,9 +276,9 @@ public final class HyperExport implements Callable<Integer> {
   private int inspect(PrintWriter out, PrintWriter err) {
     try (Provider p = Providers.discover().get(provider).open(providerSettings())) {
       if (list) {
-        VmListing.printList(p.listVms(), json, out);
+        VmListing.printList(p.listVms(), json.enabled(), out);
       } else {
-        VmListing.printInfo(p.vmInfo(vm), json, out);
+        VmListing.printInfo(p.vmInfo(vm), json.enabled(), out);
       }
       out.flush();
       return OK.code();
@@ -308,10 +309,8 @@ public final class HyperExport implements Callable<Integer> {
         .libvirtUri(libvirtUri)
         .libvirtAutostart(libvirtAutostart)
         .dryRun(dryRun)
-        .verbose(verbose);
-    if (configDir != null) {
-      b.configDir(configDir.toAbsolutePath());
-    }
+        .verbose(verbose)
+        .configDir(configDir.resolved());
     return b.build();
   }
 
@@ -320,9 +319,8 @@ public final class HyperExport implements Callable<Integer> {
   }
 
   private void print(MigrationResult r, PrintWriter out) throws IOException {
-    if (json) {
-      out.println(QueueFiles.toJson(r));
-      out.flush();
+    if (json.enabled()) {
+      JsonOutput.print(out, r);
       return;
     }
     if (r.export() != null) {

@@ -6,6 +6,7 @@ import io.hypersdk.apps.hypervisord.config.DaemonSettings;
 import io.hypersdk.apps.hypervisord.config.SettingsLoader;
 import io.hypersdk.apps.hypervisord.config.SettingsLoader.SettingsException;
 import io.hypersdk.cli.Cli;
+import io.hypersdk.cli.ConfigDirOption;
 import io.hypersdk.cli.ExitCode;
 import io.hypersdk.cli.ExitCodes;
 import io.hypersdk.cli.StopSignals;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hypervisord}: the job daemon; runs migrations submitted over its REST API. */
@@ -54,9 +56,8 @@ public final class HyperVisord implements Callable<Integer> {
       description = "A folder jobs may write under (repeatable); none: anywhere.")
   List<Path> outputRoots;
 
-  @Option(names = "--hyper2kvm-config-dir", paramLabel = "DIR",
-      description = "Where hyper2kvm instance configs are (default: $HYPER2KVM_CONFIG_DIR, else /etc/hyper2kvm).")
-  Path hyper2kvmConfigDir;
+  @Mixin
+  ConfigDirOption hyper2kvmConfigDir;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -81,7 +82,7 @@ public final class HyperVisord implements Callable<Integer> {
     String token;
     try {
       settings = SettingsLoader.resolve(SettingsLoader.readFile(config), listen, dataDir, maxConcurrentJobs,
-          apiTokenFile, maxBodySize, outputRoots, hyper2kvmConfigDir, SettingsLoader.configDirEnv());
+          apiTokenFile, maxBodySize, outputRoots, hyper2kvmConfigDir.given(), SettingsLoader.configDirEnv());
       DaemonRuntime.createDataDir(settings.dataDir());
       token = ApiTokens.resolve(settings, System.getenv(ApiTokens.ENV));
     } catch (SettingsException e) {

@@ -1,8 +1,8 @@
 package io.hypersdk.apps.hyperctl.daemon;
 
 import io.hypersdk.apps.hyperctl.TextTable;
+import io.hypersdk.cli.JsonOutput;
 import io.hypersdk.pipeline.instances.InstanceInfo;
-import io.hypersdk.queue.QueueFiles;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,8 +22,8 @@ final class DaemonListCommand implements Callable<Integer> {
   @Mixin
   InstanceOptions options;
 
-  @Option(names = "--json", description = "print the instances as a JSON array")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Spec
   CommandSpec spec;
@@ -32,9 +32,8 @@ final class DaemonListCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<InstanceInfo> found = options.scanner().scan();
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(QueueFiles.toJson(found));
-      out.flush();
+    if (json.enabled()) {
+      JsonOutput.print(out, found);
       return 0;
     }
     TextTable t = new TextTable("NAME", "SERVICE", "STATE", "FOUND BY", "PENDING", "PROCESSING", "PROCESSED",

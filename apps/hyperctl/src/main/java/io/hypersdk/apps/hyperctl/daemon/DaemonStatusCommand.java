@@ -1,8 +1,8 @@
 package io.hypersdk.apps.hyperctl.daemon;
 
+import io.hypersdk.cli.JsonOutput;
 import io.hypersdk.pipeline.instances.InstanceInfo;
 import io.hypersdk.pipeline.systemd.SystemdUnits.UnitStatus;
-import io.hypersdk.queue.QueueFiles;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -28,8 +28,8 @@ final class DaemonStatusCommand implements Callable<Integer> {
   @Option(names = "--instance", paramLabel = "NAME", description = "hyper2kvm@NAME.service (default: hyper2kvm.service)")
   String instance;
 
-  @Option(names = "--json", description = "print the instance as JSON")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Spec
   CommandSpec spec;
@@ -39,8 +39,8 @@ final class DaemonStatusCommand implements Callable<Integer> {
     InstanceOptions.requireValidName(spec.commandLine(), instance);
     InstanceInfo i = options.scanner().find(instance);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(QueueFiles.toJson(i));
+    if (json.enabled()) {
+      JsonOutput.print(out, i);
     } else {
       print(out, i);
     }

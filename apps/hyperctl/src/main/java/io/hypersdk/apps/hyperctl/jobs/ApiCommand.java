@@ -1,8 +1,5 @@
 package io.hypersdk.apps.hyperctl.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
 import io.hypersdk.apps.hyperctl.client.HypervisordException;
 import io.hypersdk.cli.ExitCode;
@@ -14,7 +11,6 @@ import picocli.CommandLine.Spec;
 
 /** A {@code hyperctl jobs} command: resolves the connection, runs against hypervisord, turns failures into one line. */
 abstract class ApiCommand implements Callable<Integer> {
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Mixin
   ConnectionOptions connection;
@@ -40,10 +36,5 @@ abstract class ApiCommand implements Callable<Integer> {
 
   PrintWriter err() {
     return spec.commandLine().getErr();
-  }
-
-  void printJson(JsonNode node) throws java.io.IOException {
-    out().println(JSON.writeValueAsString(node));
-    out().flush();
   }
 }

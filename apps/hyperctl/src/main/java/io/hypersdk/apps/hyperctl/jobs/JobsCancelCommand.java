@@ -2,10 +2,12 @@ package io.hypersdk.apps.hyperctl.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
+import io.hypersdk.cli.JsonOutput;
 import java.util.List;
 import io.hypersdk.cli.ExitCode;
 import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,14 +18,14 @@ final class JobsCancelCommand extends ApiCommand {
   @Parameters(paramLabel = "ID", arity = "1..*", description = "the jobs' ids")
   List<String> ids;
 
-  @Option(names = "--json", description = "print hypervisord's JSON answer")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Override
   int run(HypervisordClient client) throws Exception {
     JsonNode answer = client.cancel(ids);
-    if (json) {
-      printJson(answer);
+    if (json.enabled()) {
+      JsonOutput.print(out(), answer);
     } else {
       answer.path("cancelled").forEach(id -> out().println("cancelled " + id.asText()));
       answer.path("failed").forEach(id -> out().println("not cancelled " + id.asText() + ": "

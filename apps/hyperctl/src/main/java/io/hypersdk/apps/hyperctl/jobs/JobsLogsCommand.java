@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
 import io.hypersdk.cli.ExitCode;
 import io.hypersdk.cli.ExitCodes;
+import io.hypersdk.cli.JsonOutput;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,14 +17,14 @@ final class JobsLogsCommand extends ApiCommand {
   @Parameters(paramLabel = "ID", description = "the job's id")
   String id;
 
-  @Option(names = "--json", description = "print hypervisord's JSON answer")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Override
   int run(HypervisordClient client) throws Exception {
     JsonNode logs = client.logs(id);
-    if (json) {
-      printJson(logs);
+    if (json.enabled()) {
+      JsonOutput.print(out(), logs);
       return 0;
     }
     for (JsonNode l : logs.path("lines")) {

@@ -2,10 +2,12 @@ package io.hypersdk.apps.hyperctl.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
+import io.hypersdk.cli.JsonOutput;
 import java.io.PrintWriter;
 import io.hypersdk.cli.ExitCode;
 import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,14 +18,14 @@ final class JobsShowCommand extends ApiCommand {
   @Parameters(paramLabel = "ID", description = "the job's id")
   String id;
 
-  @Option(names = "--json", description = "print hypervisord's JSON answer")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Override
   int run(HypervisordClient client) throws Exception {
     JsonNode job = client.get(id);
-    if (json) {
-      printJson(job);
+    if (json.enabled()) {
+      JsonOutput.print(out(), job);
       return 0;
     }
     PrintWriter out = out();

@@ -1,9 +1,11 @@
 package io.hypersdk.apps.hyperctl.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
+import io.hypersdk.cli.JsonOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import picocli.CommandLine.ArgGroup;
 import io.hypersdk.cli.ExitCode;
 import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,8 +28,8 @@ final class JobsSubmitCommand extends ApiCommand {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
-  @Option(names = "--json", description = "print hypervisord's JSON answer")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   /** Either a file or flags. */
   static final class Source {
@@ -71,11 +74,11 @@ final class JobsSubmitCommand extends ApiCommand {
     String libvirtUri;
 
     ObjectNode toJob() {
-      ObjectNode job = JSON.createObjectNode().put("vm_path", vm).put("output_dir", output);
+      ObjectNode job = JsonNodeFactory.instance.objectNode().put("vm_path", vm).put("output_dir", output);
       putIf(job, "name", name);
       putIf(job, "provider", provider);
       putIf(job, "format", format);
-      ObjectNode o = JSON.createObjectNode();
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
       if (pipeline) {
         o.put("enable_pipeline", true);
       }
@@ -106,14 +109,14 @@ final class JobsSubmitCommand extends ApiCommand {
     if (source.file != null) {
       body = readJobs(source.file);
       if (body == null) {
-        return 2;
+        return ExitCode.USAGE.code();
       }
     } else {
       body = source.flags.toJob();
     }
     JsonNode answer = client.submit(body);
-    if (json) {
-      printJson(answer);
+    if (json.enabled()) {
+      JsonOutput.print(out(), answer);
     } else {
       answer.path("job_ids").forEach(id -> out().println("submitted " + id.asText()));
       answer.path("errors").forEach(e -> out().println("rejected: " + e.asText()));

@@ -1,12 +1,15 @@
 package io.hypersdk.apps.hyperctl.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient.Event;
 import io.hypersdk.apps.hyperctl.client.HypervisordException;
 import io.hypersdk.cli.ExitCode;
 import io.hypersdk.cli.ExitCodes;
+import io.hypersdk.cli.JsonOutput;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,22 +25,21 @@ final class JobsWatchCommand extends ApiCommand {
   @Parameters(paramLabel = "ID", description = "the job's id")
   String id;
 
-  @Option(names = "--json", description = "print each event as one JSON line")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Override
   int run(HypervisordClient client) throws Exception {
     String[] last = {null};
-    try (ProgressView view = json ? null : ProgressView.open(id, out())) {
+    try (ProgressView view = json.enabled() ? null : ProgressView.open(id, out())) {
       client.events(id, e -> {
         String status = statusOf(e);
         if (status != null) {
           last[0] = status;
         }
-        if (json) {
-          out().println(JSON.createObjectNode().put("type", e.type()).put("job_id", e.jobId()).put("at", e.at())
-              .set("data", e.data()).toString());
-          out().flush();
+        if (json.enabled()) {
+          JsonOutput.printLine(out(), JsonNodeFactory.instance.objectNode().put("type", e.type())
+              .put("job_id", e.jobId()).put("at", e.at()).set("data", e.data()));
         } else {
           view.show(e);
         }
@@ -54,13 +56,13 @@ final class JobsWatchCommand extends ApiCommand {
       }
     }
     if ("completed".equals(status)) {
-      if (!json) {
+      if (!json.enabled()) {
         out().println("job " + id + " completed");
         out().flush();
       }
       return 0;
     }
-    if (!json) {
+    if (!json.enabled()) {
       JsonNode j = job != null ? job : client.get(id);
       String error = j.hasNonNull("error") ? j.get("error").asText() : j.path("result").path("error").asText(null);
       err().println("hyperctl: job " + id + " " + status + (error == null ? "" : ": " + error));

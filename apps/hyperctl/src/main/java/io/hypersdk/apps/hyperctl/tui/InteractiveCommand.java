@@ -9,16 +9,17 @@ import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal.CtrlCBehaviour;
 import io.hypersdk.apps.hyperconvert.HyperConvert;
 import io.hypersdk.apps.hyperctl.client.ConnectionSettings;
 import io.hypersdk.apps.hyperctl.client.HypervisordException;
-import io.hypersdk.pipeline.PipelineOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
+import io.hypersdk.cli.ConfigDirOption;
 import io.hypersdk.cli.ExitCode;
 import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,9 +60,8 @@ public final class InteractiveCommand implements Callable<Integer> {
   @Option(names = "--token-file", paramLabel = "FILE", description = "File holding hypervisord's API token.")
   Path tokenFile;
 
-  @Option(names = "--hyper2kvm-config-dir", paramLabel = "PATH",
-      description = "Where daemon instance configs live (default: $HYPER2KVM_CONFIG_DIR, else /etc/hyper2kvm).")
-  Path configDir;
+  @Mixin
+  ConfigDirOption configDir;
 
   @Spec
   CommandSpec spec;
@@ -102,9 +102,7 @@ public final class InteractiveCommand implements Callable<Integer> {
   }
 
   private WizardModel prefilled() throws HypervisordException {
-    Path config = configDir != null ? configDir.toAbsolutePath().normalize()
-        : PipelineOptions.builder().build().configDir();
-    WizardModel m = new WizardModel(config, HyperConvert.inThisJvm());
+    WizardModel m = new WizardModel(configDir.resolved(), HyperConvert.inThisJvm());
     m.provider = provider;
     m.source = source == null ? "" : source.toAbsolutePath().normalize().toString();
     m.vcenterUrl = vcenterUrl == null ? "" : vcenterUrl;

@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.hypersdk.convert.daemon.DaemonConfig;
-import io.hypersdk.pipeline.PipelineOptions;
+import io.hypersdk.queue.DaemonConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -104,15 +103,15 @@ public final class SettingsLoader {
         throw new SettingsException("output_roots: '" + r + "' must be an absolute path");
       }
     }
-    Path h2k = configDir != null ? configDir : f.hyper2kvmConfigDir() != null ? Path.of(f.hyper2kvmConfigDir())
-        : env != null && !env.isBlank() ? Path.of(env) : DaemonConfig.CONFIG_DIR;
+    Path h2k = DaemonConfig.configDir(configDir != null ? configDir
+        : f.hyper2kvmConfigDir() != null ? Path.of(f.hyper2kvmConfigDir()) : null, env);
     return new DaemonSettings(host, port, data.toAbsolutePath().normalize(), concurrent,
         token == null ? null : token.toAbsolutePath(), body, roots, h2k.toAbsolutePath());
   }
 
   /** The environment variable that moves the hyper2kvm config dir, as for the pipeline. */
   public static String configDirEnv() {
-    return System.getenv(PipelineOptions.ENV_CONFIG_DIR);
+    return System.getenv(DaemonConfig.ENV_CONFIG_DIR);
   }
 
   /** {@code 1048576}, {@code 512k}, {@code 4m}: bytes, KiB, MiB. */
