@@ -125,7 +125,7 @@ public record DaemonConfig(
         : QueueLayout.DEFAULT_WATCH_DIR;
     Path output = outputDir != null ? outputDir : file.outputDir() != null ? Path.of(file.outputDir())
         : QueueLayout.DEFAULT_OUTPUT_DIR;
-    Path work = file.workdir() != null ? Path.of(file.workdir()) : output.resolve(".work");
+    Path work = file.workdir() != null ? Path.of(file.workdir()) : QueueLayout.workDir(output);
     int concurrent = maxConcurrent != null ? maxConcurrent : file.maxConcurrent() != null ? file.maxConcurrent()
         : Runtime.getRuntime().availableProcessors();
     String format = file.outFormat() != null ? file.outFormat() : "qcow2";

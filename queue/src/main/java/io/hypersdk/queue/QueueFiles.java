@@ -41,7 +41,7 @@ public final class QueueFiles {
 
   /** Every heartbeat in the watch dir that parses; unreadable ones are passed over. */
   public static List<Heartbeat> readHeartbeats(Path watchDir) {
-    Path dir = watchDir.resolve(".heartbeat");
+    Path dir = QueueLayout.heartbeatDir(watchDir);
     List<Heartbeat> beats = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return beats;

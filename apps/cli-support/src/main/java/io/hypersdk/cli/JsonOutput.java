@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hypersdk.manifest.ManifestIO;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,7 +39,7 @@ public final class JsonOutput {
       out.println(mapper.writeValueAsString(value));
     } catch (JsonProcessingException e) {
       // Our own values always serialize; one that does not is a bug, reported as an internal error.
-      throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+      throw new UncheckedIOException(e);
     }
     out.flush();
   }

@@ -1,5 +1,6 @@
 package io.hypersdk.pipeline.steps;
 
+import io.hypersdk.pipeline.JobOutcome;
 import io.hypersdk.pipeline.PipelineEvents;
 import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.pipeline.steps.SubmitManifestStep.Submission;
@@ -130,12 +131,12 @@ public final class AwaitResultStep {
     JobRecord r = record.get();
     if (r.state() == JobState.FAILED) {
       return Optional.of(ConversionOutcome.failed("the daemon " + r.daemon() + " failed job " + jobId + ": "
-          + r.error(), JobState.FAILED.value()));
+          + r.error(), JobOutcome.FAILED));
     }
     ConversionResult result = r.result();
     List<String> disks = result == null ? List.of() : result.disks().stream().map(OutputFile::path).toList();
     return Optional.of(new ConversionOutcome(true, disks, result == null ? null : result.domainXml(), null,
-        JobState.COMPLETED.value()));
+        JobOutcome.COMPLETED));
   }
 
   /**
@@ -143,18 +144,18 @@ public final class AwaitResultStep {
    * it, and the job may still finish.
    */
   private static ConversionOutcome withdraw(Submission s, String why, QueueLayout layout) {
-    Path aside = s.queued().resolveSibling(".withdrawn-" + s.queued().getFileName());
+    Path aside = QueueLayout.withdrawn(s.queued());
     try {
       Files.move(s.queued(), aside, StandardCopyOption.ATOMIC_MOVE);
       Files.deleteIfExists(aside);
       return ConversionOutcome.failed(why + "; the manifest was withdrawn from the queue before any daemon took "
-          + "it, nothing was converted", "withdrawn");
+          + "it, nothing was converted", JobOutcome.WITHDRAWN);
     } catch (NoSuchFileException claimed) {
       return ConversionOutcome.failed(why + "; the daemon had already claimed the manifest, so the job may still "
-          + "finish: its record will be " + layout.jobRecord(s.jobId()), "claimed");
+          + "finish: its record will be " + layout.jobRecord(s.jobId()), JobOutcome.CLAIMED);
     } catch (IOException e) {
       return ConversionOutcome.failed(why + "; the manifest could not be withdrawn from " + s.queued() + " ("
-          + e.getMessage() + "); remove it by hand if the job should not run", "queued");
+          + e.getMessage() + "); remove it by hand if the job should not run", JobOutcome.QUEUED);
     }
   }
 
@@ -186,7 +187,7 @@ public final class AwaitResultStep {
           text = "(unreadable: " + e.getMessage() + ")";
         }
         String first = text.lines().findFirst().orElse("no reason given");
-        return Optional.of(ConversionOutcome.failed("the daemon failed job " + s.jobId() + ": " + first, "failed"));
+        return Optional.of(ConversionOutcome.failed("the daemon failed job " + s.jobId() + ": " + first, JobOutcome.FAILED));
       }
       FileSnapshot now = FileSnapshot.of(qcow2);
       if (!now.differsFrom(s.qcow2Before())) {
@@ -200,7 +201,7 @@ public final class AwaitResultStep {
       if (Duration.between(lastChange, Instant.now()).compareTo(STABLE) < 0) {
         return Optional.empty();
       }
-      return Optional.of(new ConversionOutcome(true, List.of(qcow2.toString()), null, null, "completed"));
+      return Optional.of(new ConversionOutcome(true, List.of(qcow2.toString()), null, null, JobOutcome.COMPLETED));
     }
   }
 

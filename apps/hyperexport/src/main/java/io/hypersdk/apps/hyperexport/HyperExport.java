@@ -3,13 +3,14 @@ package io.hypersdk.apps.hyperexport;
 import static io.hypersdk.cli.ExitCode.*;
 
 import io.hypersdk.cli.JsonOutput;
+import io.hypersdk.migration.MigrationOptions;
 import io.hypersdk.migration.MigrationRequest;
+import io.hypersdk.migration.MigrationRequestMapper;
 import io.hypersdk.migration.MigrationResult;
 import io.hypersdk.migration.MigrationRunner;
+import io.hypersdk.pipeline.JobOutcome;
 import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.pipeline.PipelineResult;
-import io.hypersdk.providers.ExportFormat;
-import io.hypersdk.providers.ExportRequest;
 import io.hypersdk.providers.Provider;
 import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderSettings;
@@ -17,7 +18,6 @@ import io.hypersdk.providers.Providers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import io.hypersdk.apps.hyperconvert.HyperConvert;
 import io.hypersdk.cli.Cli;
@@ -179,10 +179,8 @@ public final class HyperExport implements Callable<Integer> {
     }
     MigrationRequest request;
     try {
-      request = new MigrationRequest(
-          new ExportRequest(vm, output.toAbsolutePath().normalize(), ExportFormat.valueOf(format.toUpperCase(
-              java.util.Locale.ROOT))),
-          manifest || pipeline, pipeline ? pipelineOptions() : null);
+      request = new MigrationRequestMapper(configDir.resolved(), HyperConvert.inThisJvm())
+          .request(vm, output, format, migrationOptions());
     } catch (IllegalArgumentException e) {
       err.println("hyperexport: " + e.getMessage());
       return USAGE.code();
@@ -295,27 +293,23 @@ public final class HyperExport implements Callable<Integer> {
     }
   }
 
-  private PipelineOptions pipelineOptions() {
-    PipelineOptions.Builder b = PipelineOptions.builder()
+  private MigrationOptions migrationOptions() {
+    return MigrationOptions.builder()
+        .writeManifest(manifest)
+        .pipeline(pipeline)
         .hyper2kvmPath(hyper2kvmPath)
-        .bundledConverter(HyperConvert.inThisJvm())
-        .daemonRequested(daemon)
+        .daemon(daemon)
         .instance(instance)
-        .watchDir(abs(watchDir))
-        .outputDir(abs(daemonOutputDir))
-        .pollInterval(Duration.ofMillis(Math.round(pollSeconds * 1000)))
-        .daemonTimeout(Duration.ofMillis(Math.round(timeoutMinutes * 60_000)))
+        .watchDir(watchDir)
+        .daemonOutputDir(daemonOutputDir)
+        .pollSeconds(pollSeconds)
+        .timeoutMinutes(timeoutMinutes)
         .libvirt(libvirt)
         .libvirtUri(libvirtUri)
         .libvirtAutostart(libvirtAutostart)
         .dryRun(dryRun)
         .verbose(verbose)
-        .configDir(configDir.resolved());
-    return b.build();
-  }
-
-  private static Path abs(Path p) {
-    return p == null ? null : p.toAbsolutePath().normalize();
+        .build();
   }
 
   private void print(MigrationResult r, PrintWriter out) throws IOException {
@@ -361,15 +355,14 @@ public final class HyperExport implements Callable<Integer> {
     PipelineResult p = r.pipeline();
     if (p == null) {
       return switch (r.failedStep()) {
-        case MigrationResult.SOURCE -> NOT_FOUND.code();
-        case MigrationResult.EXPORT -> EXPORT_FAILED.code();
+        case SOURCE -> NOT_FOUND.code();
+        case EXPORT -> EXPORT_FAILED.code();
         default -> ENVIRONMENT.code();
       };
     }
-    return switch (p.jobState() == null ? "" : p.jobState()) {
-      case "withdrawn", "claimed", "queued" -> TIMED_OUT.code();
-      case "not submitted" -> ENVIRONMENT.code();
-      default -> CONVERSION_FAILED.code();
-    };
+    if (p.jobState() != null && p.jobState().waitEnded()) {
+      return TIMED_OUT.code();
+    }
+    return p.jobState() == JobOutcome.NOT_SUBMITTED ? ENVIRONMENT.code() : CONVERSION_FAILED.code();
   }
 }
