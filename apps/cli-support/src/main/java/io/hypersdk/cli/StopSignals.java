@@ -3,7 +3,7 @@ package io.hypersdk.cli;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
 
-/** How the daemons wait to be stopped: until SIGTERM (systemd's stop) or SIGINT (Ctrl-C). */
+/** What SIGTERM (systemd's stop) and SIGINT (Ctrl-C) do in the tools: end a daemon's wait, or interrupt a run. */
 public final class StopSignals {
   private StopSignals() {}
 
@@ -20,5 +20,14 @@ public final class StopSignals {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * From now on SIGTERM and SIGINT interrupt {@code thread} instead of ending the process, so the run can
+   * clean up (withdraw a queued manifest, stop its converter) and exit with its own code.
+   */
+  public static void interrupt(Thread thread) {
+    Signal.handle(new Signal("TERM"), s -> thread.interrupt());
+    Signal.handle(new Signal("INT"), s -> thread.interrupt());
   }
 }

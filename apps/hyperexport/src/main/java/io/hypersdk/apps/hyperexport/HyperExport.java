@@ -23,13 +23,13 @@ import io.hypersdk.apps.hyperconvert.HyperConvert;
 import io.hypersdk.cli.Cli;
 import io.hypersdk.cli.ConfigDirOption;
 import io.hypersdk.cli.ExitCodes;
+import io.hypersdk.cli.StopSignals;
 import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code hyperexport}: exports a VM, writes its Artifact Manifest, and runs the conversion pipeline. */
 @Command(name = "hyperexport", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -185,10 +185,8 @@ public final class HyperExport implements Callable<Integer> {
       err.println("hyperexport: " + e.getMessage());
       return USAGE.code();
     }
-    Thread main = Thread.currentThread();
     // Ctrl-C interrupts the run, so a queued manifest can be withdrawn before the process ends.
-    Signal.handle(new Signal("INT"), s -> main.interrupt());
-    Signal.handle(new Signal("TERM"), s -> main.interrupt());
+    StopSignals.interrupt(Thread.currentThread());
     Console console = new Console(err, quiet, verbose, json.enabled());
     try (Provider p = Providers.discover().get(provider).open(providerSettings())) {
       MigrationResult result = new MigrationRunner(p).run(request, console);
