@@ -298,7 +298,7 @@ public final class CompletionLatency {
    * later than the reader's return in trial runs.
    */
   static long[] publish(Path target, Object value) throws IOException {
-    byte[] bytes = (QueueFiles.toJson(value) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = (ManifestIO.jsonMapper().writeValueAsString(value) + "\n").getBytes(StandardCharsets.UTF_8);
     Path temp = AtomicFiles.tempSibling(target);
     try {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

@@ -31,10 +31,6 @@ public final class QueueFiles {
     }
   }
 
-  public static String toJson(Object value) throws IOException {
-    return JSON.writeValueAsString(value);
-  }
-
   public static Optional<JobRecord> readRecord(QueueLayout layout, String jobId) throws IOException {
     return readJson(layout.jobRecord(jobId), JobRecord.class);
   }
