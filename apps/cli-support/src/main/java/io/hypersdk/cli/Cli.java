@@ -45,6 +45,10 @@ public final class Cli {
       for (ExitCode c : codes.value()) {
         list.put(Integer.toString(c.code()), c.meaning());
       }
+      for (String detail : codes.details()) {
+        int colon = detail.indexOf(':');
+        list.put(detail.substring(0, colon), detail.substring(colon + 1));
+      }
       cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(list);
     }
     cl.getSubcommands().values().forEach(Cli::listExitCodes);

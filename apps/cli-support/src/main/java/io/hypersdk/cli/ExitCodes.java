@@ -14,4 +14,10 @@ import java.lang.annotation.Target;
 public @interface ExitCodes {
   /** The codes, in the order they are listed. */
   ExitCode[] value();
+
+  /**
+   * What some of the codes mean for this command, as {@code "CODE:TEXT"} (e.g. {@code "3:not active"} for
+   * {@code hyperctl daemon status}); the others are listed with the table's meaning.
+   */
+  String[] details() default {};
 }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = "Shows a hyper2kvm instance: systemd state, heartbeat, watch and output dirs, queue counts.")
-@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.NOT_FOUND})
+@ExitCodes(value = {ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.NOT_FOUND},
+    details = {"0:active (systemd says so, or a daemon's heartbeat is fresh)", "3:not active"})
 final class DaemonStatusCommand implements Callable<Integer> {
   @Mixin
   InstanceOptions options;

@@ -19,8 +19,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
     description = "Follows a job's live progress until it ends (a progress bar on a terminal, progress lines otherwise).")
-@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.NOT_FOUND, ExitCode.JOB_FAILED,
-    ExitCode.UNREACHABLE})
+@ExitCodes(value = {ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.NOT_FOUND, ExitCode.JOB_FAILED,
+    ExitCode.UNREACHABLE}, details = {"0:the job completed", "10:the job failed or was cancelled",
+    "11:hypervisord unreachable, or the stream broke off before the job ended"})
 final class JobsWatchCommand extends ApiCommand {
   @Parameters(paramLabel = "ID", description = "the job's id")
   String id;
