@@ -18,9 +18,10 @@ final class AwsErrors {
   static ProviderException map(SdkException e, String action) {
     if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
       String code = s.awsErrorDetails().errorCode();
-      if (code != null && CREDENTIALS.contains(code)) {
-        return new ProviderException(ProviderException.Kind.EXPORT_FAILED, "AWS refused the credentials (" + code
-            + ") calling " + action + ": check --profile, AWS_PROFILE or the keys in the SDK's default credential chain",
+      // A 401 is always a refused signature, even when the error document did not reach the SDK.
+      if ((code != null && CREDENTIALS.contains(code)) || s.statusCode() == 401) {
+        return new ProviderException(ProviderException.Kind.EXPORT_FAILED, "AWS refused the credentials ("
+            + (code == null ? "AuthFailure" : code) + ") calling " + action + ": check --profile, AWS_PROFILE or the keys in the SDK's default credential chain",
             e);
       }
       if ((code != null && PERMISSION.contains(code)) || s.statusCode() == 403) {

@@ -71,6 +71,10 @@ final class SnapshotDownload {
         blocks.addAll(r.blocks());
         volumeGiB = r.volumeSize() == null ? volumeGiB : r.volumeSize();
         blockSize = r.blockSize() == null ? blockSize : r.blockSize();
+        if (r.nextToken() != null && r.nextToken().equals(token)) {
+          throw new ProviderException(ProviderException.Kind.EXPORT_FAILED, "ebs:ListSnapshotBlocks returned the same "
+              + "page token twice for " + snapshotId);
+        }
         token = r.nextToken();
       } while (token != null && !token.isEmpty());
     } catch (SdkException e) {
