@@ -10,6 +10,7 @@ import io.hypersdk.manifest.Metadata;
 import io.hypersdk.manifest.Source;
 import io.hypersdk.manifest.VmSpec;
 import io.hypersdk.pipeline.ExecutionMode;
+import io.hypersdk.pipeline.JobOutcome;
 import io.hypersdk.pipeline.PipelineEvents;
 import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.pipeline.steps.AwaitResultStep;
@@ -243,7 +244,7 @@ public final class CompletionLatency {
       if (daemonError.get() != null) {
         throw new IllegalStateException("the simulated daemon failed", daemonError.get());
       }
-      if (!outcome.success() || !JobState.COMPLETED.value().equals(outcome.jobState())
+      if (!outcome.success() || outcome.jobState() != JobOutcome.COMPLETED
           || !outcome.outputs().equals(List.of(layout.outputsFor(VM).primaryDisk("qcow2").toString()))) {
         throw new IllegalStateException("AwaitResultStep did not report this job's success: " + outcome);
       }
@@ -297,7 +298,7 @@ public final class CompletionLatency {
    * later than the reader's return in trial runs.
    */
   static long[] publish(Path target, Object value) throws IOException {
-    byte[] bytes = (QueueFiles.toJson(value) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = (ManifestIO.jsonMapper().writeValueAsString(value) + "\n").getBytes(StandardCharsets.UTF_8);
     Path temp = AtomicFiles.tempSibling(target);
     try {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -406,7 +407,7 @@ public final class CompletionLatency {
     Path root = Files.createTempDirectory(base, "completion-latency-close-");
     try {
       Path output = root.resolve("output");
-      Path jobs = Files.createDirectories(output.resolve(".jobs"));
+      Path jobs = Files.createDirectories(output.resolve(QueueLayout.JOBS));
       for (int i = 0; i < rounds; i++) {
         WatchService watch = FileSystems.getDefault().newWatchService();
         jobs.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);

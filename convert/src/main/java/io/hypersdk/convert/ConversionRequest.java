@@ -2,6 +2,7 @@ package io.hypersdk.convert;
 
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.queue.OutputFiles;
+import io.hypersdk.queue.QueueLayout;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -67,7 +68,7 @@ public record ConversionRequest(
     public Builder events(ConversionEvents v) { this.events = Objects.requireNonNull(v); return this; }
 
     public ConversionRequest build() {
-      Path staging = stagingDir != null ? stagingDir : outputDir.resolve(".work").resolve(jobId);
+      Path staging = stagingDir != null ? stagingDir : QueueLayout.workDir(outputDir).resolve(jobId);
       return new ConversionRequest(manifest, manifestName, jobId, vmStem, outputDir, staging, primaryFileName,
           outFormat, compress, dryRun, verifySources, events);
     }

@@ -54,7 +54,7 @@ public final class MigrationRunner {
       }
       boolean source = e.kind() == ProviderException.Kind.NOT_FOUND || e.kind() == ProviderException.Kind.INVALID_REQUEST;
       return new MigrationResult(false, request.export().vm(), null, null, null, null, ms(start),
-          source ? MigrationResult.SOURCE : MigrationResult.EXPORT, e.getMessage());
+          source ? MigrationResult.Step.SOURCE : MigrationResult.Step.EXPORT, e.getMessage());
     }
     long exportMs = ms(start);
     String jobId = newJobId(export.vm().name());
@@ -69,7 +69,7 @@ public final class MigrationRunner {
       events.info("wrote " + manifestPath);
     } catch (IOException e) {
       return new MigrationResult(false, export.vm().name(), jobId, export, null, null, exportMs,
-          MigrationResult.MANIFEST, "cannot write the manifest in " + request.export().outputDir() + ": " + e.getMessage());
+          MigrationResult.Step.MANIFEST, "cannot write the manifest in " + request.export().outputDir() + ": " + e.getMessage());
     }
     if (!request.runsPipeline()) {
       return new MigrationResult(true, export.vm().name(), jobId, export, manifestPath.toString(), null, exportMs, null,
@@ -77,7 +77,7 @@ public final class MigrationRunner {
     }
     PipelineResult p = new PipelineExecutor().run(manifest, manifestPath, request.pipeline(), events);
     return new MigrationResult(p.success(), export.vm().name(), jobId, export, manifestPath.toString(), p, exportMs,
-        p.success() ? null : MigrationResult.PIPELINE, p.error());
+        p.success() ? null : MigrationResult.Step.PIPELINE, p.error());
   }
 
   private static long ms(long startNanos) {

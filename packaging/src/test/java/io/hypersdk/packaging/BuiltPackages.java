@@ -67,11 +67,11 @@ final class BuiltPackages {
   }
 
   /** The queue daemon's settings when its config file sets nothing. */
-  static io.hypersdk.convert.daemon.DaemonConfig daemonDefaults() {
+  static io.hypersdk.queue.DaemonConfig daemonDefaults() {
     try {
-      return io.hypersdk.convert.daemon.DaemonConfig.resolve(new io.hypersdk.convert.daemon.DaemonConfig.FileSettings(
+      return io.hypersdk.queue.DaemonConfig.resolve(new io.hypersdk.queue.DaemonConfig.FileSettings(
           null, null, null, null, null, null, null, null, null, null, null), null, null, null, null);
-    } catch (io.hypersdk.convert.daemon.DaemonConfig.ConfigException e) {
+    } catch (io.hypersdk.queue.DaemonConfig.ConfigException e) {
       throw new AssertionError(e.getMessage(), e);
     }
   }

@@ -83,7 +83,7 @@ public final class PipelineExecutor {
         durations.put("convert", ms(t));
       }
     } catch (PipelineException e) {
-      outcome = ConversionOutcome.failed(e.getMessage(), "not submitted");
+      outcome = ConversionOutcome.failed(e.getMessage(), JobOutcome.NOT_SUBMITTED);
     }
     String domainXml = outcome.domainXml();
     String domainName = null;
@@ -111,7 +111,7 @@ public final class PipelineExecutor {
       PipelineEvents events, Map<String, Long> durations) throws PipelineException, InterruptedException {
     if (o.dryRun()) {
       events.info("dry run: the manifest would be submitted to " + queue.layout().watchDir());
-      return new ConversionOutcome(true, List.of(), null, null, "dry-run");
+      return new ConversionOutcome(true, List.of(), null, null, JobOutcome.DRY_RUN);
     }
     long t = System.nanoTime();
     Submission s = new SubmitManifestStep().run(manifest, queue.layout());

@@ -1,6 +1,6 @@
 package io.hypersdk.pipeline;
 
-import io.hypersdk.convert.daemon.DaemonConfig;
+import io.hypersdk.queue.DaemonConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,8 +30,6 @@ public record PipelineOptions(
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_DAEMON_TIMEOUT = Duration.ofMinutes(60);
   public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
-  /** Overrides {@code /etc/hyper2kvm}, where instance configs are read from. */
-  public static final String ENV_CONFIG_DIR = "HYPER2KVM_CONFIG_DIR";
 
   public String serviceName() {
     return instance == null || instance.isBlank() ? "hyper2kvm.service" : "hyper2kvm@" + instance + ".service";
@@ -49,7 +47,7 @@ public record PipelineOptions(
     private String instance;
     private Path watchDir;
     private Path outputDir;
-    private Path configDir = defaultConfigDir();
+    private Path configDir = DaemonConfig.configDir(null);
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
     private Duration daemonTimeout = DEFAULT_DAEMON_TIMEOUT;
     private boolean notifications = true;
@@ -90,10 +88,5 @@ public record PipelineOptions(
           configDir, pollInterval, daemonTimeout, notifications, libvirt, libvirtUri, libvirtAutostart, dryRun,
           verbose);
     }
-  }
-
-  private static Path defaultConfigDir() {
-    String env = System.getenv(ENV_CONFIG_DIR);
-    return env == null || env.isBlank() ? DaemonConfig.CONFIG_DIR : Path.of(env);
   }
 }

@@ -14,7 +14,7 @@ public record PipelineResult(
     String domainXml,
     String libvirtDomain,
     boolean libvirtDefined,
-    String jobState,
+    JobOutcome jobState,
     Map<String, Long> durationsMs,
     List<String> warnings,
     String error) {

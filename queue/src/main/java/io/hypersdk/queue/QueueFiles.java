@@ -36,17 +36,13 @@ public final class QueueFiles {
     }
   }
 
-  public static String toJson(Object value) throws IOException {
-    return JSON.writeValueAsString(value);
-  }
-
   public static Optional<JobRecord> readRecord(QueueLayout layout, String jobId) throws IOException {
     return readJson(layout.jobRecord(jobId), JobRecord.class);
   }
 
   /** Every heartbeat in the watch dir that parses; unreadable ones are passed over. */
   public static List<Heartbeat> readHeartbeats(Path watchDir) {
-    Path dir = watchDir.resolve(".heartbeat");
+    Path dir = QueueLayout.heartbeatDir(watchDir);
     List<Heartbeat> beats = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return beats;

@@ -1,5 +1,6 @@
 package io.hypersdk.convert.daemon;
 
+import io.hypersdk.queue.DaemonConfig;
 import io.hypersdk.queue.Heartbeat;
 import io.hypersdk.queue.QueueCounts;
 import io.hypersdk.queue.QueueFiles;

@@ -1,5 +1,6 @@
 package io.hypersdk.convert.daemon;
 
+import io.hypersdk.queue.QueueLayout;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -23,7 +24,7 @@ final class OwnerLock implements AutoCloseable {
 
   static OwnerLock acquire(Path processingDir, String owner) throws IOException {
     Files.createDirectories(processingDir);
-    Path file = processingDir.resolve(".lock");
+    Path file = processingDir.resolve(QueueLayout.OWNER_LOCK);
     FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock l;
     try {

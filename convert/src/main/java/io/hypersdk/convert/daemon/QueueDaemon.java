@@ -1,9 +1,10 @@
 package io.hypersdk.convert.daemon;
 
 import io.hypersdk.convert.ConversionRunner;
+import io.hypersdk.queue.DaemonConfig;
 import io.hypersdk.queue.Heartbeat;
-import io.hypersdk.queue.OutputNames;
 import io.hypersdk.queue.QueueLayout;
+import io.hypersdk.queue.QueueListing;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -13,9 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
-import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +74,7 @@ public final class QueueDaemon {
     heartbeat.write(Heartbeat.RUNNING);
     heartbeats.scheduleAtFixedRate(() -> heartbeat.write(stopping ? Heartbeat.STOPPING : Heartbeat.RUNNING),
         config.heartbeatSeconds(), config.heartbeatSeconds(), TimeUnit.SECONDS);
-    List<Path> interrupted = listManifests(processingDir);
+    List<Path> interrupted = QueueListing.manifests(processingDir);
     if (!interrupted.isEmpty()) {
       LOG.info("taking back {} manifest(s) interrupted by the last stop", interrupted.size());
     }
@@ -157,7 +154,7 @@ public final class QueueDaemon {
     while (!stopping) {
       try {
         if (slots.availablePermits() > 0) {
-          for (Path candidate : listManifests(config.watchDir())) {
+          for (Path candidate : QueueListing.pending(layout)) {
             if (stopping || !slots.tryAcquire()) {
               break;
             }
@@ -215,26 +212,6 @@ public final class QueueDaemon {
         wakeups.offer(Boolean.TRUE);
       }
     });
-  }
-
-  /** Manifests in a folder, oldest first, so the queue is served in submission order. */
-  private static List<Path> listManifests(Path dir) throws IOException {
-    List<Path> found = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      files.filter(p -> OutputNames.isManifestName(p.getFileName().toString()))
-          .filter(Files::isRegularFile)
-          .forEach(found::add);
-    }
-    found.sort(Comparator.comparing(QueueDaemon::modified).thenComparing(Path::getFileName));
-    return found;
-  }
-
-  private static FileTime modified(Path p) {
-    try {
-      return Files.getLastModifiedTime(p);
-    } catch (IOException e) {
-      return FileTime.fromMillis(Long.MAX_VALUE);
-    }
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String name) {

@@ -1,5 +1,6 @@
 package io.hypersdk.convert.daemon;
 
+import io.hypersdk.queue.DaemonConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.convert.ConversionEvents;
 import io.hypersdk.convert.ConversionException;

@@ -3,6 +3,7 @@ package io.hypersdk.convert.steps;
 import io.hypersdk.io.AtomicFiles;
 import io.hypersdk.queue.ConversionResult;
 import io.hypersdk.queue.QueueFiles;
+import io.hypersdk.queue.QueueLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * renames still pending instead of converting again.
  */
 public final class PublishStep {
-  static final String JOURNAL = "commit.json";
+  static final String JOURNAL = QueueLayout.COMMIT_JOURNAL;
 
   /** One rename of the commit. */
   public record Move(String from, String to) {}

@@ -1,6 +1,8 @@
 package io.hypersdk.jobs.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.hypersdk.migration.MigrationResult;
+import io.hypersdk.pipeline.JobOutcome;
 import java.util.List;
 
 /**
@@ -18,12 +20,12 @@ public record JobResult(
     String pipelineReason,
     String converter,
     String daemonJobId,
-    String daemonJobState,
+    JobOutcome daemonJobState,
     List<String> outputs,
     String domainXml,
     String libvirtDomain,
     boolean libvirtDefined,
     List<String> warnings,
-    String failedStep,
+    MigrationResult.Step failedStep,
     String error,
     long durationMs) {}

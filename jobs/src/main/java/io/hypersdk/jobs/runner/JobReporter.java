@@ -39,11 +39,11 @@ final class JobReporter implements MigrationEvents {
 
   void log(String level, String message) {
     LogLine line = store.appendLog(jobId, level, message);
-    bus.publish(new JobEvent("log", jobId, line.at(), line));
+    bus.publish(new JobEvent(JobEvent.Type.LOG, jobId, line.at(), line));
   }
 
   void status(String status) {
-    bus.publish(new JobEvent("status", jobId, JobStore.now(), status));
+    bus.publish(new JobEvent(JobEvent.Type.STATUS, jobId, JobStore.now(), status));
   }
 
   @Override
@@ -120,6 +120,6 @@ final class JobReporter implements MigrationEvents {
   private void setProgress(JobProgress p) {
     progress = p;
     store.progress(jobId, p);
-    bus.publish(new JobEvent("progress", jobId, JobStore.now(), p));
+    bus.publish(new JobEvent(JobEvent.Type.PROGRESS, jobId, JobStore.now(), p));
   }
 }

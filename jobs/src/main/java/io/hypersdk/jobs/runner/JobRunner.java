@@ -96,7 +96,7 @@ public final class JobRunner {
     Job job = store.insert(def);
     store.appendLog(def.id(), "INFO", "submitted: " + def.vmPath() + " from " + def.provider()
         + (def.connection() == null ? "" : " (connection " + def.connection() + ")") + " into " + def.outputDir());
-    bus.publish(new JobEvent("status", def.id(), job.createdAt(), JobStatus.PENDING.value()));
+    bus.publish(new JobEvent(JobEvent.Type.STATUS, def.id(), job.createdAt(), JobStatus.PENDING.value()));
     enqueue(def.id());
     return job;
   }
@@ -117,7 +117,7 @@ public final class JobRunner {
       if (store.cancelPending(id, "cancelled by request")) {
         store.appendLog(id, "INFO", "cancelled before it started");
         secrets.forget(id);
-        bus.publish(new JobEvent("status", id, JobStore.now(), JobStatus.CANCELLED.value()));
+        bus.publish(new JobEvent(JobEvent.Type.STATUS, id, JobStore.now(), JobStatus.CANCELLED.value()));
         return CancelOutcome.CANCELLED;
       }
     }

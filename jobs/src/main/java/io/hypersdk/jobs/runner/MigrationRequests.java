@@ -2,61 +2,45 @@ package io.hypersdk.jobs.runner;
 
 import io.hypersdk.jobs.model.JobDefinition;
 import io.hypersdk.jobs.model.JobOptions;
+import io.hypersdk.migration.MigrationOptions;
 import io.hypersdk.migration.MigrationRequest;
-import io.hypersdk.pipeline.PipelineOptions;
-import io.hypersdk.providers.ExportFormat;
-import io.hypersdk.providers.ExportRequest;
+import io.hypersdk.migration.MigrationRequestMapper;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Turns a job definition into the migration hyperexport would run for the same flags: every pipeline option
- * of the job reaches {@link PipelineOptions}, unset ones keep the pipeline's defaults.
+ * Turns a job definition into the migration hyperexport would run for the same flags: the job's options go
+ * through the same {@link MigrationRequestMapper}, unset ones keep the pipeline's defaults.
  */
 public final class MigrationRequests {
-  private final Path hyper2kvmConfigDir;
-  private final List<String> bundledConverter;
+  private final MigrationRequestMapper mapper;
 
   /** {@code hyper2kvmConfigDir}: where instance configs are read; {@code bundledConverter}: direct mode's fallback. */
   public MigrationRequests(Path hyper2kvmConfigDir, List<String> bundledConverter) {
-    this.hyper2kvmConfigDir = hyper2kvmConfigDir;
-    this.bundledConverter = List.copyOf(bundledConverter);
+    this.mapper = new MigrationRequestMapper(hyper2kvmConfigDir, bundledConverter);
   }
 
   public MigrationRequest build(JobDefinition def) {
-    ExportRequest export = new ExportRequest(def.vmPath(), Path.of(def.outputDir()).toAbsolutePath().normalize(),
-        ExportFormat.valueOf(def.format().toUpperCase(Locale.ROOT)));
     JobOptions o = def.options() == null ? JobOptions.NONE : def.options();
-    // The manifest is always written: it is what a later conversion (or an operator) needs from an export.
-    return new MigrationRequest(export, true, o.enablePipeline() ? pipeline(o) : null);
-  }
-
-  private PipelineOptions pipeline(JobOptions o) {
-    PipelineOptions.Builder b = PipelineOptions.builder()
-        .bundledConverter(bundledConverter)
-        .configDir(hyper2kvmConfigDir)
+    MigrationOptions options = MigrationOptions.builder()
+        // The manifest is always written: it is what a later conversion (or an operator) needs from an export.
+        .writeManifest(true)
+        .pipeline(o.enablePipeline())
         .hyper2kvmPath(path(o.hyper2kvmPath()))
-        .daemonRequested(o.hyper2kvmDaemon())
+        .daemon(o.hyper2kvmDaemon())
         .instance(o.hyper2kvmInstance())
         .watchDir(path(o.hyper2kvmWatchDir()))
-        .outputDir(path(o.hyper2kvmOutputDir()))
+        .daemonOutputDir(path(o.hyper2kvmOutputDir()))
+        .pollSeconds(o.hyper2kvmPollInterval())
+        .timeoutMinutes(o.hyper2kvmDaemonTimeout())
         .libvirt(o.libvirtIntegration())
-        .libvirtAutostart(o.libvirtAutostart());
-    if (o.hyper2kvmPollInterval() != null) {
-      b.pollInterval(Duration.ofMillis(Math.round(o.hyper2kvmPollInterval() * 1000)));
-    }
-    if (o.hyper2kvmDaemonTimeout() != null) {
-      b.daemonTimeout(Duration.ofMillis(Math.round(o.hyper2kvmDaemonTimeout() * 60_000)));
-    }
-    if (o.libvirtUri() != null) {
-      b.libvirtUri(o.libvirtUri());
-    }
-    return b.build();
+        .libvirtUri(o.libvirtUri())
+        .libvirtAutostart(o.libvirtAutostart())
+        .build();
+    return mapper.request(def.vmPath(), Path.of(def.outputDir()), def.format(), options);
   }
 
   private static Path path(String p) {
-    return p == null ? null : Path.of(p).toAbsolutePath().normalize();
+    return p == null ? null : Path.of(p);
   }
 }

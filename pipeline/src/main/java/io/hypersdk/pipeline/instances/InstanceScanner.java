@@ -1,8 +1,8 @@
 package io.hypersdk.pipeline.instances;
 
 import io.hypersdk.pipeline.systemd.SystemdUnits;
-import io.hypersdk.convert.daemon.DaemonConfig;
-import io.hypersdk.convert.daemon.DaemonConfig.ConfigException;
+import io.hypersdk.queue.DaemonConfig;
+import io.hypersdk.queue.DaemonConfig.ConfigException;
 import io.hypersdk.pipeline.ExecutionMode;
 import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.pipeline.steps.DetectDaemonStep;

@@ -7,6 +7,7 @@ import io.hypersdk.queue.JobRecord;
 import io.hypersdk.queue.OutputNames;
 import io.hypersdk.queue.QueueFiles;
 import io.hypersdk.queue.QueueLayout;
+import io.hypersdk.queue.QueueListing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -40,7 +40,7 @@ public final class QueueEntries {
   public static List<Entry> of(QueueLayout layout) {
     Instant now = Instant.now();
     List<Entry> entries = new ArrayList<>();
-    for (Path f : manifests(layout.watchDir())) {
+    for (Path f : pending(layout)) {
       entries.add(entry(PENDING, f, null, now, layout));
     }
     for (Path owner : folders(layout.processingRoot())) {
@@ -100,11 +100,21 @@ public final class QueueEntries {
     return text.strip().lines().findFirst().orElse("");
   }
 
+  private static List<Path> pending(QueueLayout layout) {
+    try {
+      return QueueListing.pending(layout);
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** A folder that cannot be listed shows as empty: the listing is a view, not a decision. */
   private static List<Path> manifests(Path dir) {
-    return list(dir).stream().filter(p -> OutputNames.isManifestName(p.getFileName().toString()))
-        .filter(Files::isRegularFile)
-        .sorted(Comparator.comparing((Path p) -> modified(p).orElse(Instant.EPOCH)).thenComparing(Path::toString))
-        .toList();
+    try {
+      return QueueListing.manifests(dir);
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   private static List<Path> folders(Path dir) {

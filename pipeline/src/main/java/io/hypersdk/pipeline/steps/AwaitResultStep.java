@@ -3,6 +3,7 @@ package io.hypersdk.pipeline.steps;
 import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.qemu.QemuImg;
 import io.hypersdk.io.AtomicFiles;
+import io.hypersdk.pipeline.JobOutcome;
 import io.hypersdk.pipeline.PipelineEvents;
 import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.pipeline.steps.SubmitManifestStep.Submission;
@@ -148,12 +149,12 @@ public final class AwaitResultStep {
     JobRecord r = record.get();
     if (r.state() == JobState.FAILED) {
       return Optional.of(ConversionOutcome.failed("the daemon " + r.daemon() + " failed job " + s.jobId() + ": "
-          + r.error(), JobState.FAILED.value()));
+          + r.error(), JobOutcome.FAILED));
     }
     ConversionResult result = r.result();
     List<String> disks = result == null ? List.of() : result.disks().stream().map(OutputFile::path).toList();
     return Optional.of(new ConversionOutcome(true, disks, result == null ? null : result.domainXml(), null,
-        JobState.COMPLETED.value()));
+        JobOutcome.COMPLETED));
   }
 
   private static ConversionOutcome failedWithoutRecord(QueueLayout layout, Submission s) {
@@ -163,13 +164,13 @@ public final class AwaitResultStep {
       List<String> lines = Files.readAllLines(error, StandardCharsets.UTF_8);
       if (!lines.isEmpty() && lines.contains("manifest: " + name)) {
         return ConversionOutcome.failed("the daemon failed job " + s.jobId() + ": " + lines.get(0),
-            JobState.FAILED.value());
+            JobOutcome.FAILED);
       }
     } catch (IOException | RuntimeException unreadable) {
       // Reported below without the reason.
     }
     return ConversionOutcome.failed("the daemon moved " + name + " to " + layout.failedDir() + " without a record "
-        + "for job " + s.jobId() + "; its log has the reason", JobState.FAILED.value());
+        + "for job " + s.jobId() + "; its log has the reason", JobOutcome.FAILED);
   }
 
   /**
@@ -199,7 +200,7 @@ public final class AwaitResultStep {
 
   /** Renames the submission aside, so no daemon can claim it halfway through its removal. */
   private static Path takeBack(Submission s) throws IOException {
-    Path aside = s.queued().resolveSibling(".withdrawn-" + s.queued().getFileName());
+    Path aside = QueueLayout.withdrawn(s.queued());
     Files.move(s.queued(), aside, StandardCopyOption.ATOMIC_MOVE);
     return aside;
   }
@@ -212,13 +213,13 @@ public final class AwaitResultStep {
     try {
       Files.deleteIfExists(takeBack(s));
       return ConversionOutcome.failed(why + "; the manifest was withdrawn from the queue before any daemon took "
-          + "it, nothing was converted", "withdrawn");
+          + "it, nothing was converted", JobOutcome.WITHDRAWN);
     } catch (NoSuchFileException claimed) {
       return ConversionOutcome.failed(why + "; the daemon had already claimed the manifest, so the job may still "
-          + "finish: its record will be " + layout.jobRecord(s.jobId()), "claimed");
+          + "finish: its record will be " + layout.jobRecord(s.jobId()), JobOutcome.CLAIMED);
     } catch (IOException e) {
       return ConversionOutcome.failed(why + "; the manifest could not be withdrawn from " + s.queued() + " ("
-          + e.getMessage() + "); remove it by hand if the job should not run", "queued");
+          + e.getMessage() + "); remove it by hand if the job should not run", JobOutcome.QUEUED);
     }
   }
 

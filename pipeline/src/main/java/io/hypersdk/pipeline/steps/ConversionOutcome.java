@@ -1,5 +1,6 @@
 package io.hypersdk.pipeline.steps;
 
+import io.hypersdk.pipeline.JobOutcome;
 import java.util.List;
 
 /**
@@ -7,12 +8,12 @@ import java.util.List;
  * daemon jobs the state the job was left in (completed, failed, withdrawn, claimed).
  */
 public record ConversionOutcome(boolean success, List<String> outputs, String domainXml, String error,
-    String jobState) {
+    JobOutcome jobState) {
   public ConversionOutcome {
     outputs = outputs == null ? List.of() : List.copyOf(outputs);
   }
 
-  public static ConversionOutcome failed(String error, String jobState) {
+  public static ConversionOutcome failed(String error, JobOutcome jobState) {
     return new ConversionOutcome(false, List.of(), null, error, jobState);
   }
 }

@@ -6,6 +6,7 @@ import io.hypersdk.io.AtomicFiles;
 import io.hypersdk.io.Executables;
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.pipeline.PipelineOptions;
+import io.hypersdk.queue.OutputFiles;
 import io.hypersdk.queue.OutputNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,7 @@ public final class DefineDomainStep {
     }
     String stem = OutputNames.vmStem(manifest.vmName());
     List<DomainDisk> disks = outputs.stream().map(p -> new DomainDisk(p, formatOf(p))).toList();
-    Path xml = Path.of(outputs.get(0)).toAbsolutePath().resolveSibling(stem + ".xml");
+    Path xml = new OutputFiles(Path.of(outputs.get(0)).toAbsolutePath().getParent(), stem).domainXml();
     AtomicFiles.write(xml, LibvirtDomain.of(stem, manifest, disks).xml().getBytes(StandardCharsets.UTF_8));
     return xml;
   }

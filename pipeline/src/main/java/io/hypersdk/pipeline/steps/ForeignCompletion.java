@@ -3,6 +3,7 @@ package io.hypersdk.pipeline.steps;
 import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.qemu.QemuImg;
 import io.hypersdk.manifest.Disk;
+import io.hypersdk.pipeline.JobOutcome;
 import io.hypersdk.pipeline.PipelineEvents;
 import io.hypersdk.pipeline.steps.SubmitManifestStep.Submission;
 import io.hypersdk.queue.QueueLayout;
@@ -53,7 +54,7 @@ final class ForeignCompletion {
   Optional<ConversionOutcome> check() throws InterruptedException {
     if (FileSnapshot.of(error).differsFrom(s.errorBefore())) {
       return Optional.of(ConversionOutcome.failed("the daemon failed job " + s.jobId() + ": " + firstLine(error),
-          "failed"));
+          JobOutcome.FAILED));
     }
     FileSnapshot now = FileSnapshot.of(qcow2);
     if (!now.differsFrom(s.qcow2Before())) {
@@ -81,7 +82,7 @@ final class ForeignCompletion {
     if (Duration.between(verifiedAt, Instant.now()).compareTo(stableFor) < 0) {
       return report("the qcow2 looks complete; confirming that it stays so for one poll interval");
     }
-    return Optional.of(new ConversionOutcome(true, List.of(qcow2.toString()), null, null, "completed"));
+    return Optional.of(new ConversionOutcome(true, List.of(qcow2.toString()), null, null, JobOutcome.COMPLETED));
   }
 
   /** What still makes the file unfinished; qemu's lock first, as qemu tools are the usual writers. */

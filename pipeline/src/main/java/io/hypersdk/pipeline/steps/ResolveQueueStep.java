@@ -1,7 +1,7 @@
 package io.hypersdk.pipeline.steps;
 
-import io.hypersdk.convert.daemon.DaemonConfig;
-import io.hypersdk.convert.daemon.DaemonConfig.ConfigException;
+import io.hypersdk.queue.DaemonConfig;
+import io.hypersdk.queue.DaemonConfig.ConfigException;
 import io.hypersdk.pipeline.PipelineException;
 import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.queue.QueueLayout;

@@ -1,6 +1,7 @@
 package io.hypersdk.pipeline.steps;
 
 import io.hypersdk.io.Executables;
+import io.hypersdk.pipeline.JobOutcome;
 import io.hypersdk.pipeline.PipelineEvents;
 import io.hypersdk.pipeline.PipelineException;
 import io.hypersdk.pipeline.PipelineOptions;
@@ -95,7 +96,7 @@ public final class RunConverterStep {
       }
       if (code != 0) {
         return ConversionOutcome.failed("the converter " + converter.description() + " exited " + code + ": "
-            + String.join(" | ", tail), "failed");
+            + String.join(" | ", tail), JobOutcome.FAILED);
       }
     } catch (InterruptedException e) {
       p.descendants().forEach(ProcessHandle::destroy);
@@ -104,8 +105,9 @@ public final class RunConverterStep {
     }
     if (!o.dryRun() && outputs.isEmpty()) {
       return ConversionOutcome.failed("the converter " + converter.description()
-          + " succeeded but printed no 'Output:' line, so the converted disk is unknown", "failed");
+          + " succeeded but printed no 'Output:' line, so the converted disk is unknown", JobOutcome.FAILED);
     }
-    return new ConversionOutcome(true, outputs, domain[0], null, o.dryRun() ? "dry-run" : "completed");
+    return new ConversionOutcome(true, outputs, domain[0], null,
+        o.dryRun() ? JobOutcome.DRY_RUN : JobOutcome.COMPLETED);
   }
 }

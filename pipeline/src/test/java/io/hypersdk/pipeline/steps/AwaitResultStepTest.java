@@ -120,7 +120,7 @@ class AwaitResultStepTest {
 
     assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(600);
     assertThat(o.success()).isTrue();
-    assertThat(o.jobState()).isEqualTo("completed");
+    assertThat(o.jobState().wireName()).isEqualTo("completed");
     assertThat(o.outputs()).containsExactly(q.outputDir().resolve("web01.qcow2").toString(),
         q.outputDir().resolve("web01-disk-1.qcow2").toString());
     assertThat(o.domainXml()).isEqualTo(q.outputDir().resolve("web01.xml").toString());
@@ -138,7 +138,7 @@ class AwaitResultStepTest {
     ConversionOutcome o = new AwaitResultStep().run(s, q, options(Duration.ofSeconds(20), true), events);
 
     assertThat(o.success()).isFalse();
-    assertThat(o.jobState()).isEqualTo("failed");
+    assertThat(o.jobState().wireName()).isEqualTo("failed");
     assertThat(o.error()).isEqualTo("the daemon host-default failed job job-1: disk disk-0: qemu-img cannot read it");
   }
 
@@ -160,7 +160,7 @@ class AwaitResultStepTest {
     ConversionOutcome o = new AwaitResultStep().run(s, q, options(Duration.ofSeconds(20), true), events);
 
     assertThat(o.success()).isFalse();
-    assertThat(o.jobState()).isEqualTo("failed");
+    assertThat(o.jobState().wireName()).isEqualTo("failed");
     assertThat(o.error()).isEqualTo("the daemon failed job job-1: job id job-1 is already used by web01.job-1.json; "
         + "give each manifest its own metadata.job_id");
   }
@@ -172,7 +172,7 @@ class AwaitResultStepTest {
     ConversionOutcome o = new AwaitResultStep().run(s, q, options(Duration.ofMillis(500), true), events);
 
     assertThat(o.success()).isFalse();
-    assertThat(o.jobState()).isEqualTo("withdrawn");
+    assertThat(o.jobState().wireName()).isEqualTo("withdrawn");
     assertThat(o.error()).startsWith("timed out after 0.5 s waiting for the daemon; the manifest was withdrawn");
     assertThat(q.watchDir().toFile().list()).isEmpty();
   }
@@ -185,7 +185,7 @@ class AwaitResultStepTest {
 
     ConversionOutcome o = new AwaitResultStep().run(s, q, options(Duration.ofMillis(800), true), events);
 
-    assertThat(o.jobState()).isEqualTo("claimed");
+    assertThat(o.jobState().wireName()).isEqualTo("claimed");
     assertThat(o.error()).contains("already claimed").contains(q.jobRecord("job-1").toString());
     assertThat(q.processingDir("host-default").resolve(s.queued().getFileName())).exists();
   }
@@ -212,7 +212,7 @@ class AwaitResultStepTest {
     assertThat((done - publishedAt.get()) / 1_000_000).as("stable for a poll interval first").isGreaterThanOrEqualTo(100);
     assertThat(o.success()).isTrue();
     assertThat(o.outputs()).containsExactly(qcow2.toString());
-    assertThat(o.jobState()).isEqualTo("completed");
+    assertThat(o.jobState().wireName()).isEqualTo("completed");
   }
 
   @Test
@@ -228,7 +228,7 @@ class AwaitResultStepTest {
     ConversionOutcome o = new AwaitResultStep().run(s, q, options(Duration.ofSeconds(20), true), events);
 
     assertThat(o.success()).isFalse();
-    assertThat(o.jobState()).isEqualTo("failed");
+    assertThat(o.jobState().wireName()).isEqualTo("failed");
     assertThat(o.error()).isEqualTo("the daemon failed job job-1: qemu-img: invalid VMDK");
   }
 

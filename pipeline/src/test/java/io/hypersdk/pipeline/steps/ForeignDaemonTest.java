@@ -115,7 +115,7 @@ class ForeignDaemonTest {
     ConversionOutcome o = outcome(start("truncated", null), Duration.ofSeconds(60));
 
     assertThat(o.success()).isFalse();
-    assertThat(o.jobState()).isEqualTo("failed");
+    assertThat(o.jobState().wireName()).isEqualTo("failed");
     assertThat(o.error()).isEqualTo("the daemon failed job job-1: conversion failed: no space left on device");
     assertThat(o.outputs()).isEmpty();
     assertThat(infos).anyMatch(m -> m.startsWith("waiting: qemu-img check finds errors in the qcow2"));

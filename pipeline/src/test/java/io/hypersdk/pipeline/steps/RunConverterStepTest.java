@@ -45,7 +45,7 @@ class RunConverterStepTest {
     ConversionOutcome o = run(c, PipelineOptions.builder().hyper2kvmPath(c).verbose(true).build());
 
     assertThat(o.success()).isTrue();
-    assertThat(o.jobState()).isEqualTo("completed");
+    assertThat(o.jobState().wireName()).isEqualTo("completed");
     assertThat(o.outputs()).containsExactly("/out/vm.qcow2", "/out/vm-disk-1.qcow2");
     assertThat(o.domainXml()).isEqualTo("/out/vm.xml");
     assertThat(lines).first().isEqualTo("args: " + dir.resolve("artifact-manifest.json") + " -v");
@@ -57,7 +57,7 @@ class RunConverterStepTest {
     Path c = converter("echo \"args: $*\"\n");
     ConversionOutcome o = run(c, PipelineOptions.builder().hyper2kvmPath(c).dryRun(true).build());
     assertThat(o.success()).isTrue();
-    assertThat(o.jobState()).isEqualTo("dry-run");
+    assertThat(o.jobState().wireName()).isEqualTo("dry-run");
     assertThat(lines).containsExactly("args: " + dir.resolve("artifact-manifest.json") + " --dry-run");
   }
 
@@ -66,7 +66,7 @@ class RunConverterStepTest {
     Path c = converter("for i in 1 2 3 4 5 6 7; do echo \"line $i\"; done\necho 'qemu-img: broken' >&2\nexit 4\n");
     ConversionOutcome o = run(c, PipelineOptions.builder().hyper2kvmPath(c).build());
     assertThat(o.success()).isFalse();
-    assertThat(o.jobState()).isEqualTo("failed");
+    assertThat(o.jobState().wireName()).isEqualTo("failed");
     assertThat(o.error()).startsWith("the converter " + c + " exited 4: ").endsWith("line 7 | qemu-img: broken")
         .doesNotContain("line 2");
   }

@@ -9,7 +9,7 @@ import io.hypersdk.apps.hypervisord.DaemonRuntime;
 import io.hypersdk.apps.hypervisord.HyperVisord;
 import io.hypersdk.apps.hypervisord.config.DaemonSettings;
 import io.hypersdk.apps.hypervisord.config.SettingsLoader;
-import io.hypersdk.convert.daemon.DaemonConfig;
+import io.hypersdk.queue.DaemonConfig;
 import java.lang.reflect.RecordComponent;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,7 +57,7 @@ class ConfigurationReferenceTest {
   @Test
   void everyOptionOfEveryCommandIsDocumentedWithItsDefault() {
     List<CommandLine> tools = List.of(HyperConvert.commandLine(), HyperExport.commandLine(),
-        new CommandLine(new HyperVisord()), HyperCtl.commandLine());
+        HyperVisord.commandLine(), HyperCtl.commandLine());
     Map<String, CommandSpec> commands = new LinkedHashMap<>();
     tools.forEach(t -> collect(t, commands));
     for (CommandSpec spec : commands.values()) {

@@ -1,6 +1,7 @@
 package io.hypersdk.docs;
 
 import io.hypersdk.pipeline.ExecutionMode;
+import io.hypersdk.pipeline.JobOutcome;
 import io.hypersdk.queue.Heartbeat;
 import io.hypersdk.queue.JobState;
 import io.hypersdk.queue.OutputFiles;
@@ -38,6 +39,10 @@ class QueueContractTest {
     names.put("domain", vm.domainXml());
     names.put("result", vm.resultJson());
     names.put("error file", vm.errorFile());
+    names.put("withdrawn manifest", QueueLayout.withdrawn(layout.watchDir().resolve("NAME")));
+    names.put("owner lock", layout.processingDir("OWNER").resolve(QueueLayout.OWNER_LOCK));
+    names.put("default workdir", QueueLayout.workDir(layout.outputDir()));
+    names.put("publication journal", Path.of("/WORKDIR/JOB_ID").resolve(QueueLayout.COMMIT_JOURNAL));
     List<String> missing = new ArrayList<>();
     names.forEach((what, path) -> {
       String text = path.toString().substring(1);
@@ -57,6 +62,11 @@ class QueueContractTest {
     }
     for (String s : List.of(ExecutionMode.DIRECT, ExecutionMode.DAEMON)) {
       states.add("pipeline mode " + s);
+    }
+    for (JobOutcome o : JobOutcome.values()) {
+      if (!doc.contains("`" + o.wireName() + "`")) {
+        missing.add("pipeline job state (as `" + o.wireName() + "`)");
+      }
     }
     for (String s : states) {
       String value = s.substring(s.lastIndexOf(' ') + 1);

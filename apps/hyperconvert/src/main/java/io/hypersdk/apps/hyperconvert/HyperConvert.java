@@ -1,5 +1,8 @@
 package io.hypersdk.apps.hyperconvert;
 
+import static io.hypersdk.cli.ExitCode.*;
+
+import io.hypersdk.cli.JsonOutput;
 import io.hypersdk.convert.ConversionEvents;
 import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionRequest;
@@ -14,7 +17,6 @@ import io.hypersdk.manifest.ManifestValidator.FileChecks;
 import io.hypersdk.queue.ConversionResult;
 import io.hypersdk.queue.OutputFile;
 import io.hypersdk.queue.OutputNames;
-import io.hypersdk.queue.QueueFiles;
 import io.hypersdk.queue.StageReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,10 +27,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import io.hypersdk.cli.Cli;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,19 +42,9 @@ import picocli.CommandLine.Parameters;
     sortOptions = false,
     description = {"Converts the disks of an Artifact Manifest v1.0 with qemu-img and writes a libvirt domain.",
         "Compatible with hyper2kvm: prints one 'Output: PATH' line per converted disk."},
-    subcommands = {DaemonCommand.class, AutoComplete.GenerateCompletion.class},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        "0:success", "1:internal error", "2:usage error", "3:invalid manifest", "4:conversion failed",
-        "5:validation failed (qemu-img check)", "6:environment (qemu-img missing, folder not writable)"})
+    subcommands = {DaemonCommand.class, AutoComplete.GenerateCompletion.class})
+@ExitCodes({OK, INTERNAL, USAGE, INVALID_MANIFEST, CONVERSION_FAILED, VALIDATION_FAILED, ENVIRONMENT, INTERRUPTED})
 public final class HyperConvert implements Callable<Integer> {
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_INTERNAL = Cli.EXIT_INTERNAL;
-  public static final int EXIT_USAGE = Cli.EXIT_USAGE;
-  public static final int EXIT_INVALID_MANIFEST = 3;
-  public static final int EXIT_CONVERSION = 4;
-  public static final int EXIT_VALIDATION = 5;
-  public static final int EXIT_ENVIRONMENT = 6;
 
   @Parameters(index = "0", paramLabel = "MANIFEST", arity = "0..1",
       description = "The Artifact Manifest (JSON, or YAML when named .yaml/.yml).")
@@ -61,8 +56,8 @@ public final class HyperConvert implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Validate and show what would be done; write nothing.")
   boolean dryRun;
 
-  @Option(names = "--json", description = "Print the whole result as one JSON object on stdout.")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Option(names = "--output-dir", paramLabel = "DIR",
       description = "Where outputs go (default: the manifest's output.directory, else the manifest's folder).")
@@ -95,7 +90,7 @@ public final class HyperConvert implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (manifestPath == null) {
       err.println("hyperconvert: a MANIFEST is required (or the 'daemon' command); see 'hyperconvert --help'");
-      return EXIT_USAGE;
+      return USAGE.code();
     }
     Cli.logLevel(verbose);
     try {
@@ -123,7 +118,7 @@ public final class HyperConvert implements Callable<Integer> {
           .dryRun(dry)
           // Checked above, so a bad manifest fails before any stage runs.
           .verifySources(false)
-          .events(new ConsoleEvents(json ? err : out, verbose))
+          .events(new ConsoleEvents(json.enabled() ? err : out, verbose))
           .build();
       ConversionResult result;
       try {
@@ -132,34 +127,33 @@ public final class HyperConvert implements Callable<Integer> {
         removeIfEmpty(request.stagingDir().getParent());
       }
       print(result, out);
-      return EXIT_OK;
+      return OK.code();
     } catch (InvalidManifestException e) {
       err.println("hyperconvert: " + e.getMessage());
-      return EXIT_INVALID_MANIFEST;
+      return ExitCode.INVALID_MANIFEST.code();
     } catch (ManifestException | IllegalArgumentException e) {
       err.println("hyperconvert: invalid manifest: " + e.getMessage());
-      return EXIT_INVALID_MANIFEST;
+      return ExitCode.INVALID_MANIFEST.code();
     } catch (ConversionException e) {
       err.println("hyperconvert: " + e.getMessage());
       return switch (e.kind()) {
-        case INVALID_MANIFEST -> EXIT_INVALID_MANIFEST;
-        case CONVERSION -> EXIT_CONVERSION;
-        case VALIDATION -> EXIT_VALIDATION;
-        case ENVIRONMENT -> EXIT_ENVIRONMENT;
+        case INVALID_MANIFEST -> ExitCode.INVALID_MANIFEST.code();
+        case CONVERSION -> ExitCode.CONVERSION_FAILED.code();
+        case VALIDATION -> ExitCode.VALIDATION_FAILED.code();
+        case ENVIRONMENT -> ExitCode.ENVIRONMENT.code();
       };
     } catch (InterruptedException e) {
       err.println("hyperconvert: interrupted; partial outputs were removed");
-      return EXIT_CONVERSION;
+      return INTERRUPTED.code();
     } catch (IOException e) {
       err.println("hyperconvert: " + e.getMessage());
-      return EXIT_ENVIRONMENT;
+      return ExitCode.ENVIRONMENT.code();
     }
   }
 
   private void print(ConversionResult result, PrintWriter out) throws IOException {
-    if (json) {
-      out.println(QueueFiles.toJson(result));
-      out.flush();
+    if (json.enabled()) {
+      JsonOutput.print(out, result);
       return;
     }
     for (String w : result.warnings()) {

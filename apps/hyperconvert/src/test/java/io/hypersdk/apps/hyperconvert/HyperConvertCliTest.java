@@ -265,7 +265,7 @@ class HyperConvertCliTest {
     assertThat(help.out()).contains("Exit codes:").contains("5", "validation failed");
   }
 
-  // ---- invalid manifests: exit 3 ----
+  // ---- invalid manifests: exit 9 ----
 
   static Stream<Arguments> invalidManifests() {
     return Stream.of(
@@ -298,7 +298,7 @@ class HyperConvertCliTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidManifests")
-  void anInvalidManifestExits3WithOneLineNamingTheField(String name, Change change, String expected)
+  void anInvalidManifestExits9WithOneLineNamingTheField(String name, Change change, String expected)
       throws Exception {
     Path raw = TestDisks.raw(dir, "disk0", 4, 5);
     ArtifactManifest valid = TestDisks.manifest("web01", "job-1", List.of(TestDisks.disk("disk0", raw, "raw", 0)));
@@ -307,7 +307,7 @@ class HyperConvertCliTest {
 
     Run r = cli(manifest.toString(), "--output-dir", out.toString());
 
-    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.exitCode()).isEqualTo(9);
     assertThat(r.singleErrorLine()).startsWith("hyperconvert: ").contains(expected);
     assertThat(r.out()).isEmpty();
     assertThat(out).doesNotExist();
@@ -325,7 +325,7 @@ class HyperConvertCliTest {
 
     Run r = cli(manifest.toString(), "--output-dir", dir.resolve("out").toString());
 
-    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.exitCode()).isEqualTo(9);
     assertThat(r.singleErrorLine()).contains("disks[0].checksum: does not match " + vmdk);
   }
 
@@ -341,26 +341,26 @@ class HyperConvertCliTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("unreadableManifests")
-  void anUnreadableManifestExits3WithOneLine(String name, String file, String text, String expected)
+  void anUnreadableManifestExits9WithOneLine(String name, String file, String text, String expected)
       throws Exception {
     Path manifest = Files.writeString(dir.resolve(file), text, StandardCharsets.UTF_8);
 
     Run r = cli(manifest.toString());
 
-    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.exitCode()).isEqualTo(9);
     assertThat(r.singleErrorLine()).startsWith("hyperconvert: invalid manifest: ").contains(expected);
   }
 
   @Test
-  void aMissingManifestFileExits3() {
+  void aMissingManifestFileExits9() {
     Path missing = dir.resolve("absent.json");
     Run r = cli(missing.toString());
-    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.exitCode()).isEqualTo(9);
     assertThat(r.singleErrorLine()).isEqualTo("hyperconvert: invalid manifest: " + missing + ": no such file");
   }
 
   @Test
-  void aDeclaredFormatContradictingTheFileExits3() throws Exception {
+  void aDeclaredFormatContradictingTheFileExits9() throws Exception {
     Path qcow2 = TestDisks.qcow2(TestDisks.raw(dir, "disk0", 4, 7));
     Path manifest = writeManifest("vm.json", TestDisks.manifest("web01", "job-1",
         List.of(TestDisks.disk("disk0", qcow2, "raw", 0))));
@@ -368,15 +368,15 @@ class HyperConvertCliTest {
 
     Run r = cli(manifest.toString(), "--output-dir", out.toString());
 
-    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.exitCode()).isEqualTo(9);
     assertThat(r.singleErrorLine()).contains("disk disk0: source_format is raw but " + qcow2 + " is a qcow2 image");
     assertThat(filesUnder(out)).isEmpty();
   }
 
-  // ---- conversion failures: exit 4 ----
+  // ---- conversion failures: exit 5 ----
 
   @Test
-  void aCorruptSourceDiskExits4AndLeavesNothing() throws Exception {
+  void aCorruptSourceDiskExits5AndLeavesNothing() throws Exception {
     Path bootRaw = TestDisks.raw(dir, "boot", 8, 8);
     Path garbage = TestDisks.garbage(dir, "data.vmdk", 1 << 20, 9);
     Path manifest = writeManifest("vm.json", TestDisks.manifest("web01", "job-1", List.of(
@@ -385,7 +385,7 @@ class HyperConvertCliTest {
 
     Run r = cli(manifest.toString(), "--json", "--output-dir", out.toString());
 
-    assertThat(r.exitCode()).isEqualTo(4);
+    assertThat(r.exitCode()).isEqualTo(5);
     assertThat(r.out()).isEmpty();
     assertThat(r.errLines()).filteredOn(l -> !l.startsWith("Stage ")).singleElement()
         .satisfies(l -> assertThat(l).startsWith("hyperconvert: qemu-img could not convert " + garbage));
@@ -411,7 +411,7 @@ class HyperConvertCliTest {
   }
 
   @Test
-  void aConvertedImageFailingQemuImgCheckExits5AndLeavesNothing() throws Exception {
+  void aConvertedImageFailingQemuImgCheckExits8AndLeavesNothing() throws Exception {
     Path wrapper = TestDisks.corruptingQemuImg(Files.createDirectories(dir.resolve("bin")));
     Path manifest = oneDiskManifest("vm.json", "web01");
     Path out = dir.resolve("out");
@@ -419,7 +419,7 @@ class HyperConvertCliTest {
     Run r = process(Map.of("HYPERSDK_QEMU_IMG", wrapper.toString()), manifest.toString(), "--output-dir",
         out.toString());
 
-    assertThat(r.exitCode()).as("stdout: %s%nstderr: %s", r.out(), r.err()).isEqualTo(5);
+    assertThat(r.exitCode()).as("stdout: %s%nstderr: %s", r.out(), r.err()).isEqualTo(8);
     assertThat(r.singleErrorLine())
         .startsWith("hyperconvert: converted disk disk0 failed its integrity check: qemu-img check exit 2");
     assertThat(r.out()).contains("Stage convert: done").doesNotContain("Output: ");

@@ -64,12 +64,12 @@ class ConnectionsCommandsTest {
         assertThat(ok.exit()).as(ok.all()).isZero();
         assertThat(ok.out()).startsWith("lab: ok, VMware");
         Ctl.Result refused = Ctl.run("connections", "test", "bad", "--url", url, "--token-file", token.toString());
-        assertThat(refused.exit()).isEqualTo(4);
+        assertThat(refused.exit()).isEqualTo(6);
         assertThat(refused.err().strip()).isEqualTo("hyperctl: bad: vCenter at "
             + java.net.URI.create(sim.url()).getAuthority() + " rejected the login of " + Vcsim.USER
             + ": wrong user name or password");
         Ctl.Result missing = Ctl.run("connections", "test", "nope", "--url", url, "--token-file", token.toString());
-        assertThat(missing.exit()).isEqualTo(5);
+        assertThat(missing.exit()).isEqualTo(3);
         assertThat(missing.err()).contains("404").contains("no such connection: nope");
 
         Ctl.Result secret = Ctl.run("jobs", "submit", "--url", url, "--token-file", token.toString(), "--vm", VM,
@@ -79,7 +79,7 @@ class ConnectionsCommandsTest {
 
         Ctl.Result unknown = Ctl.run("jobs", "submit", "--url", url, "--token-file", token.toString(), "--vm", VM,
             "--output", work.resolve("export-y").toString(), "--connection", "nope");
-        assertThat(unknown.exit()).isEqualTo(5);
+        assertThat(unknown.exit()).isEqualTo(11);
         assertThat(unknown.err()).contains("connection: no connection named 'nope' is configured");
 
         Ctl.Result submitted = Ctl.run("jobs", "submit", "--url", url, "--token-file", token.toString(), "--vm", VM,

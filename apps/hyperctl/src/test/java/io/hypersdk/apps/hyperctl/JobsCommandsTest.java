@@ -178,11 +178,11 @@ class JobsCommandsTest {
     assertThat(cancel.out()).isEqualTo("cancelled " + id + "\n");
 
     Ctl.Result watch = ctl("jobs", "watch", id);
-    assertThat(watch.exit()).as(watch.all()).isEqualTo(4);
+    assertThat(watch.exit()).as(watch.all()).isEqualTo(10);
     assertThat(watch.err()).isEqualTo("hyperctl: job " + id + " cancelled: cancelled by request\n");
 
     Ctl.Result again = ctl("jobs", "cancel", id, "--json");
-    assertThat(again.exit()).isEqualTo(4);
+    assertThat(again.exit()).isEqualTo(10);
     assertThat(JSON.readTree(again.out()).path("errors").path(id).asText()).contains("already ended");
   }
 
@@ -200,7 +200,7 @@ class JobsCommandsTest {
     } finally {
       System.setIn(stdin);
     }
-    assertThat(r.exit()).as(r.all()).isEqualTo(4);
+    assertThat(r.exit()).as(r.all()).isEqualTo(10);
     String id = submittedId(r);
     assertThat(r.out()).contains("rejected: ").contains("vm_path");
     assertThat(ctl("jobs", "watch", id).exit()).isZero();
@@ -218,7 +218,7 @@ class JobsCommandsTest {
 
     // The config file in ~/.config alone: its (wrong) URL is used.
     Ctl.Result fileOnly = process(homeOnly, "jobs", "list");
-    assertThat(fileOnly.exit()).isEqualTo(5);
+    assertThat(fileOnly.exit()).isEqualTo(11);
     assertThat(fileOnly.err()).isEqualTo("hyperctl: cannot reach hypervisord at " + nowhere + ": connection refused\n");
 
     // The environment beats the file: URL and token.
@@ -230,10 +230,10 @@ class JobsCommandsTest {
 
     // Flags beat the environment: a wrong --url, then a wrong --token-file.
     Ctl.Result flagUrl = process(env, "jobs", "list", "--url", nowhere);
-    assertThat(flagUrl.exit()).isEqualTo(5);
+    assertThat(flagUrl.exit()).isEqualTo(11);
     assertThat(flagUrl.err()).contains(nowhere);
     Ctl.Result flagToken = process(env, "jobs", "list", "--token-file", wrongToken.toString());
-    assertThat(flagToken.exit()).isEqualTo(5);
+    assertThat(flagToken.exit()).isEqualTo(11);
     assertThat(flagToken.err()).isEqualTo("hyperctl: hypervisord refused the token (401); check --token-file or HYPERCTL_TOKEN\n");
 
     // In this JVM: --url and --token-file beat a config file naming other ones.
@@ -255,23 +255,23 @@ class JobsCommandsTest {
   void failuresAreOneLineWithoutAStackTrace() throws Exception {
     Path wrongToken = secret(work.resolve("bad-token"), "wrong");
     Ctl.Result badToken = ctl("jobs", "list", "--token-file", wrongToken.toString());
-    assertThat(badToken.exit()).isEqualTo(5);
+    assertThat(badToken.exit()).isEqualTo(11);
     assertThat(badToken.err()).isEqualTo("hyperctl: hypervisord refused the token (401); check --token-file or HYPERCTL_TOKEN\n");
     assertThat(badToken.out()).isEmpty();
 
     String nowhere = "http://127.0.0.1:" + closedPort();
     Ctl.Result unreachable = ctl("jobs", "show", "x", "--url", nowhere);
-    assertThat(unreachable.exit()).isEqualTo(5);
+    assertThat(unreachable.exit()).isEqualTo(11);
     assertThat(unreachable.err()).isEqualTo("hyperctl: cannot reach hypervisord at " + nowhere + ": connection refused\n");
 
     Ctl.Result noJob = ctl("jobs", "logs", "no-such-job");
-    assertThat(noJob.exit()).isEqualTo(5);
+    assertThat(noJob.exit()).isEqualTo(3);
     assertThat(noJob.err()).isEqualTo("hyperctl: hypervisord answered 404: no such job: no-such-job\n");
 
     Path invalid = work.resolve("invalid.json");
     Files.writeString(invalid, "{\"output_dir\": \"/tmp/x\", \"provider\": \"local\"}");
     Ctl.Result rejected = ctl("jobs", "submit", "-f", invalid.toString());
-    assertThat(rejected.exit()).isEqualTo(5);
+    assertThat(rejected.exit()).isEqualTo(11);
     assertThat(rejected.err()).startsWith("hyperctl: hypervisord answered 400: vm_path").hasLineCount(1);
 
     Ctl.Result missingFile = ctl("jobs", "submit", "-f", work.resolve("nope.yaml").toString());
@@ -283,7 +283,7 @@ class JobsCommandsTest {
     assertThat(both.err()).startsWith("hyperctl: ");
 
     Ctl.Result badUrl = ctl("jobs", "list", "--url", "ftp://x");
-    assertThat(badUrl.exit()).isEqualTo(5);
+    assertThat(badUrl.exit()).isEqualTo(11);
     assertThat(badUrl.err()).isEqualTo("hyperctl: 'ftp://x' is not a hypervisord URL (like http://127.0.0.1:8080)\n");
 
     assertThat(Stream.of(badToken, unreachable, noJob, rejected, missingFile, both, badUrl))

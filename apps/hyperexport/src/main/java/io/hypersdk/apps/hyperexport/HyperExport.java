@@ -1,52 +1,45 @@
 package io.hypersdk.apps.hyperexport;
 
+import static io.hypersdk.cli.ExitCode.*;
+
+import io.hypersdk.cli.JsonOutput;
+import io.hypersdk.migration.MigrationOptions;
 import io.hypersdk.migration.MigrationRequest;
+import io.hypersdk.migration.MigrationRequestMapper;
 import io.hypersdk.migration.MigrationResult;
 import io.hypersdk.migration.MigrationRunner;
+import io.hypersdk.pipeline.JobOutcome;
 import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.pipeline.PipelineResult;
-import io.hypersdk.providers.ExportFormat;
-import io.hypersdk.providers.ExportRequest;
 import io.hypersdk.providers.Provider;
 import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderSettings;
 import io.hypersdk.providers.Providers;
-import io.hypersdk.queue.QueueFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import io.hypersdk.apps.hyperconvert.HyperConvert;
 import io.hypersdk.cli.Cli;
+import io.hypersdk.cli.ConfigDirOption;
+import io.hypersdk.cli.ExitCodes;
 import io.hypersdk.cli.ProviderOptions;
+import io.hypersdk.cli.StopSignals;
 import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code hyperexport}: exports a VM, writes its Artifact Manifest, and runs the conversion pipeline. */
 @Command(name = "hyperexport", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     sortOptions = false, subcommands = AutoComplete.GenerateCompletion.class,
     description = {"Exports a VM from a provider, writes OUTPUT/artifact-manifest.json, and with --pipeline converts "
         + "it to qcow2 with a libvirt domain: through the hyper2kvm daemon (--hyper2kvm-daemon) when one is running, "
-        + "otherwise by running the converter directly."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:internal error", "2:usage error", "3:VM not found or not exportable",
-        "4:export failed", "5:conversion failed", "6:environment (folders, converter, credentials)",
-        "7:timed out waiting for the daemon", "130:interrupted"})
+        + "otherwise by running the converter directly."})
+@ExitCodes({OK, INTERNAL, USAGE, NOT_FOUND, EXPORT_FAILED, CONVERSION_FAILED, ENVIRONMENT, TIMED_OUT, INTERRUPTED})
 public final class HyperExport implements Callable<Integer> {
-  static final int EXIT_OK = 0;
-  static final int EXIT_INTERNAL = Cli.EXIT_INTERNAL;
-  static final int EXIT_USAGE = Cli.EXIT_USAGE;
-  static final int EXIT_SOURCE = 3;
-  static final int EXIT_EXPORT = 4;
-  static final int EXIT_CONVERSION = 5;
-  static final int EXIT_ENVIRONMENT = 6;
-  static final int EXIT_TIMEOUT = 7;
-  static final int EXIT_INTERRUPTED = 130;
 
   @Option(names = "--vm", paramLabel = "VM", description = "The VM: for vsphere, an inventory path (/DC0/vm/web01) or "
       + "a unique name; for local, an OVA, OVF (or its folder), or disk images separated by commas.")
@@ -108,9 +101,8 @@ public final class HyperExport implements Callable<Integer> {
       description = "Daemon output folder (default: from the instance's config, else /var/lib/hyper2kvm/output).")
   Path daemonOutputDir;
 
-  @Option(names = "--hyper2kvm-config-dir", paramLabel = "PATH",
-      description = "Where daemon instance configs live (default: $HYPER2KVM_CONFIG_DIR, else /etc/hyper2kvm).")
-  Path configDir;
+  @Mixin
+  ConfigDirOption configDir;
 
   @Option(names = "--hyper2kvm-poll-interval", paramLabel = "SEC", defaultValue = "5",
       description = "Polling period while waiting for the daemon (default: ${DEFAULT-VALUE}).")
@@ -129,8 +121,8 @@ public final class HyperExport implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "More detail, including the converter's own output.")
   boolean verbose;
 
-  @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -158,29 +150,25 @@ public final class HyperExport implements Callable<Integer> {
     String usage = checkUsage();
     if (usage != null) {
       err.println("hyperexport: " + usage);
-      return EXIT_USAGE;
+      return USAGE.code();
     }
     if (listProviders) {
-      return ProviderList.print(Providers.discover(), json, out);
+      return ProviderList.print(Providers.discover(), json.enabled(), out);
     }
     if (list || vmInfo) {
       return inspect(out, err);
     }
     MigrationRequest request;
     try {
-      request = new MigrationRequest(
-          new ExportRequest(vm, output.toAbsolutePath().normalize(), ExportFormat.valueOf(format.toUpperCase(
-              java.util.Locale.ROOT))),
-          manifest || pipeline, pipeline ? pipelineOptions() : null);
+      request = new MigrationRequestMapper(configDir.resolved(), HyperConvert.inThisJvm())
+          .request(vm, output, format, migrationOptions());
     } catch (IllegalArgumentException e) {
       err.println("hyperexport: " + e.getMessage());
-      return EXIT_USAGE;
+      return USAGE.code();
     }
-    Thread main = Thread.currentThread();
     // Ctrl-C interrupts the run, so a queued manifest can be withdrawn before the process ends.
-    Signal.handle(new Signal("INT"), s -> main.interrupt());
-    Signal.handle(new Signal("TERM"), s -> main.interrupt());
-    Console console = new Console(err, quiet, verbose, json);
+    StopSignals.interrupt(Thread.currentThread());
+    Console console = new Console(err, quiet, verbose, json.enabled());
     try (Provider p = Providers.discover().get(provider).open(providerSettings())) {
       MigrationResult result = new MigrationRunner(p).run(request, console);
       console.close();
@@ -190,17 +178,17 @@ public final class HyperExport implements Callable<Integer> {
       console.close();
       err.println("hyperexport: " + e.getMessage());
       return switch (e.kind()) {
-        case INVALID_REQUEST -> EXIT_USAGE;
-        case NOT_FOUND -> EXIT_SOURCE;
-        default -> EXIT_ENVIRONMENT;
+        case INVALID_REQUEST -> USAGE.code();
+        case NOT_FOUND -> NOT_FOUND.code();
+        default -> ENVIRONMENT.code();
       };
     } catch (InterruptedException e) {
       console.close();
       err.println("hyperexport: interrupted");
-      return EXIT_INTERRUPTED;
+      return INTERRUPTED.code();
     } catch (IOException e) {
       err.println("hyperexport: " + e.getMessage());
-      return EXIT_INTERNAL;
+      return INTERNAL.code();
     }
   }
 
@@ -244,54 +232,47 @@ public final class HyperExport implements Callable<Integer> {
   private int inspect(PrintWriter out, PrintWriter err) {
     try (Provider p = Providers.discover().get(provider).open(providerSettings())) {
       if (list) {
-        VmListing.printList(p.listVms(), json, out);
+        VmListing.printList(p.listVms(), json.enabled(), out);
       } else {
-        VmListing.printInfo(p.vmInfo(vm), json, out);
+        VmListing.printInfo(p.vmInfo(vm), json.enabled(), out);
       }
       out.flush();
-      return EXIT_OK;
+      return OK.code();
     } catch (ProviderException e) {
       err.println("hyperexport: " + e.getMessage());
       return switch (e.kind()) {
-        case INVALID_REQUEST -> EXIT_USAGE;
-        case NOT_FOUND -> EXIT_SOURCE;
-        default -> EXIT_ENVIRONMENT;
+        case INVALID_REQUEST -> USAGE.code();
+        case NOT_FOUND -> NOT_FOUND.code();
+        default -> ENVIRONMENT.code();
       };
     } catch (IOException e) {
       err.println("hyperexport: " + e.getMessage());
-      return EXIT_INTERNAL;
+      return INTERNAL.code();
     }
   }
 
-  private PipelineOptions pipelineOptions() {
-    PipelineOptions.Builder b = PipelineOptions.builder()
+  private MigrationOptions migrationOptions() {
+    return MigrationOptions.builder()
+        .writeManifest(manifest)
+        .pipeline(pipeline)
         .hyper2kvmPath(hyper2kvmPath)
-        .bundledConverter(HyperConvert.inThisJvm())
-        .daemonRequested(daemon)
+        .daemon(daemon)
         .instance(instance)
-        .watchDir(abs(watchDir))
-        .outputDir(abs(daemonOutputDir))
-        .pollInterval(Duration.ofMillis(Math.round(pollSeconds * 1000)))
-        .daemonTimeout(Duration.ofMillis(Math.round(timeoutMinutes * 60_000)))
+        .watchDir(watchDir)
+        .daemonOutputDir(daemonOutputDir)
+        .pollSeconds(pollSeconds)
+        .timeoutMinutes(timeoutMinutes)
         .libvirt(libvirt)
         .libvirtUri(libvirtUri)
         .libvirtAutostart(libvirtAutostart)
         .dryRun(dryRun)
-        .verbose(verbose);
-    if (configDir != null) {
-      b.configDir(configDir.toAbsolutePath());
-    }
-    return b.build();
-  }
-
-  private static Path abs(Path p) {
-    return p == null ? null : p.toAbsolutePath().normalize();
+        .verbose(verbose)
+        .build();
   }
 
   private void print(MigrationResult r, PrintWriter out) throws IOException {
-    if (json) {
-      out.println(QueueFiles.toJson(r));
-      out.flush();
+    if (json.enabled()) {
+      JsonOutput.print(out, r);
       return;
     }
     if (r.export() != null) {
@@ -327,20 +308,19 @@ public final class HyperExport implements Callable<Integer> {
 
   private static int exitCode(MigrationResult r) {
     if (r.success()) {
-      return EXIT_OK;
+      return OK.code();
     }
     PipelineResult p = r.pipeline();
     if (p == null) {
       return switch (r.failedStep()) {
-        case MigrationResult.SOURCE -> EXIT_SOURCE;
-        case MigrationResult.EXPORT -> EXIT_EXPORT;
-        default -> EXIT_ENVIRONMENT;
+        case SOURCE -> NOT_FOUND.code();
+        case EXPORT -> EXPORT_FAILED.code();
+        default -> ENVIRONMENT.code();
       };
     }
-    return switch (p.jobState() == null ? "" : p.jobState()) {
-      case "withdrawn", "claimed", "queued" -> EXIT_TIMEOUT;
-      case "not submitted" -> EXIT_ENVIRONMENT;
-      default -> EXIT_CONVERSION;
-    };
+    if (p.jobState() != null && p.jobState().waitEnded()) {
+      return TIMED_OUT.code();
+    }
+    return p.jobState() == JobOutcome.NOT_SUBMITTED ? ENVIRONMENT.code() : CONVERSION_FAILED.code();
   }
 }

@@ -4,8 +4,8 @@ import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderFactory;
 import io.hypersdk.providers.Providers;
 import io.hypersdk.providers.SettingSpec;
-import io.hypersdk.queue.QueueFiles;
-import java.io.IOException;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.JsonOutput;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,11 +32,11 @@ final class ProviderList {
           p.put("settings", f.settings().stream().map(ProviderList::setting).toList());
           all.add(p);
         }
-        out.println(QueueFiles.toJson(all));
+        JsonOutput.print(out, all);
       }
       out.flush();
-      return HyperExport.EXIT_OK;
-    } catch (ProviderException | IOException e) {
+      return ExitCode.OK.code();
+    } catch (ProviderException e) {
       out.flush();
       throw new IllegalStateException(e);
     }

@@ -4,7 +4,7 @@ import io.hypersdk.providers.DiskInfo;
 import io.hypersdk.providers.NicInfo;
 import io.hypersdk.providers.VmInfo;
 import io.hypersdk.providers.VmSummary;
-import io.hypersdk.queue.QueueFiles;
+import io.hypersdk.cli.JsonOutput;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ final class VmListing {
         m.put("disks", v.disks());
         rows.add(m);
       }
-      out.println(QueueFiles.toJson(Map.of("vms", rows)));
+      JsonOutput.print(out, Map.of("vms", rows));
       return;
     }
     int width = Math.max(4, vms.stream().mapToInt(v -> v.path().length()).max().orElse(4));
@@ -75,7 +75,7 @@ final class VmListing {
         nics.add(nm);
       }
       m.put("nics", nics);
-      out.println(QueueFiles.toJson(m));
+      JsonOutput.print(out, m);
       return;
     }
     out.println("Name: " + vm.name());

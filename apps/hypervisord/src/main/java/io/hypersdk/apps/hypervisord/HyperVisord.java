@@ -6,16 +6,19 @@ import io.hypersdk.apps.hypervisord.config.DaemonSettings;
 import io.hypersdk.apps.hypervisord.config.SettingsLoader;
 import io.hypersdk.apps.hypervisord.config.SettingsLoader.SettingsException;
 import io.hypersdk.cli.Cli;
+import io.hypersdk.cli.ConfigDirOption;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
+import io.hypersdk.cli.StopSignals;
 import io.hypersdk.cli.VersionProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code hypervisord}: the job daemon; runs migrations submitted over its REST API. */
 @Command(name = "hypervisord", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -23,13 +26,10 @@ import sun.misc.Signal;
     description = {"Runs VM migrations (export, manifest, conversion pipeline) submitted over a REST API, keeping "
         + "every job in a SQLite store in the data dir. Every route but /health needs 'Authorization: Bearer TOKEN'; "
         + "the token comes from $" + ApiTokens.ENV + ", --api-token-file, or DATA_DIR/api-token (generated on first "
-        + "start, mode 0600)."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped by SIGTERM/SIGINT", "1:internal error", "2:usage error",
-        "6:cannot serve (data dir, port)", "78:configuration error"})
+        + "start, mode 0600)."})
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.ENVIRONMENT, ExitCode.CONFIG,
+    ExitCode.TERMINATED})
 public final class HyperVisord implements Callable<Integer> {
-  static final int EXIT_ENVIRONMENT = 6;
-  static final int EXIT_CONFIG = 78;
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file; flags override its keys.")
   Path config;
@@ -56,9 +56,8 @@ public final class HyperVisord implements Callable<Integer> {
       description = "A folder jobs may write under (repeatable); none: anywhere.")
   List<Path> outputRoots;
 
-  @Option(names = "--hyper2kvm-config-dir", paramLabel = "DIR",
-      description = "Where hyper2kvm instance configs are (default: $HYPER2KVM_CONFIG_DIR, else /etc/hyper2kvm).")
-  Path hyper2kvmConfigDir;
+  @Mixin
+  ConfigDirOption hyper2kvmConfigDir;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -68,7 +67,12 @@ public final class HyperVisord implements Callable<Integer> {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "hypervisord-logback.xml");
     }
-    System.exit(Cli.withProjectErrors(new CommandLine(new HyperVisord())).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with the project's error handling: one line per error, never a stack trace. */
+  public static CommandLine commandLine() {
+    return Cli.withProjectErrors(new CommandLine(new HyperVisord()));
   }
 
   @Override
@@ -78,34 +82,27 @@ public final class HyperVisord implements Callable<Integer> {
     String token;
     try {
       settings = SettingsLoader.resolve(SettingsLoader.readFile(config), listen, dataDir, maxConcurrentJobs,
-          apiTokenFile, maxBodySize, outputRoots, hyper2kvmConfigDir, SettingsLoader.configDirEnv());
+          apiTokenFile, maxBodySize, outputRoots, hyper2kvmConfigDir.given(), SettingsLoader.configDirEnv());
       DaemonRuntime.createDataDir(settings.dataDir());
       token = ApiTokens.resolve(settings, System.getenv(ApiTokens.ENV));
     } catch (SettingsException e) {
       err.println("hypervisord: " + e.getMessage());
-      return EXIT_CONFIG;
+      return ExitCode.CONFIG.code();
     } catch (IOException e) {
       err.println("hypervisord: cannot prepare the data dir: " + e.getMessage());
-      return EXIT_ENVIRONMENT;
+      return ExitCode.ENVIRONMENT.code();
     }
     DaemonRuntime runtime;
     try {
       runtime = DaemonRuntime.start(settings, token, HyperConvert.inThisJvm());
     } catch (IOException | RuntimeException e) {
       err.println("hypervisord: " + e.getMessage());
-      return EXIT_ENVIRONMENT;
+      return ExitCode.ENVIRONMENT.code();
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    // SIGTERM (systemd's stop) and SIGINT: stop serving, interrupt jobs, close the store, then exit 0.
-    Signal.handle(new Signal("TERM"), sig -> stop.countDown());
-    Signal.handle(new Signal("INT"), sig -> stop.countDown());
-    try {
-      stop.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    StopSignals.await();
+    // Stopped: stop serving, interrupt jobs, close the store, then exit 0.
     runtime.close();
-    return 0;
+    return ExitCode.OK.code();
   }
 
 }

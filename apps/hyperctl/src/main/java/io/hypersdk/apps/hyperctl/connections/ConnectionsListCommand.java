@@ -6,22 +6,24 @@ import io.hypersdk.apps.hyperctl.client.HypervisordClient;
 import io.hypersdk.apps.hyperctl.jobs.ApiCommand;
 import java.util.ArrayList;
 import java.util.List;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
+import io.hypersdk.cli.JsonOutput;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code hyperctl connections list}: name, provider, settings (never a secret) and which secrets have a file. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "Lists hypervisord's named connections.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:listed", "2:usage error", "5:hypervisord unreachable or refused the request"})
+@Command(name = "list", mixinStandardHelpOptions = true, description = "Lists hypervisord's named connections.")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.UNREACHABLE})
 final class ConnectionsListCommand extends ApiCommand {
-  @Option(names = "--json", description = "print hypervisord's JSON answer")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Override
   protected int run(HypervisordClient client) throws Exception {
     JsonNode all = client.connections();
-    if (json) {
-      printJson(all);
+    if (json.enabled()) {
+      JsonOutput.print(out(), all);
       return 0;
     }
     TextTable table = new TextTable("NAME", "PROVIDER", "SETTINGS", "SECRETS FROM FILES");

@@ -1,11 +1,13 @@
 package io.hypersdk.apps.hyperctl.daemon;
 
 import io.hypersdk.apps.hyperctl.TextTable;
+import io.hypersdk.cli.JsonOutput;
 import io.hypersdk.pipeline.instances.InstanceInfo;
-import io.hypersdk.queue.QueueFiles;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,14 +16,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code hyperctl daemon list}: every instance known from systemd, config files and heartbeats. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "Lists hyper2kvm instances from systemd, config files and heartbeats, with state and queue counts.",
-    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:listed (also when none is found)", "2:usage error"})
+    description = "Lists hyper2kvm instances from systemd, config files and heartbeats, with state and queue counts.")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE})
 final class DaemonListCommand implements Callable<Integer> {
   @Mixin
   InstanceOptions options;
 
-  @Option(names = "--json", description = "print the instances as a JSON array")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Spec
   CommandSpec spec;
@@ -30,9 +32,8 @@ final class DaemonListCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<InstanceInfo> found = options.scanner().scan();
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(QueueFiles.toJson(found));
-      out.flush();
+    if (json.enabled()) {
+      JsonOutput.print(out, found);
       return 0;
     }
     TextTable t = new TextTable("NAME", "SERVICE", "STATE", "FOUND BY", "PENDING", "PROCESSING", "PROCESSED",

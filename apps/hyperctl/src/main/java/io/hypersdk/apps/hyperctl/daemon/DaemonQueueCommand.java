@@ -1,9 +1,7 @@
 package io.hypersdk.apps.hyperctl.daemon;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hypersdk.apps.hyperctl.TextTable;
-import io.hypersdk.manifest.ManifestIO;
+import io.hypersdk.cli.JsonOutput;
 import io.hypersdk.pipeline.instances.InstanceInfo;
 import io.hypersdk.pipeline.instances.QueueEntries;
 import io.hypersdk.queue.QueueCounts;
@@ -14,6 +12,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,16 +26,12 @@ import picocli.CommandLine.Spec;
  * totals; {@code --watch} redraws it until Ctrl-C.
  */
 @Command(name = "queue", mixinStandardHelpOptions = true,
-    description = "Shows an instance's pending, processing and failed manifests (VM, job id, age, error) and totals.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:shown", "2:usage error", "3:the instance's config cannot be read, so its queue is unknown",
-        "130:--watch ended by Ctrl-C (SIGINT)"})
+    description = "Shows an instance's pending, processing and failed manifests (VM, job id, age, error) and totals.")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.CONFIG, ExitCode.INTERRUPTED})
 final class DaemonQueueCommand implements Callable<Integer> {
   /** One refresh for --json: the queue's folders, its manifests and totals. */
   record QueueView(String instance, String watchDir, String outputDir, List<QueueEntries.Entry> entries,
       QueueCounts totals, String at) {}
-
-  private static final ObjectMapper ONE_LINE = ManifestIO.jsonMapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
 
   @Mixin
   InstanceOptions options;
@@ -49,8 +45,8 @@ final class DaemonQueueCommand implements Callable<Integer> {
   @Option(names = "--interval", paramLabel = "SEC", defaultValue = "2", description = "seconds between redraws (default: 2)")
   int interval;
 
-  @Option(names = "--json", description = "print the queue as JSON (with --watch: one line per refresh)")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Spec
   CommandSpec spec;
@@ -65,36 +61,39 @@ final class DaemonQueueCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (i.watchDir() == null) {
       spec.commandLine().getErr().println("hyperctl: " + i.service() + ": " + i.error());
-      return DaemonStatusCommand.EXIT_NOT_ACTIVE;
+      return ExitCode.CONFIG.code();
     }
     QueueLayout layout = new QueueLayout(Path.of(i.watchDir()), Path.of(i.outputDir()));
     if (!watch) {
-      show(out, i, layout, ManifestIO.jsonMapper());
+      show(out, i, layout, false);
       return 0;
     }
     // On a terminal each refresh replaces the last; in a file or pipe they follow each other, timestamped.
     boolean terminal = System.console() != null;
     for (boolean first = true; ; first = false) {
-      if (terminal && !json) {
+      if (terminal && !json.enabled()) {
         out.print("\033[H\033[2J");
-      } else if (!first && !json) {
+      } else if (!first && !json.enabled()) {
         out.println();
       }
-      if (!json) {
+      if (!json.enabled()) {
         out.println("--- " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " (every " + interval + " s; Ctrl-C ends)");
       }
-      show(out, i, layout, ONE_LINE);
+      show(out, i, layout, true);
       Thread.sleep(interval * 1000L);
     }
   }
 
-  private void show(PrintWriter out, InstanceInfo i, QueueLayout layout, ObjectMapper jsonMapper) throws Exception {
+  private void show(PrintWriter out, InstanceInfo i, QueueLayout layout, boolean oneLine) throws Exception {
     List<QueueEntries.Entry> entries = QueueEntries.of(layout);
     QueueCounts totals = QueueCounts.of(layout);
-    if (json) {
-      out.println(jsonMapper.writeValueAsString(new QueueView(i.name(), i.watchDir(), i.outputDir(), entries, totals,
-          Instant.now().toString())));
-      out.flush();
+    if (json.enabled()) {
+      QueueView view = new QueueView(i.name(), i.watchDir(), i.outputDir(), entries, totals, Instant.now().toString());
+      if (oneLine) {
+        JsonOutput.printLine(out, view);
+      } else {
+        JsonOutput.print(out, view);
+      }
       return;
     }
     out.println(i.service() + " queue " + i.watchDir() + " (output " + i.outputDir() + ")");

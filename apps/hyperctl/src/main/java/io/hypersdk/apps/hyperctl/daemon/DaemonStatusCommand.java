@@ -1,11 +1,13 @@
 package io.hypersdk.apps.hyperctl.daemon;
 
+import io.hypersdk.cli.JsonOutput;
 import io.hypersdk.pipeline.instances.InstanceInfo;
 import io.hypersdk.pipeline.systemd.SystemdUnits.UnitStatus;
-import io.hypersdk.queue.QueueFiles;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,21 +19,18 @@ import picocli.CommandLine.Spec;
  * means what a job would decide (systemd says active, or a daemon's heartbeat is fresh).
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Shows a hyper2kvm instance: systemd state, heartbeat, watch and output dirs, queue counts.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:active (systemd says so, or a daemon's heartbeat is fresh)", "2:usage error",
-        "3:not active (or its config cannot be read)"})
+    description = "Shows a hyper2kvm instance: systemd state, heartbeat, watch and output dirs, queue counts.")
+@ExitCodes(value = {ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.NOT_FOUND},
+    details = {"0:active (systemd says so, or a daemon's heartbeat is fresh)", "3:not active"})
 final class DaemonStatusCommand implements Callable<Integer> {
-  static final int EXIT_NOT_ACTIVE = 3;
-
   @Mixin
   InstanceOptions options;
 
   @Option(names = "--instance", paramLabel = "NAME", description = "hyper2kvm@NAME.service (default: hyper2kvm.service)")
   String instance;
 
-  @Option(names = "--json", description = "print the instance as JSON")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Spec
   CommandSpec spec;
@@ -41,13 +40,13 @@ final class DaemonStatusCommand implements Callable<Integer> {
     InstanceOptions.requireValidName(spec.commandLine(), instance);
     InstanceInfo i = options.scanner().find(instance);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(QueueFiles.toJson(i));
+    if (json.enabled()) {
+      JsonOutput.print(out, i);
     } else {
       print(out, i);
     }
     out.flush();
-    return i.active() ? 0 : EXIT_NOT_ACTIVE;
+    return i.active() ? 0 : ExitCode.NOT_FOUND.code();
   }
 
   private static void print(PrintWriter out, InstanceInfo i) {

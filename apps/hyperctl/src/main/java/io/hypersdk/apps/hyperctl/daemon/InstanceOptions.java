@@ -1,17 +1,15 @@
 package io.hypersdk.apps.hyperctl.daemon;
 
-import io.hypersdk.convert.daemon.DaemonConfig;
+import io.hypersdk.cli.ConfigDirOption;
 import io.hypersdk.pipeline.instances.InstanceScanner;
-import java.nio.file.Path;
 import picocli.CommandLine;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
 
-/** Where the hyper2kvm instance configs are: {@code --config-dir}, else $HYPER2KVM_CONFIG_DIR, else /etc/hyper2kvm. */
+/** Where the hyper2kvm instance configs are, and the instance names a {@code hyperctl daemon} command takes. */
 public final class InstanceOptions {
-  @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "hyper2kvm's config dir (default: $HYPER2KVM_CONFIG_DIR, else /etc/hyper2kvm)")
-  Path configDir;
+  @Mixin
+  ConfigDirOption configDir;
 
   /** Refuses an instance name systemd and the daemon would refuse too, as a usage error. */
   static void requireValidName(CommandLine cl, String instance) {
@@ -22,10 +20,6 @@ public final class InstanceOptions {
   }
 
   InstanceScanner scanner() {
-    if (configDir != null) {
-      return new InstanceScanner(configDir);
-    }
-    String env = System.getenv("HYPER2KVM_CONFIG_DIR");
-    return new InstanceScanner(env != null && !env.isBlank() ? Path.of(env) : DaemonConfig.CONFIG_DIR);
+    return new InstanceScanner(configDir.resolved());
   }
 }

@@ -1,10 +1,8 @@
 package io.hypersdk.apps.hyperctl.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
 import io.hypersdk.apps.hyperctl.client.HypervisordException;
+import io.hypersdk.cli.ExitCode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -13,9 +11,6 @@ import picocli.CommandLine.Spec;
 
 /** A {@code hyperctl jobs} or {@code connections} command: resolves the connection, runs against hypervisord, turns failures into one line. */
 public abstract class ApiCommand implements Callable<Integer> {
-  protected static final int EXIT_JOB_FAILED = 4;
-  protected static final int EXIT_API = 5;
-  protected static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Mixin
   ConnectionOptions connection;
@@ -29,7 +24,7 @@ public abstract class ApiCommand implements Callable<Integer> {
       return run(new HypervisordClient(connection.settings()));
     } catch (HypervisordException e) {
       err().println("hyperctl: " + e.getMessage());
-      return EXIT_API;
+      return (e.status() == 404 ? ExitCode.NOT_FOUND : ExitCode.UNREACHABLE).code();
     }
   }
 
@@ -41,10 +36,5 @@ public abstract class ApiCommand implements Callable<Integer> {
 
   protected PrintWriter err() {
     return spec.commandLine().getErr();
-  }
-
-  protected void printJson(JsonNode node) throws java.io.IOException {
-    out().println(JSON.writeValueAsString(node));
-    out().flush();
   }
 }

@@ -2,27 +2,30 @@ package io.hypersdk.apps.hyperctl.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
+import io.hypersdk.cli.JsonOutput;
 import java.io.PrintWriter;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hyperctl jobs show ID}: one job's definition, status, progress and result. */
-@Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one job.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:shown", "2:usage error", "5:hypervisord unreachable, no such job, or request refused"})
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one job.")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.NOT_FOUND, ExitCode.UNREACHABLE})
 final class JobsShowCommand extends ApiCommand {
   @Parameters(paramLabel = "ID", description = "the job's id")
   String id;
 
-  @Option(names = "--json", description = "print hypervisord's JSON answer")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Override
   protected int run(HypervisordClient client) throws Exception {
     JsonNode job = client.get(id);
-    if (json) {
-      printJson(job);
+    if (json.enabled()) {
+      JsonOutput.print(out(), job);
       return 0;
     }
     PrintWriter out = out();

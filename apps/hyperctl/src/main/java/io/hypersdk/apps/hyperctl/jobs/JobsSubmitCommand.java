@@ -1,9 +1,11 @@
 package io.hypersdk.apps.hyperctl.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
+import io.hypersdk.cli.JsonOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,7 +13,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,16 +24,14 @@ import picocli.CommandLine.Option;
  * from flags named after the API's fields.
  */
 @Command(name = "submit", mixinStandardHelpOptions = true,
-    description = "Submits jobs from a JSON/YAML file (-f FILE, '-' for stdin) or one job from flags.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every job accepted", "2:usage error", "4:some jobs rejected (the others were accepted)",
-        "5:hypervisord unreachable or refused the request (an invalid job: the field and why)"})
+    description = "Submits jobs from a JSON/YAML file (-f FILE, '-' for stdin) or one job from flags.")
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.JOB_FAILED, ExitCode.UNREACHABLE})
 final class JobsSubmitCommand extends ApiCommand {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
-  @Option(names = "--json", description = "print hypervisord's JSON answer")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   /** Either a file or flags. */
   static final class Source {
@@ -82,7 +85,7 @@ final class JobsSubmitCommand extends ApiCommand {
     String libvirtUri;
 
     ObjectNode toJob() {
-      ObjectNode job = JSON.createObjectNode().put("vm_path", vm).put("output_dir", output);
+      ObjectNode job = JsonNodeFactory.instance.objectNode().put("vm_path", vm).put("output_dir", output);
       putIf(job, "name", name);
       putIf(job, "provider", provider);
       putIf(job, "format", format);
@@ -91,7 +94,7 @@ final class JobsSubmitCommand extends ApiCommand {
         ObjectNode s = job.putObject("settings");
         settings.forEach(s::put);
       }
-      ObjectNode o = JSON.createObjectNode();
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
       if (pipeline) {
         o.put("enable_pipeline", true);
       }
@@ -122,26 +125,26 @@ final class JobsSubmitCommand extends ApiCommand {
     if (source.file != null) {
       body = readJobs(source.file);
       if (body == null) {
-        return 2;
+        return ExitCode.USAGE.code();
       }
     } else {
       String secret = secretSetting(client, source.flags);
       if (secret != null) {
         err().println("hyperctl: --setting " + secret + " is a secret and would show in process listings; use "
             + "--connection NAME (hypervisord reads the secret from its file) or -f FILE");
-        return 2;
+        return ExitCode.USAGE.code();
       }
       body = source.flags.toJob();
     }
     JsonNode answer = client.submit(body);
-    if (json) {
-      printJson(answer);
+    if (json.enabled()) {
+      JsonOutput.print(out(), answer);
     } else {
       answer.path("job_ids").forEach(id -> out().println("submitted " + id.asText()));
       answer.path("errors").forEach(e -> out().println("rejected: " + e.asText()));
       out().flush();
     }
-    return answer.path("rejected").asInt() == 0 ? 0 : EXIT_JOB_FAILED;
+    return answer.path("rejected").asInt() == 0 ? 0 : ExitCode.JOB_FAILED.code();
   }
 
   /** The first --setting that the daemon's providers declare secret, or null; asks only when settings are given. */

@@ -1,10 +1,15 @@
 package io.hypersdk.apps.hyperctl.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient;
 import io.hypersdk.apps.hyperctl.client.HypervisordClient.Event;
 import io.hypersdk.apps.hyperctl.client.HypervisordException;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
+import io.hypersdk.cli.JsonOutput;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -13,30 +18,29 @@ import picocli.CommandLine.Parameters;
  * so a script can wait on a job.
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
-    description = "Follows a job's live progress until it ends (a progress bar on a terminal, progress lines otherwise).",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:the job completed", "2:usage error", "4:the job failed or was cancelled",
-        "5:hypervisord unreachable, no such job, or the stream broke off before the job ended"})
+    description = "Follows a job's live progress until it ends (a progress bar on a terminal, progress lines otherwise).")
+@ExitCodes(value = {ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.NOT_FOUND, ExitCode.JOB_FAILED,
+    ExitCode.UNREACHABLE}, details = {"0:the job completed", "10:the job failed or was cancelled",
+    "11:hypervisord unreachable, or the stream broke off before the job ended"})
 final class JobsWatchCommand extends ApiCommand {
   @Parameters(paramLabel = "ID", description = "the job's id")
   String id;
 
-  @Option(names = "--json", description = "print each event as one JSON line")
-  boolean json;
+  @Mixin
+  JsonOutput json;
 
   @Override
   protected int run(HypervisordClient client) throws Exception {
     String[] last = {null};
-    try (ProgressView view = json ? null : ProgressView.open(id, out())) {
+    try (ProgressView view = json.enabled() ? null : ProgressView.open(id, out())) {
       client.events(id, e -> {
         String status = statusOf(e);
         if (status != null) {
           last[0] = status;
         }
-        if (json) {
-          out().println(JSON.createObjectNode().put("type", e.type()).put("job_id", e.jobId()).put("at", e.at())
-              .set("data", e.data()).toString());
-          out().flush();
+        if (json.enabled()) {
+          JsonOutput.printLine(out(), JsonNodeFactory.instance.objectNode().put("type", e.type())
+              .put("job_id", e.jobId()).put("at", e.at()).set("data", e.data()));
         } else {
           view.show(e);
         }
@@ -53,19 +57,19 @@ final class JobsWatchCommand extends ApiCommand {
       }
     }
     if ("completed".equals(status)) {
-      if (!json) {
+      if (!json.enabled()) {
         out().println("job " + id + " completed");
         out().flush();
       }
       return 0;
     }
-    if (!json) {
+    if (!json.enabled()) {
       JsonNode j = job != null ? job : client.get(id);
       String error = j.hasNonNull("error") ? j.get("error").asText() : j.path("result").path("error").asText(null);
       err().println("hyperctl: job " + id + " " + status + (error == null ? "" : ": " + error));
       err().flush();
     }
-    return EXIT_JOB_FAILED;
+    return ExitCode.JOB_FAILED.code();
   }
 
   /** The status an event tells: the snapshot's status, or the new status. */

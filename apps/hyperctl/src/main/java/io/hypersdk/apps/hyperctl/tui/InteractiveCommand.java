@@ -9,15 +9,17 @@ import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal.CtrlCBehaviour;
 import io.hypersdk.apps.hyperconvert.HyperConvert;
 import io.hypersdk.apps.hyperctl.client.ConnectionSettings;
 import io.hypersdk.apps.hyperctl.client.HypervisordException;
-import io.hypersdk.cli.Cli;
-import io.hypersdk.pipeline.PipelineOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
+import io.hypersdk.cli.ConfigDirOption;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,10 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "interactive", aliases = "migrate", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"A terminal wizard: connect to a provider, pick VMs, choose export and pipeline options "
         + "(daemon mode with the live status of the hyper2kvm instances), confirm, watch each VM's progress and "
-        + "read the summary. Options only fill the first screens in. Needs a terminal; scripts use hyperexport."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done (every VM migrated, or quit before running)", "1:internal error",
-        "2:usage error or no terminal", "5:a VM failed or was cancelled"})
+        + "read the summary. Options only fill the first screens in. Needs a terminal; scripts use hyperexport."})
+@ExitCodes({ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.JOB_FAILED})
 public final class InteractiveCommand implements Callable<Integer> {
   static final String NO_TERMINAL = "hyperctl: interactive needs a terminal (stdin is not a TTY); use 'hyperexport' "
       + "or 'hyperctl jobs submit' for scripts";
@@ -60,9 +60,8 @@ public final class InteractiveCommand implements Callable<Integer> {
   @Option(names = "--token-file", paramLabel = "FILE", description = "File holding hypervisord's API token.")
   Path tokenFile;
 
-  @Option(names = "--hyper2kvm-config-dir", paramLabel = "PATH",
-      description = "Where daemon instance configs live (default: $HYPER2KVM_CONFIG_DIR, else /etc/hyper2kvm).")
-  Path configDir;
+  @Mixin
+  ConfigDirOption configDir;
 
   @Spec
   CommandSpec spec;
@@ -73,23 +72,23 @@ public final class InteractiveCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (!provider.equals(WizardModel.LOCAL) && !provider.equals(WizardModel.VSPHERE)) {
       err.println("hyperctl: --provider must be local or vsphere, not '" + provider + "'");
-      return Cli.EXIT_USAGE;
+      return ExitCode.USAGE.code();
     }
     if (tokenFile != null && hypervisordUrl == null) {
       err.println("hyperctl: --token-file needs --hypervisord URL");
-      return Cli.EXIT_USAGE;
+      return ExitCode.USAGE.code();
     }
     WizardModel model;
     try {
       model = prefilled();
     } catch (HypervisordException e) {
       err.println("hyperctl: " + e.getMessage());
-      return Cli.EXIT_USAGE;
+      return ExitCode.USAGE.code();
     }
     // Java gives no console when stdin or stdout is not a terminal: a screen there would be garbage.
     if (System.console() == null) {
       err.println(NO_TERMINAL);
-      return Cli.EXIT_USAGE;
+      return ExitCode.USAGE.code();
     }
     // Log lines written to the terminal would tear the screen; everything the user needs is on it.
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.OFF);
@@ -103,9 +102,7 @@ public final class InteractiveCommand implements Callable<Integer> {
   }
 
   private WizardModel prefilled() throws HypervisordException {
-    Path config = configDir != null ? configDir.toAbsolutePath().normalize()
-        : PipelineOptions.builder().build().configDir();
-    WizardModel m = new WizardModel(config, HyperConvert.inThisJvm());
+    WizardModel m = new WizardModel(configDir.resolved(), HyperConvert.inThisJvm());
     m.provider = provider;
     m.source = source == null ? "" : source.toAbsolutePath().normalize().toString();
     m.vcenterUrl = vcenterUrl == null ? "" : vcenterUrl;

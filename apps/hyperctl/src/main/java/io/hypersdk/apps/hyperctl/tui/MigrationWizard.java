@@ -3,6 +3,7 @@ package io.hypersdk.apps.hyperctl.tui;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.screen.Screen;
+import io.hypersdk.cli.ExitCode;
 import java.io.IOException;
 import java.util.List;
 
@@ -11,8 +12,6 @@ import java.util.List;
  * current step, hands it keys and ticks, and moves forwards and back as it asks.
  */
 final class MigrationWizard {
-  /** Exit code when at least one VM did not migrate. */
-  static final int EXIT_MIGRATION_FAILED = 5;
   private static final long TICK_MILLIS = 50;
   private final Screen screen;
   private final WizardModel model;
@@ -26,7 +25,7 @@ final class MigrationWizard {
         new DaemonPhaseStep(model), new ConfirmStep(model), new RunStep(model), new SummaryStep(model));
   }
 
-  /** Runs until the user quits; 0, or {@link #EXIT_MIGRATION_FAILED} when a VM failed or was cancelled. */
+  /** Runs until the user quits; 0, or {@link ExitCode#JOB_FAILED} when a VM failed or was cancelled. */
   int run() throws IOException, InterruptedException {
     screen.startScreen();
     screen.setCursorPosition(null);
@@ -56,7 +55,7 @@ final class MigrationWizard {
       screen.stopScreen();
       model.closeSession();
     }
-    return model.runs.stream().allMatch(VmRun::succeeded) ? 0 : EXIT_MIGRATION_FAILED;
+    return model.runs.stream().allMatch(VmRun::succeeded) ? 0 : ExitCode.JOB_FAILED.code();
   }
 
   private Step current() {

@@ -1,6 +1,8 @@
 package io.hypersdk.apps.hyperctl.tui;
 
 import io.hypersdk.apps.hyperctl.client.ConnectionSettings;
+import io.hypersdk.migration.MigrationOptions;
+import io.hypersdk.migration.MigrationRequestMapper;
 import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.pipeline.instances.InstanceInfo;
 import io.hypersdk.providers.ExportFormat;
@@ -8,7 +10,6 @@ import io.hypersdk.providers.Provider;
 import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.VmSummary;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -107,18 +108,17 @@ final class WizardModel {
    * @throws IllegalArgumentException with a line to show when a number is not a positive number
    */
   PipelineOptions pipelineOptions() {
-    return PipelineOptions.builder()
-        .bundledConverter(bundledConverter)
-        .daemonRequested(daemon)
-        .instance(instance.isBlank() || instance.equals(MAIN_INSTANCE) ? null : instance)
+    return new MigrationRequestMapper(configDir, bundledConverter).pipelineOptions(MigrationOptions.builder()
+        .pipeline(true)
+        .daemon(daemon)
+        .instance(instance.equals(MAIN_INSTANCE) ? null : instance)
         .watchDir(pathOrNull(watchDir))
-        .outputDir(pathOrNull(daemonOutputDir))
-        .configDir(configDir)
-        .pollInterval(Duration.ofMillis(Math.round(positive(pollSeconds, "poll interval") * 1000)))
-        .daemonTimeout(Duration.ofMillis(Math.round(positive(timeoutMinutes, "timeout") * 60_000)))
+        .daemonOutputDir(pathOrNull(daemonOutputDir))
+        .pollSeconds(positive(pollSeconds, "poll interval"))
+        .timeoutMinutes(positive(timeoutMinutes, "timeout"))
         .libvirt(libvirt)
-        .libvirtUri(libvirtUri.isBlank() ? PipelineOptions.DEFAULT_LIBVIRT_URI : libvirtUri.strip())
-        .build();
+        .libvirtUri(libvirtUri)
+        .build());
   }
 
   private static double positive(String text, String what) {
@@ -135,6 +135,6 @@ final class WizardModel {
   }
 
   private static Path pathOrNull(String s) {
-    return s.isBlank() ? null : Path.of(s.strip()).toAbsolutePath().normalize();
+    return s.isBlank() ? null : Path.of(s.strip());
   }
 }

@@ -107,7 +107,7 @@ class DaemonPhaseTest extends WizardTest {
       assertThat(summary).doesNotContain("qcow2:");
       assertThat(pending(prod.watchDir())).isEmpty();
       w.type("q");
-      assertThat(w.awaitExit()).isEqualTo(MigrationWizard.EXIT_MIGRATION_FAILED);
+      assertThat(w.awaitExit()).isEqualTo(io.hypersdk.cli.ExitCode.JOB_FAILED.code());
     }
   }
 

@@ -7,11 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.hypersdk.convert.daemon.DaemonConfig;
 import io.hypersdk.jobs.connections.Connections;
-import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.Providers;
+import io.hypersdk.queue.DaemonConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -109,8 +108,8 @@ public final class SettingsLoader {
         throw new SettingsException("output_roots: '" + r + "' must be an absolute path");
       }
     }
-    Path h2k = configDir != null ? configDir : f.hyper2kvmConfigDir() != null ? Path.of(f.hyper2kvmConfigDir())
-        : env != null && !env.isBlank() ? Path.of(env) : DaemonConfig.CONFIG_DIR;
+    Path h2k = DaemonConfig.configDir(configDir != null ? configDir
+        : f.hyper2kvmConfigDir() != null ? Path.of(f.hyper2kvmConfigDir()) : null, env);
     Connections connections;
     try {
       connections = Connections.define(Providers.discover(), f.connections() == null ? Map.of() : f.connections(),
@@ -124,7 +123,7 @@ public final class SettingsLoader {
 
   /** The environment variable that moves the hyper2kvm config dir, as for the pipeline. */
   public static String configDirEnv() {
-    return System.getenv(PipelineOptions.ENV_CONFIG_DIR);
+    return System.getenv(DaemonConfig.ENV_CONFIG_DIR);
   }
 
   /** {@code 1048576}, {@code 512k}, {@code 4m}: bytes, KiB, MiB. */

@@ -76,7 +76,7 @@ public final class EventRoutes {
       if (snapshot != null) {
         // Read again after subscribing, so no change between the two is lost.
         Job now = jobs.get(jobId).orElse(snapshot);
-        send(client, new JobEvent("job", jobId, JobStore.now(), now));
+        send(client, new JobEvent(JobEvent.Type.JOB, jobId, JobStore.now(), now));
         if (JobStatus.parse(now.status()).isFinal()) {
           return;
         }
@@ -88,7 +88,7 @@ public final class EventRoutes {
           continue;
         }
         send(client, e);
-        if (jobId != null && "status".equals(e.type()) && JobStatus.parse((String) e.data()).isFinal()) {
+        if (jobId != null && e.type() == JobEvent.Type.STATUS && JobStatus.parse((String) e.data()).isFinal()) {
           return;
         }
       }
@@ -107,6 +107,6 @@ public final class EventRoutes {
   }
 
   private static void send(SseClient client, JobEvent e) throws JsonProcessingException {
-    client.sendEvent(e.type(), JobJson.json().writeValueAsString(e), null);
+    client.sendEvent(e.type().wireName(), JobJson.json().writeValueAsString(e), null);
   }
 }

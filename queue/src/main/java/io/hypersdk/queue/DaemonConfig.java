@@ -1,11 +1,10 @@
-package io.hypersdk.convert.daemon;
+package io.hypersdk.queue;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.hypersdk.queue.QueueLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,6 +32,8 @@ public record DaemonConfig(
 
   public static final Path CONFIG_DIR = Path.of("/etc/hyper2kvm");
   public static final Path DEFAULT_CONFIG = CONFIG_DIR.resolve("hyper2kvm.conf");
+  /** Overrides {@link #CONFIG_DIR}, where instance configs are read from. */
+  public static final String ENV_CONFIG_DIR = "HYPER2KVM_CONFIG_DIR";
   private static final Set<String> FORMATS = Set.of("qcow2", "raw", "vdi");
 
   /** The YAML file's keys, all optional. */
@@ -64,6 +65,17 @@ public record DaemonConfig(
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
+
+  /** Where instance configs are: {@code given} (a flag or config key), else $HYPER2KVM_CONFIG_DIR, else /etc/hyper2kvm. */
+  public static Path configDir(Path given) {
+    return configDir(given, System.getenv(ENV_CONFIG_DIR));
+  }
+
+  /** {@link #configDir(Path)} with the environment variable's value ({@code env}, null when unset) given. */
+  public static Path configDir(Path given, String env) {
+    Path dir = given != null ? given : env != null && !env.isBlank() ? Path.of(env) : CONFIG_DIR;
+    return dir.toAbsolutePath().normalize();
+  }
 
   /** The config file for an instance, or the main one. */
   public static Path configFileFor(Path configDir, String instance) {
@@ -113,7 +125,7 @@ public record DaemonConfig(
         : QueueLayout.DEFAULT_WATCH_DIR;
     Path output = outputDir != null ? outputDir : file.outputDir() != null ? Path.of(file.outputDir())
         : QueueLayout.DEFAULT_OUTPUT_DIR;
-    Path work = file.workdir() != null ? Path.of(file.workdir()) : output.resolve(".work");
+    Path work = file.workdir() != null ? Path.of(file.workdir()) : QueueLayout.workDir(output);
     int concurrent = maxConcurrent != null ? maxConcurrent : file.maxConcurrent() != null ? file.maxConcurrent()
         : Runtime.getRuntime().availableProcessors();
     String format = file.outFormat() != null ? file.outFormat() : "qcow2";
