@@ -1,0 +1,52 @@
+package io.hypersdk.providers.aws;
+
+import io.hypersdk.providers.Provider;
+import io.hypersdk.providers.ProviderException;
+import io.hypersdk.providers.ProviderFactory;
+import io.hypersdk.providers.ProviderSettings;
+import io.hypersdk.providers.SettingSpec;
+import io.hypersdk.providers.SettingSpec.Type;
+import java.util.List;
+
+/** Registers the {@code aws} provider: EC2 instances exported through EBS snapshots and the EBS direct APIs. */
+public final class AwsProviderFactory implements ProviderFactory {
+  static final String REGION = "region";
+  static final String PROFILE = "profile";
+  static final String ROLE_ARN = "role_arn";
+  static final String ENDPOINT_URL = "endpoint_url";
+  static final String PARALLEL = "parallel";
+  static final int DEFAULT_PARALLEL = 8;
+
+  private static final List<SettingSpec> SETTINGS = List.of(
+      SettingSpec.builder(REGION, Type.STRING).required().env("AWS_REGION", "AWS_DEFAULT_REGION")
+          .description("AWS region of the instance, e.g. eu-west-1").build(),
+      SettingSpec.builder(PROFILE, Type.STRING).env("AWS_PROFILE")
+          .description("named profile of ~/.aws/config and ~/.aws/credentials (default: the SDK's default "
+              + "credential chain)").build(),
+      SettingSpec.builder(ROLE_ARN, Type.STRING)
+          .description("IAM role assumed through STS with the credentials found, for cross-account exports").build(),
+      SettingSpec.builder(ENDPOINT_URL, Type.STRING).env("AWS_ENDPOINT_URL")
+          .description("one endpoint for EC2 and EBS instead of AWS's own (private endpoints, tests)").build(),
+      SettingSpec.builder(PARALLEL, Type.INT).defaultValue(Integer.toString(DEFAULT_PARALLEL))
+          .description("disks downloaded at once (vsphere), EBS blocks fetched at once (aws), 1 to 32").build());
+
+  @Override
+  public String name() {
+    return "aws";
+  }
+
+  @Override
+  public String description() {
+    return "EC2 instances, exported through EBS snapshots and the EBS direct APIs while they keep running";
+  }
+
+  @Override
+  public List<SettingSpec> settings() {
+    return SETTINGS;
+  }
+
+  @Override
+  public Provider open(ProviderSettings settings) throws ProviderException {
+    return new AwsProvider(AwsConfig.from(settings, System.getenv()));
+  }
+}

@@ -1,0 +1,163 @@
+package io.hypersdk.providers.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hypersdk.providers.ExportFormat;
+import io.hypersdk.providers.ExportRequest;
+import io.hypersdk.providers.ExportedVm;
+import io.hypersdk.providers.Provider;
+import io.hypersdk.providers.ProviderException;
+import io.hypersdk.providers.ProviderSettings;
+import io.hypersdk.providers.Providers;
+import io.hypersdk.providers.VmInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AwsProviderTest {
+  @TempDir
+  Path tmp;
+  AwsFixture aws;
+  Provider provider;
+
+  @BeforeAll
+  static void credentials() {
+    // The SDK's default chain reads these system properties first; no real account is reached.
+    System.setProperty("aws.accessKeyId", "AKIAEXAMPLEEXAMPLE00");
+    System.setProperty("aws.secretAccessKey", "test-secret-not-real");
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    aws = new AwsFixture();
+    var factory = Providers.discover().get("aws");
+    provider = factory.open(ProviderSettings.builder(factory).set("region", "eu-west-1")
+        .set("endpoint_url", aws.endpoint()).set("parallel", 4).build(Map.of()));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    provider.close();
+    aws.close();
+  }
+
+  @Test
+  void describesTheInstanceByIdOrNameWithTypeBootModeVolumesAndEnis() throws Exception {
+    VmInfo byName = provider.vmInfo(AwsFixture.NAME);
+    VmInfo vm = provider.vmInfo(AwsFixture.INSTANCE);
+    assertThat(byName).isEqualTo(vm);
+    assertThat(vm.id()).isEqualTo(AwsFixture.INSTANCE);
+    assertThat(vm.name()).isEqualTo("web01");
+    assertThat(vm.datacenter()).isEqualTo("eu-west-1");
+    assertThat(vm.cpu()).isEqualTo(2);
+    assertThat(vm.memoryMiB()).isEqualTo(8192);
+    assertThat(vm.firmware()).isEqualTo("uefi");
+    assertThat(vm.powerState()).isEqualTo("running");
+    assertThat(vm.osHint()).isEqualTo("linux");
+    assertThat(vm.disks()).extracting(d -> d.id() + " " + d.label() + " " + d.capacityBytes()).containsExactly(
+        AwsFixture.ROOT_VOLUME + " /dev/xvda 1073741824", AwsFixture.DATA_VOLUME + " /dev/sdf 1073741824");
+    assertThat(vm.nics()).extracting(n -> n.id() + " " + n.mac()).containsExactly("eni-0aaa " + AwsFixture.MAC0,
+        "eni-0bbb " + AwsFixture.MAC1);
+    assertThat(provider.listVms()).singleElement().satisfies(s -> {
+      assertThat(s.path()).isEqualTo(AwsFixture.INSTANCE);
+      assertThat(s.disks()).isEqualTo(2);
+    });
+  }
+
+  @Test
+  void exportsEveryVolumeAsASparseRawDiskAndDeletesTheSnapshots() throws Exception {
+    AtomicLong advanced = new AtomicLong();
+    AtomicLong total = new AtomicLong();
+    ExportedVm x = provider.export(new ExportRequest(AwsFixture.NAME, tmp.resolve("out"), ExportFormat.OVF),
+        new io.hypersdk.providers.ExportProgress() {
+          @Override
+          public void start(long totalBytes) {
+            total.set(totalBytes);
+          }
+
+          @Override
+          public void advance(long bytes) {
+            advanced.addAndGet(bytes);
+          }
+        });
+    assertThat(x.exportMethod()).isEqualTo("aws-ebs-direct");
+    assertThat(x.disks()).extracting(d -> d.id() + " " + d.format() + " " + d.bootOrderHint()).containsExactly(
+        AwsFixture.ROOT_VOLUME + " raw 0", AwsFixture.DATA_VOLUME + " raw 1");
+    assertThat(total.get()).isEqualTo(6L * AwsFixture.BLOCK).isEqualTo(advanced.get());
+    for (var d : x.disks()) {
+      Path got = Path.of(d.path());
+      String snap = d.id().equals(AwsFixture.ROOT_VOLUME) ? AwsFixture.ROOT_SNAPSHOT : AwsFixture.DATA_SNAPSHOT;
+      Path want = aws.expectedDisk(snap, tmp.resolve(snap + ".expected"));
+      assertThat(Files.mismatch(got, want)).isEqualTo(-1L);
+      assertThat(d.bytes()).isEqualTo(AwsFixture.VOLUME_BYTES);
+      assertThat(d.sha256()).isEqualTo(sha256(got));
+      // Sparse: only the listed blocks take space.
+      assertThat(allocatedBytes(got)).isLessThan(64L << 20);
+    }
+    assertThat(aws.deletes(AwsFixture.ROOT_SNAPSHOT)).isEqualTo(1);
+    assertThat(aws.deletes(AwsFixture.DATA_SNAPSHOT)).isEqualTo(1);
+    try (var files = Files.list(tmp.resolve("out"))) {
+      assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly(
+          AwsFixture.ROOT_VOLUME + ".raw", AwsFixture.DATA_VOLUME + ".raw");
+    }
+  }
+
+  @Test
+  void aBlockWhoseChecksumNeverMatchesIsRetriedThenFailsTheExportAndTheSnapshotsAreDeleted() throws Exception {
+    aws.corrupt(AwsFixture.DATA_SNAPSHOT, 4);
+    assertThatThrownBy(() -> provider.export(new ExportRequest(AwsFixture.INSTANCE, tmp.resolve("out"),
+        ExportFormat.OVF), io.hypersdk.providers.ExportProgress.NONE))
+        .isInstanceOf(ProviderException.class)
+        .hasMessageStartingWith("block 4 of " + AwsFixture.DATA_SNAPSHOT + " failed 4 times: its SHA-256 ")
+        .hasMessageContaining("does not match the checksum EBS sent");
+    assertThat(aws.blockRequests(AwsFixture.DATA_SNAPSHOT, 4)).isEqualTo(SnapshotDownload.ATTEMPTS);
+    assertThat(aws.deletes(AwsFixture.ROOT_SNAPSHOT)).isEqualTo(1);
+    assertThat(aws.deletes(AwsFixture.DATA_SNAPSHOT)).isEqualTo(1);
+    try (var files = Files.list(tmp.resolve("out"))) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith(AwsFixture.DATA_VOLUME));
+    }
+  }
+
+  @Test
+  void unknownAmbiguousRefusedAndForbiddenAreOneLineEach() throws Exception {
+    aws.ec2Error("DescribeInstances", 400, "InvalidInstanceID.NotFound", "The instance ID 'i-0000000000000dead' "
+        + "does not exist");
+    assertThatThrownBy(() -> provider.vmInfo("i-0000000000000dead")).isInstanceOf(ProviderException.class)
+        .hasMessage("instance i-0000000000000dead not found in region eu-west-1")
+        .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.NOT_FOUND);
+    aws.ec2Error("DescribeInstances", 401, "AuthFailure", "AWS was not able to validate the provided access "
+        + "credentials");
+    assertThatThrownBy(() -> provider.vmInfo("web01")).hasMessage("AWS refused the credentials (AuthFailure) calling "
+        + "ec2:DescribeInstances: check --profile, AWS_PROFILE or the keys in the SDK's default credential chain");
+    aws.ec2Error("DescribeInstances", 403, "UnauthorizedOperation", "You are not authorized to perform this "
+        + "operation.");
+    assertThatThrownBy(() -> provider.listVms()).hasMessage("not allowed to call ec2:DescribeInstances "
+        + "(UnauthorizedOperation): add ec2:DescribeInstances to the IAM policy of these credentials "
+        + "(docs/CONFIGURATION.md)");
+  }
+
+  private static String sha256(Path p) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    try (var in = new java.security.DigestInputStream(Files.newInputStream(p), md)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static long allocatedBytes(Path p) throws Exception {
+    Process du = new ProcessBuilder("du", "--block-size=1", p.toString()).start();
+    String out = new String(du.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(du.waitFor()).isZero();
+    return Long.parseLong(out.split("\\s+")[0]);
+  }
+}
