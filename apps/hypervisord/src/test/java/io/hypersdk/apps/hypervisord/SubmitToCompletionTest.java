@@ -1,9 +1,10 @@
 package io.hypersdk.apps.hypervisord;
 
-import io.hypersdk.convert.testing.JavaProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hypersdk.testing.JavaProcess;
+import io.hypersdk.testing.QueueDaemon;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -31,7 +32,7 @@ class SubmitToCompletionTest extends DaemonTestBase {
     Path output = dir("converted");
     QueueDaemon.writeConfig(configDir, "demo", watch, output);
     Path data = work.resolve("data");
-    try (JavaProcess queueDaemon = QueueDaemon.start(work, configDir, "demo", watch);
+    try (QueueDaemon queueDaemon = QueueDaemon.startInstance(configDir, "demo", work.resolve("logs"));
         Hypervisord d = Hypervisord.start(work, data, configDir, bin)) {
       Api api = d.api();
       List<String> events = new CopyOnWriteArrayList<>();
@@ -102,7 +103,7 @@ class SubmitToCompletionTest extends DaemonTestBase {
       }
       assertThat(String.join("\n", events)).doesNotContain(PASSWORD);
       assertThat(d.output()).doesNotContain(PASSWORD).doesNotContain(d.token);
-      assertThat(queueDaemon.stderr()).doesNotContain(PASSWORD);
+      assertThat(queueDaemon.log()).doesNotContain(PASSWORD);
       for (Path f : List.of(data.resolve("hypervisord.db"), data.resolve("hypervisord.db-wal"))) {
         if (Files.exists(f)) {
           assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as("%s", f)
