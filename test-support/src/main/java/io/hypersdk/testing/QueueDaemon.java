@@ -38,6 +38,9 @@ public final class QueueDaemon implements AutoCloseable {
   /** Generous: the build machine has two cores and several JVMs and qemu-img processes share them. */
   public static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+  /** The daemon verifies checksums of whole disks: the full JIT, as in production, and a bounded heap. */
+  private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx256m");
+
   private static final Set<QueueDaemon> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
@@ -131,8 +134,8 @@ public final class QueueDaemon implements AutoCloseable {
     all.put("HYPERSDK_LOG_LEVEL", "INFO");
     all.putAll(env);
     try {
-      QueueDaemon d = new QueueDaemon(JavaProcess.startWithPaths(logDir, label, MAIN_CLASS, args, all, pathFirst),
-          layout, instance);
+      QueueDaemon d = new QueueDaemon(
+          JavaProcess.startWithOptions(JVM_OPTIONS, logDir, label, MAIN_CLASS, args, all, pathFirst), layout, instance);
       LIVE.add(d);
       return d;
     } catch (IOException e) {

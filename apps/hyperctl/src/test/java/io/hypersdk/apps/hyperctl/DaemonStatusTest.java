@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hypersdk.testing.JavaProcess;
 import io.hypersdk.testing.QueueDaemon;
 import io.hypersdk.testing.SystemctlStandIn;
 import io.hypersdk.testing.Tools;

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypersdk.apps.hypervisord.Hypervisord;
-import io.hypersdk.testing.JavaProcess;
 import io.hypersdk.testing.QueueDaemon;
 import io.hypersdk.testing.SampleVms;
 import io.hypersdk.testing.SystemctlStandIn;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.testing.QueueDaemon;
 import io.hypersdk.testing.SystemctlStandIn;
-import io.hypersdk.testing.Tools;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

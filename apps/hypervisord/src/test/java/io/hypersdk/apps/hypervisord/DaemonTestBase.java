@@ -8,7 +8,6 @@ import io.hypersdk.testing.SampleVms;
 import io.hypersdk.testing.SystemctlStandIn;
 import io.hypersdk.testing.Tools;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

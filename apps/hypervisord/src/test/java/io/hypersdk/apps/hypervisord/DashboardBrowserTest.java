@@ -6,7 +6,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
-import io.hypersdk.testing.JavaProcess;
 import io.hypersdk.testing.QueueDaemon;
 import java.nio.file.Path;
 import java.util.regex.Pattern;

@@ -3,7 +3,6 @@ package io.hypersdk.apps.hypervisord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hypersdk.testing.JavaProcess;
 import io.hypersdk.testing.QueueDaemon;
 import java.io.BufferedReader;
 import java.io.InputStream;

@@ -3,7 +3,6 @@ package io.hypersdk.apps.hyperctl.tui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hypersdk.testing.JavaProcess;
 import io.hypersdk.testing.QueueDaemon;
 import io.hypersdk.testing.Tools;
 import java.nio.charset.StandardCharsets;
