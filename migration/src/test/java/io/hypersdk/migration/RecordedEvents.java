@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Everything a migration reported, in order: {@code info: }, {@code warning: } and {@code output: } lines, and the export's progress. */
+/**
+ * Everything a migration reported: {@code info: }, {@code warning: } and {@code output: } lines in order, and the
+ * export's progress.
+ */
 final class RecordedEvents implements MigrationEvents {
   final List<String> lines = new CopyOnWriteArrayList<>();
   final AtomicLong total = new AtomicLong(-1);

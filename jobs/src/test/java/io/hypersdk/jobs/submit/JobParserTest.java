@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Every field of a job definition is read or refused with a message that names it. */
 class JobParserTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final JobParser parser = new JobParser(Set.of("local", "vsphere"), new OutputRoots(List.of(Path.of("/exports"))));
+  private final JobParser parser =
+      new JobParser(Set.of("local", "vsphere"), new OutputRoots(List.of(Path.of("/exports"))));
 
   private static JsonNode json(String text) {
     try {
@@ -158,7 +159,8 @@ class JobParserTest {
 
   @Test
   void aProblemInABatchIsNamedByTheJobsPlace() {
-    InvalidJobException e = new InvalidJobException("options.libvirt_uri", "must be a libvirt URI such as qemu:///system");
+    InvalidJobException e =
+        new InvalidJobException("options.libvirt_uri", "must be a libvirt URI such as qemu:///system");
     InvalidJobException placed = e.under("jobs[2]");
     assertThat(placed.field()).isEqualTo("jobs[2].options.libvirt_uri");
     assertThat(placed).hasMessage("jobs[2].options.libvirt_uri: must be a libvirt URI such as qemu:///system");
