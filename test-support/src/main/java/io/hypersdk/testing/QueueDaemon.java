@@ -151,14 +151,6 @@ public final class QueueDaemon implements AutoCloseable {
     return java.isAlive();
   }
 
-  public JavaProcess java() {
-    return java;
-  }
-
-  public QueueLayout layout() {
-    return layout;
-  }
-
   public String instance() {
     return instance;
   }
