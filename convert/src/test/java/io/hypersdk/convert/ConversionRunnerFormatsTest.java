@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hypersdk.convert.qemu.ImageInfo;
 import io.hypersdk.convert.qemu.QemuImg;
-import io.hypersdk.convert.testing.TestDisks;
-import io.hypersdk.convert.testing.Tools;
 import io.hypersdk.manifest.ArtifactManifest;
-import io.hypersdk.manifest.ManifestValidator;
 import io.hypersdk.manifest.ManifestValidator.FileChecks;
+import io.hypersdk.manifest.ManifestValidator;
 import io.hypersdk.queue.ConversionResult;
+import io.hypersdk.testing.TestDisks;
+import io.hypersdk.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +98,7 @@ class ConversionRunnerFormatsTest {
     assertThat(QemuImg.locate().info(boot).format()).isEqualTo(outFormat);
     assertThat(Tools.sameContent(boot, raw)).isTrue();
     assertThat(Tools.sameContent(extra, data)).isTrue();
-    assertThat(io.hypersdk.convert.testing.Xml.parse(Files.readString(out.resolve("web01.xml")))
+    assertThat(io.hypersdk.testing.Xml.parse(Files.readString(out.resolve("web01.xml")))
         .values("/domain/devices/disk/driver/@type")).containsExactly(outFormat, outFormat);
   }
 }

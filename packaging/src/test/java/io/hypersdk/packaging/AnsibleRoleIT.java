@@ -3,7 +3,7 @@ package io.hypersdk.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hypersdk.queue.DaemonConfig;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.hypersdk.packaging;
 
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

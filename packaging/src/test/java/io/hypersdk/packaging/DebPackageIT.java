@@ -6,7 +6,7 @@ import static io.hypersdk.packaging.BuiltPackages.UNITS;
 import static io.hypersdk.packaging.BuiltPackages.deb;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.hypersdk.packaging;
 import static io.hypersdk.packaging.BuiltPackages.TOOLS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

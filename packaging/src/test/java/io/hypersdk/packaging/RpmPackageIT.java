@@ -6,7 +6,7 @@ import static io.hypersdk.packaging.BuiltPackages.UNITS;
 import static io.hypersdk.packaging.BuiltPackages.rpm;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.Tools;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

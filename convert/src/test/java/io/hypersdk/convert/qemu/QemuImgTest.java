@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hypersdk.convert.ConversionException;
-import io.hypersdk.convert.testing.TestDisks;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.TestDisks;
+import io.hypersdk.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -34,7 +34,8 @@ class TroubleshootingTest {
 
   /** Source folders whose messages never reach a person, each with the reason. */
   private static final Map<String, String> NOT_SHOWN_SOURCES = Map.of(
-      "packaging/", "the man-page generator runs in the build, never on a user's machine");
+      "packaging/", "the man-page generator runs in the build, never on a user's machine",
+      "test-support/", "code the tests share; it is never shipped");
 
   @Test
   void everyMessageOfTheToolsIsInTheTroubleshootingGuide() throws IOException {

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypersdk.apps.hypervisord.Hypervisord;
-import io.hypersdk.convert.testing.TestDisks;
+import io.hypersdk.testing.TestDisks;
 import io.hypersdk.providers.vsphere.testing.Vcsim;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.hypersdk.apps.hyperctl;
 
-import io.hypersdk.convert.testing.JavaProcess;
+import io.hypersdk.testing.JavaProcess;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

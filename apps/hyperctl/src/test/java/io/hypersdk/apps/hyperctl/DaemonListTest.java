@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hypersdk.apps.hypervisord.QueueDaemon;
-import io.hypersdk.convert.testing.JavaProcess;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.SystemctlStandIn;
+import io.hypersdk.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -49,7 +49,7 @@ class DaemonListTest {
     systemctl.unit("hyper2kvm@both.service", "active", "running", 777);
     systemctl.unit("hyper2kvm@sysonly.service", "inactive", "dead", 0);
 
-    try (JavaProcess daemon = QueueDaemon.start(work, configDir, "cfgonly", q2)) {
+    try (QueueDaemon daemon = QueueDaemon.startInstance(configDir, "cfgonly", work.resolve("logs"))) {
       // A daemon on another host sharing q2: only its heartbeat is here.
       Path own;
       try (Stream<Path> beats = Files.list(q2.resolve(".heartbeat"))) {
@@ -61,7 +61,7 @@ class DaemonListTest {
       Files.writeString(q2.resolve(".heartbeat/otherhost-remote.json"), remote.toString());
 
       Map<String, String> env = Map.of("HYPER2KVM_CONFIG_DIR", configDir.toString());
-      Ctl.Result json = Ctl.process(work, env, systemctl.bin, "daemon", "list", "--json");
+      Ctl.Result json = Ctl.process(work, env, systemctl.bin(), "daemon", "list", "--json");
       assertThat(json.exit()).as(json.all()).isZero();
       Map<String, JsonNode> byName = new LinkedHashMap<>();
       JSON.readTree(json.out()).forEach(i -> byName.put(i.path("name").asText(), i));
@@ -77,7 +77,7 @@ class DaemonListTest {
       assertThat(byName.get("remote").path("heartbeat").path("host").asText()).isEqualTo("otherhost");
       assertThat(byName.get("sysonly").path("active").asBoolean()).isFalse();
 
-      Ctl.Result table = Ctl.process(work, env, systemctl.bin, "daemon", "list");
+      Ctl.Result table = Ctl.process(work, env, systemctl.bin(), "daemon", "list");
       assertThat(table.exit()).isZero();
       List<String> lines = table.out().lines().toList();
       assertThat(lines.get(0)).startsWith("NAME").contains("STATE").contains("FOUND BY").contains("PENDING");

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hypersdk.apps.hypervisord.QueueDaemon;
-import io.hypersdk.convert.testing.JavaProcess;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.JavaProcess;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,13 +44,13 @@ class DaemonQueueTest {
     watch = Files.createDirectories(work.resolve("queue"));
     output = Files.createDirectories(work.resolve("converted"));
     QueueDaemon.writeConfig(configDir, "demo", watch, output);
-    try (JavaProcess daemon = QueueDaemon.start(work, configDir, "demo", watch)) {
+    try (QueueDaemon daemon = QueueDaemon.startInstance(configDir, "demo", work.resolve("logs"))) {
       submit(watch, "broken.job-broken.json", "broken", "job-broken");
       Path record = output.resolve(".jobs/job-broken.json");
       await("the daemon to fail the manifest").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
           .until(() -> Files.exists(watch.resolve(".failed/broken.job-broken.json")) && Files.exists(record));
       recordedError = JSON.readTree(record.toFile()).path("error").asText();
-      assertThat(daemon.stop()).isZero();
+      assertThat(daemon.term()).isZero();
     }
     submit(watch, "web01.job-w1.json", "web01", "job-w1");
     submit(Files.createDirectories(watch.resolve(".processing/otherhost-demo")), "db01.job-d1.json", "db01", "job-d1");

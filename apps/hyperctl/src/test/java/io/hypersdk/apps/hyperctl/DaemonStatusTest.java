@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hypersdk.apps.hypervisord.QueueDaemon;
-import io.hypersdk.convert.testing.JavaProcess;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.SystemctlStandIn;
+import io.hypersdk.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,7 +45,7 @@ class DaemonStatusTest {
   }
 
   private Ctl.Result status(String... more) throws Exception {
-    return Ctl.process(work, Map.of("HYPER2KVM_CONFIG_DIR", configDir.toString()), systemctl.bin,
+    return Ctl.process(work, Map.of("HYPER2KVM_CONFIG_DIR", configDir.toString()), systemctl.bin(),
         Stream.concat(Stream.of("daemon", "status", "--instance", "demo"), Stream.of(more)).toArray(String[]::new));
   }
 
@@ -93,7 +93,7 @@ class DaemonStatusTest {
   void aFreshHeartbeatMeansActiveThoughSystemdSaysInactiveAndAStaleOneDoesNot() throws Exception {
     Tools.require("qemu-img", "qemu-utils");
     systemctl.unit(UNIT, "inactive", "dead", 0);
-    JavaProcess daemon = QueueDaemon.start(work, configDir, "demo", watch);
+    QueueDaemon daemon = QueueDaemon.startInstance(configDir, "demo", work.resolve("logs"));
     Path beatFile;
     try (daemon) {
       Ctl.Result r = status("--json");
@@ -102,11 +102,11 @@ class DaemonStatusTest {
       assertThat(j.path("name").asText()).isEqualTo("demo");
       assertThat(j.path("service").asText()).isEqualTo(UNIT);
       assertThat(j.path("active").asBoolean()).isTrue();
-      assertThat(j.path("active_reason").asText()).contains("heartbeat").contains("pid " + daemon.process().pid());
+      assertThat(j.path("active_reason").asText()).contains("heartbeat").contains("pid " + daemon.pid());
       assertThat(j.path("systemd").path("state").asText()).isEqualTo("inactive");
       assertThat(j.path("systemd").path("available").asBoolean()).isTrue();
       assertThat(j.path("heartbeat").path("fresh").asBoolean()).isTrue();
-      assertThat(j.path("heartbeat").path("pid").asLong()).isEqualTo(daemon.process().pid());
+      assertThat(j.path("heartbeat").path("pid").asLong()).isEqualTo(daemon.pid());
       assertThat(j.path("heartbeat").path("host").asText()).isNotEmpty();
       assertThat(j.path("heartbeat").path("version").asText()).isNotEmpty();
       assertThat(j.path("heartbeat").path("age_seconds").asDouble()).isBetween(0.0, 10.0);
@@ -118,12 +118,12 @@ class DaemonStatusTest {
       assertThat(j.path("sources")).extracting(JsonNode::asText).containsExactly("config", "heartbeat");
 
       Ctl.Result text = status();
-      assertThat(text.out()).startsWith(UNIT + ": active (heartbeat)").contains("pid " + daemon.process().pid())
+      assertThat(text.out()).startsWith(UNIT + ": active (heartbeat)").contains("pid " + daemon.pid())
           .contains("found by:    config, heartbeat");
       try (Stream<Path> beats = Files.list(watch.resolve(".heartbeat"))) {
         beatFile = beats.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
       }
-      assertThat(daemon.stop()).isZero();
+      assertThat(daemon.term()).isZero();
     }
 
     // A clean stop leaves the heartbeat "stopped": not active.

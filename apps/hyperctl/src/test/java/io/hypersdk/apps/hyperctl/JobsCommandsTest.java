@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypersdk.apps.hypervisord.Hypervisord;
-import io.hypersdk.apps.hypervisord.QueueDaemon;
-import io.hypersdk.apps.hypervisord.SampleOva;
-import io.hypersdk.convert.testing.JavaProcess;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.SampleVms;
+import io.hypersdk.testing.SystemctlStandIn;
+import io.hypersdk.testing.Tools;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ class JobsCommandsTest {
   static Path configDir;
   static Path tokenFile;
   static Path configFile;
-  static JavaProcess queueDaemon;
+  static QueueDaemon queueDaemon;
   static Hypervisord hypervisord;
   static String url;
 
@@ -56,7 +56,7 @@ class JobsCommandsTest {
   @BeforeAll
   static void start() throws Exception {
     Tools.require("qemu-img", "qemu-utils");
-    ova = SampleOva.build(Files.createDirectories(work.resolve("sample")));
+    ova = SampleVms.ova(Files.createDirectories(work.resolve("sample")), "web01", 8, 21);
     configDir = Files.createDirectories(work.resolve("etc-hyper2kvm"));
     Path watch = Files.createDirectories(work.resolve("queue"));
     QueueDaemon.writeConfig(configDir, "demo", watch, Files.createDirectories(work.resolve("converted")));
@@ -65,8 +65,8 @@ class JobsCommandsTest {
         Files.createDirectories(work.resolve("ghost-out")));
     SystemctlStandIn systemctl = SystemctlStandIn.create(work);
     systemctl.unit("hyper2kvm@ghost.service", "active", "running", 1);
-    queueDaemon = QueueDaemon.start(work, configDir, "demo", watch);
-    hypervisord = Hypervisord.start(work, work.resolve("data"), configDir, systemctl.bin);
+    queueDaemon = QueueDaemon.startInstance(configDir, "demo", work.resolve("logs"));
+    hypervisord = Hypervisord.start(work, work.resolve("data"), configDir, systemctl.bin());
     url = "http://127.0.0.1:" + hypervisord.port;
     tokenFile = secret(work.resolve("token"), hypervisord.token);
     configFile = work.resolve("hyperctl.yaml");

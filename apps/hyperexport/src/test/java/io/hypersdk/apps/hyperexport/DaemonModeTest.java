@@ -3,11 +3,13 @@ package io.hypersdk.apps.hyperexport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hypersdk.convert.testing.Tools;
 import io.hypersdk.queue.JobRecord;
 import io.hypersdk.queue.JobState;
 import io.hypersdk.queue.QueueFiles;
 import io.hypersdk.queue.QueueLayout;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.SystemctlStandIn;
+import io.hypersdk.testing.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,17 +21,17 @@ import org.junit.jupiter.api.Test;
 
 /** hyperexport submitting to a running {@code hyperconvert daemon}, found by its heartbeat. */
 class DaemonModeTest extends EndToEndTest {
-  private Path systemctlLog;
+  private SystemctlStandIn systemctlLog;
 
   @BeforeEach
   void systemdSaysNothingRuns() {
     // Hermetic: whatever the machine's systemd says, only the heartbeat can select daemon mode here.
-    systemctlLog = Stubs.systemctl(bin(), "inactive", 3);
+    systemctlLog = SystemctlStandIn.install(bin()).answerAll("inactive", 3);
   }
 
-  private Daemon daemon(Queue q) {
-    Path config = Daemon.writeConfig(work.resolve("etc/hyper2kvm.conf"), q.watch(), q.output());
-    return Daemon.start(tools, config, q.watch(), q.output());
+  private QueueDaemon daemon(Queue q) {
+    Path config = QueueDaemon.writeConfig(work.resolve("etc/hyper2kvm.conf"), q.watch(), q.output(), 2);
+    return tools.daemon(config, q.watch(), q.output());
   }
 
   private static String[] daemonArgs(Path vmSource, Path out, Queue q, String... more) {
@@ -49,7 +51,7 @@ class DaemonModeTest extends EndToEndTest {
   @Test
   void aFreshHeartbeatSelectsDaemonModeAndTheDaemonConverts() throws Exception {
     Queue q = queue("q");
-    Daemon d = daemon(q);
+    QueueDaemon d = daemon(q);
     Path out = work.resolve("export");
 
     Result r = tools.hyperexport(daemonArgs(vm.ova(), out, q, "--json"));
@@ -71,16 +73,16 @@ class DaemonModeTest extends EndToEndTest {
     assertThat(record(q, jobId).state()).isEqualTo(JobState.COMPLETED);
     assertThat(filedAsProcessed(q, 1)).containsExactly("web01." + jobId + ".json");
     assertThat(pendingManifests(q.watch())).isEmpty();
-    assertThat(Stubs.calls(systemctlLog)).containsExactly("is-active hyper2kvm.service");
-    assertThat(d.stop()).as("clean daemon stop").isZero();
+    assertThat(systemctlLog.calls()).containsExactly("is-active hyper2kvm.service");
+    assertThat(d.term()).as("clean daemon stop").isZero();
   }
 
   @Test
   void theInstanceConfigSaysWhereTheQueueIs() throws Exception {
     Path etc = dir("etc");
     Queue q = queue("prod");
-    Path config = Daemon.writeConfig(etc.resolve("prod.yaml"), q.watch(), q.output());
-    Daemon d = Daemon.start(tools, config, q.watch(), q.output(), "--instance", "prod");
+    Path config = QueueDaemon.writeConfig(etc.resolve("prod.yaml"), q.watch(), q.output(), 2);
+    QueueDaemon d = tools.daemon(config, q.watch(), q.output(), "--instance", "prod");
     Path out = work.resolve("export");
 
     Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output", out.toString(),
@@ -97,13 +99,13 @@ class DaemonModeTest extends EndToEndTest {
     assertThat(filedAsProcessed(q, 1)).containsExactly("web01." + jobId + ".json");
     assertThat(record(q, jobId).state()).isEqualTo(JobState.COMPLETED);
     assertWebConverted(q.output());
-    assertThat(Stubs.calls(systemctlLog)).containsExactly("is-active hyper2kvm@prod.service");
+    assertThat(systemctlLog.calls()).containsExactly("is-active hyper2kvm@prod.service");
   }
 
   @Test
   void staleOutputsOfTheSameVmAreNotTakenForTheResult() throws Exception {
     Queue q = queue("q");
-    Daemon d = daemon(q);
+    QueueDaemon d = daemon(q);
     // A previous run's outputs: a good-looking qcow2 with another disk's content, and a failure.
     Path staleQcow2 = q.output().resolve("web01.qcow2");
     Tools.run(List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", vm.dbRaw().toString(), staleQcow2.toString()));
@@ -128,7 +130,7 @@ class DaemonModeTest extends EndToEndTest {
   @Test
   void twoExportsOfDifferentVmsShareOneQueue() throws Exception {
     Queue q = queue("q");
-    Daemon d = daemon(q);
+    QueueDaemon d = daemon(q);
 
     Running web = tools.startHyperexport(daemonArgs(vm.ova(), work.resolve("export-web"), q, "--json"));
     Running db = tools.startHyperexport(daemonArgs(vm.dbVmdk(), work.resolve("export-db"), q, "--json"));
@@ -157,7 +159,7 @@ class DaemonModeTest extends EndToEndTest {
   @Test
   void aFailureInTheDaemonIsShownToTheUser() throws Exception {
     Queue q = queue("q");
-    Daemon d = daemon(q);
+    QueueDaemon d = daemon(q);
     // Not a VMDK at all: the local provider copies it, qemu-img in the daemon cannot read it.
     Path broken = dir("broken").resolve("broken.vmdk");
     byte[] garbage = new byte[1 << 20];

@@ -108,7 +108,7 @@ class DirectModeTest extends EndToEndTest {
     assertThat(m.path("manifest_version").asText()).isEqualTo("1.0");
     assertThat(m.path("source").path("vm_name").asText()).isEqualTo("web01");
     assertThat(m.path("source").path("provider").asText()).isEqualTo("local");
-    assertThat(m.path("metadata").path("job_id").asText()).matches("web01-\\d{14}-[0-9a-f]{6}")
+    assertThat(m.path("metadata").path("job_id").asText()).matches("web01-\\d{14}-[0-9a-f]{12}")
         .isEqualTo(r.json().path("job_id").asText());
     assertThat(m.path("metadata").path("hypersdk_version").asText()).isEqualTo(HyperSdkVersion.get())
         .isNotEqualTo("unknown");

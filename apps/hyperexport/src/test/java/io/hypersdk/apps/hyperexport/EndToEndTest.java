@@ -2,7 +2,7 @@ package io.hypersdk.apps.hyperexport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.hypersdk.apps.hyperexport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hypersdk.testing.SystemctlStandIn;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ class EnvironmentTest extends EndToEndTest {
   @BeforeEach
   void aDaemonIsActive() {
     // Daemon mode is selected, so the submission itself meets the folder problem.
-    Stubs.systemctl(bin(), "active", 0);
+    SystemctlStandIn.install(bin()).answerAll("active", 0);
   }
 
   private Result export(Path watch, Path output) {

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.SystemctlStandIn;
+import io.hypersdk.testing.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class ForeignDaemonTest extends EndToEndTest {
 
   @Test
   void onlyANewStableQcow2CompletesTheJobAndStaleOnesAreIgnored() throws Exception {
-    Path log = Stubs.systemctl(bin(), "active", 0);
+    SystemctlStandIn log = SystemctlStandIn.install(bin()).answerAll("active", 0);
     Queue q = queue("q");
     Path qcow2 = q.output().resolve("web01.qcow2");
     Path staleError = q.output().resolve("web01.error");
@@ -64,7 +65,7 @@ class ForeignDaemonTest extends EndToEndTest {
       assertThat(Tools.sameContent(vm.webBootRaw(), qcow2)).isTrue();
       assertThat(q.watch().resolve(".heartbeat")).doesNotExist();
       assertThat(q.output().resolve(".jobs")).doesNotExist();
-      assertThat(Stubs.calls(log)).containsExactly("is-active hyper2kvm.service",
+      assertThat(log.calls()).containsExactly("is-active hyper2kvm.service",
           "show hyper2kvm.service --property=PrivateTmp,ProtectHome");
     } finally {
       pool.shutdownNow();
@@ -75,7 +76,7 @@ class ForeignDaemonTest extends EndToEndTest {
   @Test
   void aQcow2WrittenInPlaceWithAPauseIsTakenOnlyWhenCompleteAndThenDefined() throws Exception {
     Tools.require("virsh", "libvirt-clients");
-    Stubs.systemctl(bin(), "active", 0);
+    SystemctlStandIn.install(bin()).answerAll("active", 0);
     Queue q = queue("q");
     Path markers = dir("markers");
     Process daemon = fixtureDaemon("header-pause", q, markers);
@@ -100,7 +101,7 @@ class ForeignDaemonTest extends EndToEndTest {
   @Test
   void aTruncatedQcow2FollowedByAnErrorIsAFailureAndNoDomainIsDefined() throws Exception {
     Tools.require("virsh", "libvirt-clients");
-    Stubs.systemctl(bin(), "active", 0);
+    SystemctlStandIn.install(bin()).answerAll("active", 0);
     Queue q = queue("q");
     Process daemon = fixtureDaemon("truncated", q, dir("markers"));
     try {

@@ -3,6 +3,8 @@ package io.hypersdk.apps.hyperexport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hypersdk.testing.ConverterStandIn;
+import io.hypersdk.testing.SystemctlStandIn;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +24,7 @@ class InterruptTest extends EndToEndTest {
   @ParameterizedTest
   @ValueSource(strings = {"INT", "TERM"})
   void aSignalWhileWaitingForTheDaemonWithdrawsTheManifest(String signal) {
-    Stubs.systemctl(bin(), "active", 0);
+    SystemctlStandIn.install(bin()).answerAll("active", 0);
     Queue q = queue("q");
     Running exporter = tools.startHyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output",
         work.resolve("export").toString(), "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
@@ -68,15 +70,9 @@ class InterruptTest extends EndToEndTest {
 
   @Test
   void aSignalWhileTheConverterRunsStopsTheConverter() throws Exception {
-    // A converter that would run for two minutes, through a child process, as real converters do.
+    // A converter that would run for minutes, through a child process, as real converters do.
     Path pidFile = work.resolve("converter.pid");
-    Path converter = work.resolve("slow-converter");
-    Stubs.script(converter, "#!/bin/sh\n"
-        + "echo 'Stage convert: started'\n"
-        + "sleep 120 &\n"
-        + "echo $! > '" + pidFile + ".tmp' && mv '" + pidFile + ".tmp' '" + pidFile + "'\n"
-        + "wait\n"
-        + "echo 'Output: /nowhere/converted.qcow2'\n");
+    Path converter = ConverterStandIn.slow(work, pidFile);
     Running exporter = tools.startHyperexport("--provider", "local", "--vm", vm.dbVmdk().toString(), "--output",
         work.resolve("export").toString(), "--pipeline", "--hyper2kvm-path", converter.toString());
     long sleepPid = -1;

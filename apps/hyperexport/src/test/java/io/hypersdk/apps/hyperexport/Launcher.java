@@ -1,6 +1,8 @@
 package io.hypersdk.apps.hyperexport;
 
-import io.hypersdk.convert.testing.JavaProcess;
+import io.hypersdk.queue.QueueLayout;
+import io.hypersdk.testing.JavaProcess;
+import io.hypersdk.testing.QueueDaemon;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Launcher implements AutoCloseable {
   public static final String HYPEREXPORT = "io.hypersdk.apps.hyperexport.HyperExport";
-  public static final String HYPERCONVERT = "io.hypersdk.apps.hyperconvert.HyperConvert";
   /** Generous: a conversion of a few MiB takes about a second, but CI machines are shared. */
   public static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
 
@@ -26,6 +27,7 @@ public final class Launcher implements AutoCloseable {
   private final Map<String, String> env = new LinkedHashMap<>();
   private final List<Path> pathFirst = new ArrayList<>();
   private final List<Running> started = new CopyOnWriteArrayList<>();
+  private final List<QueueDaemon> daemons = new CopyOnWriteArrayList<>();
 
   /**
    * {@code workDir} holds the processes' captured output. HYPER2KVM_CONFIG_DIR points at an empty folder,
@@ -63,12 +65,16 @@ public final class Launcher implements AutoCloseable {
     return start("hyperexport", HYPEREXPORT, List.of(args));
   }
 
-  /** Starts {@code hyperconvert daemon ARGS}. */
-  public Running startDaemon(String... args) {
-    List<String> all = new ArrayList<>();
-    all.add("daemon");
-    all.addAll(List.of(args));
-    return start("daemon", HYPERCONVERT, all);
+  /**
+   * Starts {@code hyperconvert daemon --config CONFIG EXTRA...} serving {@code watch} and {@code output}, with
+   * this launcher's environment and PATH, and waits for its first heartbeat.
+   */
+  public QueueDaemon daemon(Path config, Path watch, Path output, String... extra) {
+    QueueDaemon d = QueueDaemon.with(config, new QueueLayout(watch, output)).logDir(logDir).args(extra).env(env)
+        .pathFirst(pathFirst).start();
+    daemons.add(d);
+    d.awaitHeartbeat();
+    return d;
   }
 
   private Running start(String label, String mainClass, List<String> args) {
@@ -88,5 +94,7 @@ public final class Launcher implements AutoCloseable {
       r.stop();
     }
     started.clear();
+    daemons.forEach(QueueDaemon::close);
+    daemons.clear();
   }
 }

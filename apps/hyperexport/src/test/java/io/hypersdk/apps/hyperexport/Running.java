@@ -1,7 +1,7 @@
 package io.hypersdk.apps.hyperexport;
 
-import io.hypersdk.convert.testing.JavaProcess;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.JavaProcess;
+import io.hypersdk.testing.Tools;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -3,6 +3,8 @@ package io.hypersdk.apps.hyperexport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.SystemctlStandIn;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -11,9 +13,9 @@ class SystemdDetectionTest extends EndToEndTest {
 
   @Test
   void anActiveUnitMeansDaemonMode() {
-    Path log = Stubs.systemctl(bin(), "active", 0);
+    SystemctlStandIn log = SystemctlStandIn.install(bin()).answerAll("active", 0);
     Queue q = queue("q");
-    Daemon d = Daemon.start(tools, Daemon.writeConfig(work.resolve("etc/d.yaml"), q.watch(), q.output()),
+    QueueDaemon d = tools.daemon(QueueDaemon.writeConfig(work.resolve("etc/d.yaml"), q.watch(), q.output(), 2),
         q.watch(), q.output());
 
     Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output",
@@ -27,7 +29,7 @@ class SystemdDetectionTest extends EndToEndTest {
     assertThat(exec.path("reason").asText()).isEqualTo("systemctl is-active hyper2kvm.service: active");
     assertThat(exec.path("service").asText()).isEqualTo("hyper2kvm.service");
     assertThat(r.json().path("pipeline").path("converter").asText()).isEqualTo("hyper2kvm.service");
-    assertThat(Stubs.calls(log)).containsExactly("is-active hyper2kvm.service",
+    assertThat(log.calls()).containsExactly("is-active hyper2kvm.service",
         "show hyper2kvm.service --property=PrivateTmp,ProtectHome");
     assertWebConverted(q.output());
   }
@@ -36,13 +38,8 @@ class SystemdDetectionTest extends EndToEndTest {
   void anActiveUnitThatCannotSeeTheExportMeansDirectModeWithTheReason() {
     // As the shipped units: a /tmp of the service's own. This test's folders are under java.io.tmpdir.
     assertThat(work.toAbsolutePath().toString()).startsWith("/tmp/");
-    Path log = bin().resolve("systemctl.log");
-    Stubs.script(bin().resolve("systemctl"), "#!/bin/sh\n"
-        + "printf '%s\\n' \"$*\" >> '" + log + "'\n"
-        + "case \"$1\" in\n"
-        + "  is-active) echo active ;;\n"
-        + "  show) printf 'PrivateTmp=yes\\nProtectHome=yes\\n' ;;\n"
-        + "esac\n");
+    SystemctlStandIn log = SystemctlStandIn.install(bin());
+    log.properties("hyper2kvm@blue.service", "ActiveState=active", "PrivateTmp=yes", "ProtectHome=yes");
     Queue q = queue("q");
     Path out = work.resolve("export");
 
@@ -51,7 +48,7 @@ class SystemdDetectionTest extends EndToEndTest {
         q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(), "--json");
 
     assertThat(r.exit()).as("%s", r).isZero();
-    assertThat(Stubs.calls(log)).containsExactly("is-active hyper2kvm@blue.service",
+    assertThat(log.calls()).containsExactly("is-active hyper2kvm@blue.service",
         "show hyper2kvm@blue.service --property=PrivateTmp,ProtectHome");
     assertThat(r.stderrLines()).as("%s", r).anySatisfy(l -> assertThat(l).startsWith("warning: ")
         .contains("hyper2kvm@blue.service cannot read " + out + "/")
@@ -64,7 +61,7 @@ class SystemdDetectionTest extends EndToEndTest {
 
   @Test
   void anInactiveUnitWithoutHeartbeatFallsBackToDirectModeWithAWarning() {
-    Path log = Stubs.systemctl(bin(), "inactive", 3);
+    SystemctlStandIn log = SystemctlStandIn.install(bin()).answerAll("inactive", 3);
     Queue q = queue("q");
     Path out = work.resolve("export");
 
@@ -73,7 +70,7 @@ class SystemdDetectionTest extends EndToEndTest {
         q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(), "--json");
 
     assertThat(r.exit()).as("%s", r).isZero();
-    assertThat(Stubs.calls(log)).containsExactly("is-active hyper2kvm@blue.service");
+    assertThat(log.calls()).containsExactly("is-active hyper2kvm@blue.service");
     assertThat(r.stderrLines()).as("%s", r).anySatisfy(l -> assertThat(l).startsWith("warning: ")
         .contains("hyper2kvm@blue.service is not active (systemctl: inactive)").contains("direct mode"));
     JsonNode p = r.json().path("pipeline");

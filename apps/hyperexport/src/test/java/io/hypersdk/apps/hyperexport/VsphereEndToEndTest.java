@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hypersdk.convert.testing.TestDisks;
-import io.hypersdk.convert.testing.Tools;
 import io.hypersdk.providers.vsphere.testing.Vcsim;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.SystemctlStandIn;
+import io.hypersdk.testing.TestDisks;
+import io.hypersdk.testing.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -147,11 +149,11 @@ class VsphereEndToEndTest {
     Path dataRaw = TestDisks.raw(raw, "data", 16, 32);
     sim.putDisk(VM, 0, TestDisks.vmdkStreamOptimized(bootRaw));
     sim.putDisk(VM, 1, TestDisks.vmdkStreamOptimized(dataRaw));
-    Stubs.systemctl(Files.createDirectories(work.resolve("bin")), "inactive", 3);
+    SystemctlStandIn.install(Files.createDirectories(work.resolve("bin"))).answerAll("inactive", 3);
     tools.pathFirst(work.resolve("bin"));
     Path watch = Files.createDirectories(work.resolve("q/queue"));
     Path output = Files.createDirectories(work.resolve("q/output"));
-    Daemon d = Daemon.start(tools, Daemon.writeConfig(work.resolve("etc/hyper2kvm.conf"), watch, output), watch,
+    QueueDaemon d = tools.daemon(QueueDaemon.writeConfig(work.resolve("etc/hyper2kvm.conf"), watch, output, 2), watch,
         output);
     Path out = work.resolve("export");
 
@@ -179,7 +181,7 @@ class VsphereEndToEndTest {
     assertThat(manifest.path("nics").get(0).path("network").asText()).isEqualTo("DC0_DVPG0");
     assertThat(sim.soapCalls()).contains("ShutdownGuest", "ExportVm", "HttpNfcLeaseComplete");
     assertNoPasswordIn(work);
-    assertThat(d.stop()).isZero();
+    assertThat(d.term()).isZero();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.hypersdk.apps.hyperexport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hypersdk.testing.SystemctlStandIn;
 import org.junit.jupiter.api.Test;
 
 /** Waiting for a daemon that never takes the job: the timeout takes the manifest back. */
@@ -19,7 +20,7 @@ class WaitingTest extends EndToEndTest {
 
   @Test
   void aTimeoutWithdrawsTheManifest() {
-    Stubs.systemctl(bin(), "active", 0);
+    SystemctlStandIn.install(bin()).answerAll("active", 0);
     Queue q = queue("q");
 
     Result r = tools.hyperexport(args(q, "--hyper2kvm-daemon-timeout", "0.05", "--json"));

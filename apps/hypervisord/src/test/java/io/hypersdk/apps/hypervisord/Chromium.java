@@ -3,7 +3,7 @@ package io.hypersdk.apps.hypervisord;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Playwright;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

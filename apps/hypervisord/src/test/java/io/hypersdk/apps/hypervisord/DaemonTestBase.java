@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.SampleVms;
+import io.hypersdk.testing.SystemctlStandIn;
+import io.hypersdk.testing.Tools;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class DaemonTestBase {
   /** What the tests send as a password; it must never come back. */
   static final String PASSWORD = "Pw-7f3a9c-never-echo";
+  /** The sample VM: one 8 MiB disk in {@code web01.ova}. */
+  static final String VM = "web01";
 
   @TempDir
   static Path sampleDir;
@@ -40,7 +43,7 @@ abstract class DaemonTestBase {
   @BeforeAll
   static void buildSample() throws Exception {
     Tools.require("qemu-img", "qemu-utils");
-    ova = SampleOva.build(sampleDir);
+    ova = SampleVms.ova(sampleDir, VM, 8, 21);
   }
 
   @BeforeEach
@@ -50,10 +53,8 @@ abstract class DaemonTestBase {
   }
 
   /** A systemctl that answers {@code answer} with exit code {@code exit}, whatever it is asked. */
-  void systemctl(String answer, int exit) throws IOException {
-    Path f = bin.resolve("systemctl");
-    Files.writeString(f, "#!/bin/sh\necho '" + answer + "'\nexit " + exit + "\n", StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+  void systemctl(String answer, int exit) {
+    SystemctlStandIn.install(bin).answerAll(answer, exit);
   }
 
   Path dir(String name) throws IOException {

@@ -10,7 +10,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
-import io.hypersdk.convert.testing.JavaProcess;
+import io.hypersdk.testing.QueueDaemon;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ class DaemonsPageBrowserTest extends DaemonTestBase {
     submit(idleWatch, "web01.job-w1.json", "web01", "job-w1");
     submit(Files.createDirectories(idleWatch.resolve(".processing/otherhost-idle")), "db01.job-d1.json", "db01",
         "job-d1");
-    try (JavaProcess queueDaemon = QueueDaemon.start(work, configDir, "web", watch);
+    try (QueueDaemon queueDaemon = QueueDaemon.startInstance(configDir, "web", work.resolve("logs"));
         Hypervisord d = Hypervisord.start(work, work.resolve("data"), configDir, bin);
         Chromium chromium = Chromium.launch(work.resolve("profile"), 1280, 800)) {
       Page page = chromium.context.pages().get(0);
@@ -90,7 +90,7 @@ class DaemonsPageBrowserTest extends DaemonTestBase {
       page.setViewportSize(390, 844);
       assertThat(failed.getByTestId("queue-error")).hasText(errorLine);
       PageChecks.check(page, "daemons-phone");
-      assertThat(queueDaemon.stop()).isZero();
+      assertThat(queueDaemon.term()).isZero();
     }
   }
 

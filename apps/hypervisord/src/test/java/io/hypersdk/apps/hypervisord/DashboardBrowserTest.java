@@ -1,12 +1,12 @@
 package io.hypersdk.apps.hypervisord;
 
-import io.hypersdk.convert.testing.JavaProcess;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import io.hypersdk.testing.QueueDaemon;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class DashboardBrowserTest extends DaemonTestBase {
     Path watch = dir("queue");
     Path output = dir("converted");
     QueueDaemon.writeConfig(configDir, INSTANCE, watch, output);
-    JavaProcess queueDaemon = QueueDaemon.start(work, configDir, INSTANCE, watch);
+    QueueDaemon queueDaemon = QueueDaemon.startInstance(configDir, INSTANCE, work.resolve("logs"));
     try (Hypervisord d = Hypervisord.start(work, work.resolve("data"), configDir, bin);
         Chromium chromium = Chromium.launch(work.resolve("profile"), 1280, 800)) {
       Page page = chromium.context.pages().get(0);
@@ -68,11 +68,11 @@ class DashboardBrowserTest extends DaemonTestBase {
       PageChecks.check(page, "form-desktop-daemon-active");
 
       // The daemon stops: the indicator turns to the fallback, with the reason; it comes back when it starts.
-      queueDaemon.close();
+      queueDaemon.term();
       assertThat(indicator).hasAttribute("data-state", "fallback", slow);
       assertThat(indicator).containsText("fall back to direct mode");
       PageChecks.check(page, "form-desktop-daemon-fallback");
-      queueDaemon = QueueDaemon.start(work, configDir, INSTANCE, watch);
+      queueDaemon = QueueDaemon.startInstance(configDir, INSTANCE, work.resolve("logs"));
       assertThat(indicator).hasAttribute("data-state", "active", slow);
 
       // Submit: the jobs page shows the job reach completed.
@@ -90,8 +90,8 @@ class DashboardBrowserTest extends DaemonTestBase {
       row.click();
       assertThat(page.getByTestId("pipeline-mode")).hasText("daemon");
       assertThat(page.getByTestId("pipeline-reason")).containsText("heartbeat");
-      assertThat(page.getByTestId("outputs")).containsText(output.resolve(SampleOva.VM + ".qcow2").toString());
-      assertThat(page.getByTestId("libvirt-domain")).hasText(SampleOva.VM);
+      assertThat(page.getByTestId("outputs")).containsText(output.resolve(VM + ".qcow2").toString());
+      assertThat(page.getByTestId("libvirt-domain")).hasText(VM);
       assertThat(page.getByTestId("log")).containsText("submitted");
       PageChecks.check(page, "job-detail-desktop");
 

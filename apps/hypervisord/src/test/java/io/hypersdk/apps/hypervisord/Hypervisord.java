@@ -1,8 +1,8 @@
 package io.hypersdk.apps.hypervisord;
 
-import io.hypersdk.convert.testing.JavaProcess;
 import static org.awaitility.Awaitility.await;
 
+import io.hypersdk.testing.JavaProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.hypersdk.apps.hypervisord;
 
-import io.hypersdk.convert.testing.JavaProcess;
+import io.hypersdk.testing.QueueDaemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +31,7 @@ class SubmitToCompletionTest extends DaemonTestBase {
     Path output = dir("converted");
     QueueDaemon.writeConfig(configDir, "demo", watch, output);
     Path data = work.resolve("data");
-    try (JavaProcess queueDaemon = QueueDaemon.start(work, configDir, "demo", watch);
+    try (QueueDaemon queueDaemon = QueueDaemon.startInstance(configDir, "demo", work.resolve("logs"));
         Hypervisord d = Hypervisord.start(work, data, configDir, bin)) {
       Api api = d.api();
       List<String> events = new CopyOnWriteArrayList<>();

@@ -7,9 +7,9 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
-import io.hypersdk.convert.testing.JavaProcess;
-import io.hypersdk.convert.testing.TestDisks;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.TestDisks;
+import io.hypersdk.testing.Tools;
 import io.hypersdk.providers.vsphere.testing.Vcsim;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ class VsphereDashboardTest extends DaemonTestBase {
       new LocatorAssertions.HasAttributeOptions().setTimeout(120_000);
 
   Vcsim sim;
-  JavaProcess queueDaemon;
+  QueueDaemon queueDaemon;
   Hypervisord daemon;
   Chromium chromium;
   Page page;
@@ -60,7 +60,7 @@ class VsphereDashboardTest extends DaemonTestBase {
     watch = dir("queue");
     converted = dir("converted");
     QueueDaemon.writeConfig(configDir, INSTANCE, watch, converted);
-    queueDaemon = QueueDaemon.start(work, configDir, INSTANCE, watch);
+    queueDaemon = QueueDaemon.startInstance(configDir, INSTANCE, work.resolve("logs"));
     daemon = Hypervisord.start(work, work.resolve("data"), configDir, bin, "--config", config.toString());
     chromium = Chromium.launch(work.resolve("profile"), 1280, 800);
     page = chromium.context.pages().get(0);

@@ -3,9 +3,10 @@ package io.hypersdk.apps.hypervisord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hypersdk.convert.testing.JavaProcess;
-import io.hypersdk.convert.testing.TestDisks;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.JavaProcess;
+import io.hypersdk.testing.TestDisks;
+import io.hypersdk.testing.Tools;
 import io.hypersdk.jobs.model.JobJson;
 import io.hypersdk.providers.vsphere.testing.Vcsim;
 import java.io.IOException;
@@ -78,7 +79,7 @@ class VsphereJobsTest extends DaemonTestBase {
     // The example names no vCenter: the daemon reaches it through the govc environment, password included.
     Map<String, String> env = Map.of("GOVC_URL", sim.url(), "GOVC_USERNAME", Vcsim.USER,
         "HYPERSDK_VSPHERE_PASSWORD", Vcsim.PASSWORD);
-    try (JavaProcess queueDaemon = QueueDaemon.start(work, configDir, "vsphere-prod", watch);
+    try (QueueDaemon queueDaemon = QueueDaemon.startInstance(configDir, "vsphere-prod", work.resolve("logs"));
         Hypervisord d = Hypervisord.start(work, work.resolve("data"), configDir, bin, env)) {
       String example = """
           {

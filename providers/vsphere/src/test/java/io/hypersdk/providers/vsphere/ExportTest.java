@@ -3,7 +3,6 @@ package io.hypersdk.providers.vsphere;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hypersdk.convert.testing.TestDisks;
 import io.hypersdk.io.Sha256;
 import io.hypersdk.providers.ExportFormat;
 import io.hypersdk.providers.ExportProgress;
@@ -19,6 +18,7 @@ import io.hypersdk.providers.vsphere.vim25.Tasks;
 import io.hypersdk.providers.vsphere.vim25.TlsTrust;
 import io.hypersdk.providers.vsphere.vim25.VimConnection;
 import io.hypersdk.providers.vsphere.vim25.Xml;
+import io.hypersdk.testing.TestDisks;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

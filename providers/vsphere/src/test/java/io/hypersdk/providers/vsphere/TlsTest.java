@@ -3,7 +3,6 @@ package io.hypersdk.providers.vsphere;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hypersdk.convert.testing.TestDisks;
 import io.hypersdk.io.Sha256;
 import io.hypersdk.providers.ExportFormat;
 import io.hypersdk.providers.ExportProgress;
@@ -13,6 +12,7 @@ import io.hypersdk.providers.Provider;
 import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.vsphere.testing.Vcsim;
 import io.hypersdk.providers.vsphere.vim25.TlsTrust;
+import io.hypersdk.testing.TestDisks;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

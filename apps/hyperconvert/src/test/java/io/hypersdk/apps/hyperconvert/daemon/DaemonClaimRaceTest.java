@@ -2,9 +2,10 @@ package io.hypersdk.apps.hyperconvert.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.Tools;
 import io.hypersdk.queue.JobRecord;
 import io.hypersdk.queue.JobState;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.Tools;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class DaemonClaimRaceTest {
     }
     Map<String, Object> settings = Map.of("max_concurrent", 2);
 
-    try (DaemonProcess a = q.start("race-a", settings); DaemonProcess b = q.start("race-b", settings)) {
+    try (QueueDaemon a = q.start("race-a", settings); QueueDaemon b = q.start("race-b", settings)) {
       a.awaitHeartbeat();
       b.awaitHeartbeat();
       List<String> jobIds = new ArrayList<>();
@@ -43,7 +44,7 @@ class DaemonClaimRaceTest {
         q.submit(TestQueue.manifest(vm, "job-" + vm, disks.get(i)), vm + ".json");
       }
 
-      DaemonProcess.await(JOBS + " completed records", Duration.ofSeconds(120),
+      QueueDaemon.await(JOBS + " completed records", Duration.ofSeconds(120),
           () -> q.records().stream().filter(r -> r.state() == JobState.COMPLETED).count() == JOBS, a, b);
 
       List<JobRecord> records = q.records();

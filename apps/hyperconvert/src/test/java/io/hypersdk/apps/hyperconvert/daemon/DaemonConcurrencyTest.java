@@ -2,10 +2,11 @@ package io.hypersdk.apps.hyperconvert.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.Tools;
 import io.hypersdk.queue.Heartbeat;
 import io.hypersdk.queue.JobRecord;
 import io.hypersdk.queue.JobState;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.Tools;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ class DaemonConcurrencyTest {
     }
 
     // Compressed output makes each job take a second or more.
-    try (DaemonProcess d = q.start("conc", Map.of("max_concurrent", 2, "compress", true))) {
+    try (QueueDaemon d = q.start("conc", Map.of("max_concurrent", 2, "compress", true))) {
       d.awaitHeartbeat();
       for (int i = 0; i < JOBS; i++) {
         q.submit(TestQueue.manifest("conc-vm-" + i, "job-conc-" + i, disks.get(i)), "conc-vm-" + i + ".json");
@@ -39,7 +40,7 @@ class DaemonConcurrencyTest {
       int maxRecords = 0;
       int maxBeat = 0;
       int maxClaimed = 0;
-      long deadline = System.nanoTime() + 2 * DaemonProcess.TIMEOUT.toNanos();
+      long deadline = System.nanoTime() + 2 * QueueDaemon.TIMEOUT.toNanos();
       while (q.records().stream().filter(r -> r.state() == JobState.COMPLETED).count() < JOBS) {
         if (System.nanoTime() > deadline || !d.isAlive()) {
           throw new AssertionError("the jobs did not complete\n" + d.logSection());
@@ -60,7 +61,7 @@ class DaemonConcurrencyTest {
       assertThat(q.records()).hasSize(JOBS).allSatisfy(r -> assertThat(r.state()).isEqualTo(JobState.COMPLETED));
       assertThat(q.records()).extracting(JobRecord::daemon).containsOnly(d.owner());
       // Each record is written before its manifest is filed, so the last filing may still be under way.
-      DaemonProcess.await("every manifest is filed in .processed", DaemonProcess.TIMEOUT,
+      QueueDaemon.await("every manifest is filed in .processed", QueueDaemon.TIMEOUT,
           () -> q.processed().size() == JOBS, d);
       assertThat(q.processed()).hasSize(JOBS);
       for (int i = 0; i < JOBS; i++) {

@@ -2,9 +2,10 @@ package io.hypersdk.apps.hyperconvert.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.Tools;
 import io.hypersdk.queue.JobRecord;
 import io.hypersdk.queue.JobState;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,11 +27,11 @@ class DaemonCrashRecoveryTest {
     Map<String, Object> settings = Map.of("compress", true);
     String owner;
 
-    try (DaemonProcess d = q.start("crash", settings)) {
+    try (QueueDaemon d = q.start("crash", settings)) {
       d.awaitHeartbeat();
       owner = d.owner();
       q.submit(TestQueue.manifest("crash-vm", "job-crash", boot, data), "crash-vm.json");
-      DaemonProcess.await("job-crash is converting", DaemonProcess.TIMEOUT,
+      QueueDaemon.await("job-crash is converting", QueueDaemon.TIMEOUT,
           () -> Files.isDirectory(q.stagingDir("job-crash"))
               && q.record("job-crash").map(r -> r.state() == JobState.RUNNING).orElse(false), d);
 
@@ -43,7 +44,7 @@ class DaemonCrashRecoveryTest {
       assertThat(q.staging()).isNotEmpty();
     }
 
-    try (DaemonProcess again = q.start("crash", settings)) {
+    try (QueueDaemon again = q.start("crash", settings)) {
       JobRecord record = q.awaitRecord("job-crash", JobState.COMPLETED, again);
 
       assertThat(again.owner()).isEqualTo(owner);

@@ -2,7 +2,8 @@ package io.hypersdk.apps.hyperconvert.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.Tools;
 import io.hypersdk.queue.JobRecord;
 import io.hypersdk.queue.JobState;
 import java.nio.file.Path;
@@ -25,13 +26,13 @@ class DaemonDuplicateJobIdTest {
     TestQueue q = new TestQueue(tmp);
     Path disk = q.disk("dup", 4, 71);
 
-    try (DaemonProcess d = q.start("dup")) {
+    try (QueueDaemon d = q.start("dup")) {
       d.awaitHeartbeat();
       q.submit(TestQueue.manifest("web01", "job-dup", disk), "web01.job-dup.json");
       JobRecord first = q.awaitRecord("job-dup", JobState.COMPLETED, d);
 
       q.submit(TestQueue.manifest("db01", "job-dup", disk), "db01.job-dup.json");
-      DaemonProcess.await("the second manifest is filed in .failed", DaemonProcess.TIMEOUT,
+      QueueDaemon.await("the second manifest is filed in .failed", QueueDaemon.TIMEOUT,
           () -> q.failed().contains("db01.job-dup.json"), d);
 
       assertThat(TestQueue.read(q.outputs("db01").errorFile()).lines().findFirst()).hasValue(
@@ -49,11 +50,11 @@ class DaemonDuplicateJobIdTest {
     TestQueue q = new TestQueue(tmp);
     Path disk = q.disk("dup", 4, 72);
 
-    try (DaemonProcess d = q.start("dup", Map.of("max_concurrent", 2))) {
+    try (QueueDaemon d = q.start("dup", Map.of("max_concurrent", 2))) {
       d.awaitHeartbeat();
       q.submit(TestQueue.manifest("web01", "job-dup", disk), "web01.job-dup.json");
       q.submit(TestQueue.manifest("db01", "job-dup", disk), "db01.job-dup.json");
-      DaemonProcess.await("both manifests are filed", DaemonProcess.TIMEOUT,
+      QueueDaemon.await("both manifests are filed", QueueDaemon.TIMEOUT,
           () -> q.processed().size() + q.failed().size() == 2, d);
 
       assertThat(q.processed()).hasSize(1);

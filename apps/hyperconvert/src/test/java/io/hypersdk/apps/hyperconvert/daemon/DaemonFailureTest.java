@@ -2,12 +2,13 @@ package io.hypersdk.apps.hyperconvert.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.TestDisks;
-import io.hypersdk.convert.testing.Tools;
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.Disk;
 import io.hypersdk.queue.JobRecord;
 import io.hypersdk.queue.JobState;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.TestDisks;
+import io.hypersdk.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +31,7 @@ class DaemonFailureTest {
     ArtifactManifest manifest = TestDisks.manifest("fail-vm", "job-fail", List.of(
         TestDisks.disk("disk0", boot, "raw", 0), TestDisks.disk("data1", notQcow2, "qcow2", 1)));
 
-    try (DaemonProcess d = q.start("failure")) {
+    try (QueueDaemon d = q.start("failure")) {
       d.awaitHeartbeat();
       q.submit(manifest, "fail-vm.json");
       JobRecord record = q.awaitRecord("job-fail", JobState.FAILED, d);
@@ -51,7 +52,7 @@ class DaemonFailureTest {
       assertThat(q.outputsStartingWith("fail-vm")).containsExactly("fail-vm.error");
       assertThat(q.staging()).isEmpty();
       // The record comes first (a crash between the two must not lose it), the manifest is filed just after.
-      DaemonProcess.await("the manifest is filed in .failed", DaemonProcess.TIMEOUT,
+      QueueDaemon.await("the manifest is filed in .failed", QueueDaemon.TIMEOUT,
           () -> q.failed().contains("fail-vm.json"), d);
       assertThat(q.failed()).containsExactly("fail-vm.json");
       assertThat(q.processed()).isEmpty();

@@ -8,6 +8,7 @@ import io.hypersdk.queue.Heartbeat;
 import io.hypersdk.queue.JobState;
 import io.hypersdk.queue.QueueCounts;
 import io.hypersdk.queue.QueueFiles;
+import io.hypersdk.testing.QueueDaemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class DaemonHeartbeatTest {
     TestQueue q = new TestQueue(tmp);
     Path disk = q.disk("hb", 4, 81);
 
-    try (DaemonProcess d = q.start("beat", Map.of("max_concurrent", 3))) {
+    try (QueueDaemon d = q.start("beat", Map.of("max_concurrent", 3))) {
       Heartbeat first = d.awaitHeartbeat();
       String host = DaemonIdentity.current("beat", HyperSdkVersion.get()).host();
       assertThat(q.layout.heartbeatFile(d.owner())).isEqualTo(q.watchDir.resolve(".heartbeat/" + host + "-beat.json"));
@@ -53,7 +54,7 @@ class DaemonHeartbeatTest {
 
       // It is rewritten every heartbeat_seconds: updated_at moves on, started_at stays.
       AtomicReference<Heartbeat> later = new AtomicReference<>();
-      DaemonProcess.await("the heartbeat is rewritten", DaemonProcess.TIMEOUT, () -> {
+      QueueDaemon.await("the heartbeat is rewritten", QueueDaemon.TIMEOUT, () -> {
         Heartbeat h = d.heartbeat().orElseThrow();
         later.set(h);
         return Instant.parse(h.updatedAt()).isAfter(Instant.parse(first.updatedAt()).plusMillis(900));
@@ -68,7 +69,7 @@ class DaemonHeartbeatTest {
           "hb-bad.json");
       q.awaitRecord("job-hb-ok", JobState.COMPLETED, d);
       q.awaitRecord("job-hb-bad", JobState.FAILED, d);
-      DaemonProcess.await("the heartbeat counts 1 processed and 1 failed", DaemonProcess.TIMEOUT,
+      QueueDaemon.await("the heartbeat counts 1 processed and 1 failed", QueueDaemon.TIMEOUT,
           () -> d.heartbeat().orElseThrow().queue().equals(new QueueCounts(0, 0, 1, 1)), d);
       Heartbeat counted = d.heartbeat().orElseThrow();
       assertThat(counted.runningJobs()).isEmpty();
@@ -85,7 +86,7 @@ class DaemonHeartbeatTest {
       assertThat(stopped.queue()).isEqualTo(new QueueCounts(0, 0, 1, 1));
       assertThat(stopped.isFresh(Instant.now())).as("a stopped daemon is not alive").isFalse();
       // Nothing rewrites it once the daemon is gone.
-      DaemonProcess.holds("the stopped heartbeat stays as it is", Duration.ofMillis(2500),
+      QueueDaemon.holds("the stopped heartbeat stays as it is", Duration.ofMillis(2500),
           () -> d.heartbeat().orElseThrow().equals(stopped));
     }
   }

@@ -2,13 +2,14 @@ package io.hypersdk.apps.hyperconvert.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.Tools;
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.Disk;
 import io.hypersdk.manifest.ManifestIO;
 import io.hypersdk.manifest.Source;
 import io.hypersdk.queue.JobRecord;
 import io.hypersdk.queue.JobState;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class DaemonMalformedInputTest {
   static Path tmp;
 
   private static TestQueue q;
-  private static DaemonProcess daemon;
+  private static QueueDaemon daemon;
   private static Path disk;
   private static final AtomicInteger GOOD = new AtomicInteger();
 
@@ -112,12 +113,12 @@ class DaemonMalformedInputTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void aMalformedManifestFailsWithAOneLineReasonAndTheDaemonGoesOn(String title, Case c) {
-    DaemonProcess.submitText(q.watchDir, c.file(), c.content().get());
+    QueueDaemon.submitText(q.watchDir, c.file(), c.content().get());
     String goodVm = "after-" + GOOD.incrementAndGet();
     q.submit(good(goodVm, "job-" + goodVm), goodVm + ".json");
 
     Path errorFile = q.outputs(c.errorStem()).errorFile();
-    DaemonProcess.await(c.file() + " is filed as failed with " + errorFile.getFileName(), DaemonProcess.TIMEOUT,
+    QueueDaemon.await(c.file() + " is filed as failed with " + errorFile.getFileName(), QueueDaemon.TIMEOUT,
         () -> q.failed().contains(c.file()) && Files.exists(errorFile), daemon);
     List<String> error = TestQueue.read(errorFile).lines().toList();
     String reason = error.get(0);

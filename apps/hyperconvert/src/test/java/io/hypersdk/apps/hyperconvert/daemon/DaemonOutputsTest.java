@@ -2,7 +2,6 @@ package io.hypersdk.apps.hyperconvert.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.Tools;
 import io.hypersdk.io.Sha256;
 import io.hypersdk.queue.ConversionResult;
 import io.hypersdk.queue.JobRecord;
@@ -10,6 +9,8 @@ import io.hypersdk.queue.JobState;
 import io.hypersdk.queue.OutputFile;
 import io.hypersdk.queue.OutputFiles;
 import io.hypersdk.queue.QueueFiles;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,7 +38,7 @@ class DaemonOutputsTest {
     Path extra = out.extraDisk("data1", "qcow2");
     Set<String> finalNames = Set.of("big-vm.qcow2", "big-vm-data1.qcow2", "big-vm.xml", "big-vm.result.json");
 
-    try (DaemonProcess d = q.start("outputs")) {
+    try (QueueDaemon d = q.start("outputs")) {
       d.awaitHeartbeat();
       q.submit(TestQueue.manifest("big-vm", "job-big", boot, data), "big-vm.json");
 
@@ -46,7 +47,7 @@ class DaemonOutputsTest {
       List<String> problems = new ArrayList<>();
       int before = 0;
       int after = 0;
-      long deadline = System.nanoTime() + DaemonProcess.TIMEOUT.toNanos();
+      long deadline = System.nanoTime() + QueueDaemon.TIMEOUT.toNanos();
       while (!q.record("job-big").map(r -> r.state() == JobState.COMPLETED).orElse(false)) {
         if (System.nanoTime() > deadline || !d.isAlive()) {
           throw new AssertionError("job-big did not complete\n" + d.logSection());
@@ -134,7 +135,7 @@ class DaemonOutputsTest {
     Path data2 = q.disk("second-data", 5, 24);
     OutputFiles out = q.outputs("same-vm");
 
-    try (DaemonProcess d = q.start("replace")) {
+    try (QueueDaemon d = q.start("replace")) {
       d.awaitHeartbeat();
       q.submit(TestQueue.manifest("same-vm", "job-first", boot1, data1), "same-vm.job-first.json");
       JobRecord first = q.awaitRecord("job-first", JobState.COMPLETED, d);

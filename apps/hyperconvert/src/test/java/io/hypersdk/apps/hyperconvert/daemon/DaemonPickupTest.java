@@ -2,10 +2,11 @@ package io.hypersdk.apps.hyperconvert.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.Tools;
 import io.hypersdk.manifest.ManifestIO;
 import io.hypersdk.queue.JobRecord;
 import io.hypersdk.queue.JobState;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ class DaemonPickupTest {
       mtimes.put(e.getKey(), Files.getLastModifiedTime(e.getKey()));
     }
 
-    try (DaemonProcess d = q.start("pickup")) {
+    try (QueueDaemon d = q.start("pickup")) {
       d.awaitHeartbeat();
       JobRecord pre = q.awaitRecord("job-pick-pre", JobState.COMPLETED, d);
       assertThat(pre.manifest()).isEqualTo("pick-pre.json");
@@ -65,7 +66,7 @@ class DaemonPickupTest {
       assertThat(q.awaitRecord("job-pick-yaml", JobState.COMPLETED, d).manifest()).isEqualTo("pick-yaml.yaml");
 
       // Several rescans (every second) and watch events later, the other files are still exactly as written.
-      DaemonProcess.holds("the ignored files stay untouched", Duration.ofSeconds(3),
+      QueueDaemon.holds("the ignored files stay untouched", Duration.ofSeconds(3),
           () -> ignored.entrySet().stream().allMatch(e -> untouched(e.getKey(), e.getValue(), mtimes)), d);
 
       assertThat(q.processed()).containsExactly("pick-json.json", "pick-pre.json", "pick-yaml.yaml");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hypersdk.queue.Heartbeat;
 import io.hypersdk.queue.JobState;
+import io.hypersdk.testing.QueueDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,8 +23,8 @@ class DaemonStartupTest {
   @Test
   void aSecondDaemonWithTheSameInstanceOnTheSameQueueRefusesToStartWhileTheFirstRuns() {
     TestQueue q = new TestQueue(tmp);
-    try (DaemonProcess first = q.start("solo"); DaemonProcess second = launchAfter(first, q)) {
-      int code = second.awaitExit(DaemonProcess.TIMEOUT);
+    try (QueueDaemon first = q.start("solo"); QueueDaemon second = launchAfter(first, q)) {
+      int code = second.awaitExit(QueueDaemon.TIMEOUT);
 
       assertThat(code).as("exit code of the second daemon\n%s", second.logSection()).isEqualTo(6);
       List<String> lines = nonBlankLines(second.log());
@@ -42,7 +43,7 @@ class DaemonStartupTest {
     }
   }
 
-  private static DaemonProcess launchAfter(DaemonProcess first, TestQueue q) {
+  private static QueueDaemon launchAfter(QueueDaemon first, TestQueue q) {
     first.awaitHeartbeat();
     return q.start("solo");
   }
@@ -69,9 +70,9 @@ class DaemonStartupTest {
     Path config = TestQueue.writeYaml(tmp.resolve("bad.yaml"), settings);
     Files.writeString(config, Files.readString(config) + badLine + "\n");
 
-    try (DaemonProcess d = DaemonProcess.run(List.of("daemon", "--config", config.toString(), "--instance", "cfg"),
-        q.logs.resolve("cfg.log"))) {
-      int code = d.awaitExit(DaemonProcess.TIMEOUT);
+    try (QueueDaemon d = QueueDaemon.run(List.of("daemon", "--config", config.toString(), "--instance", "cfg"),
+        q.logs)) {
+      int code = d.awaitExit(QueueDaemon.TIMEOUT);
 
       assertThat(code).as("exit code\n%s", d.logSection()).isEqualTo(78);
       List<String> lines = nonBlankLines(d.log());
@@ -87,9 +88,9 @@ class DaemonStartupTest {
   void aMissingConfigFileGivenWithConfigExits78() {
     TestQueue q = new TestQueue(tmp);
     Path missing = tmp.resolve("nowhere.yaml");
-    try (DaemonProcess d = DaemonProcess.run(List.of("daemon", "--config", missing.toString()),
-        q.logs.resolve("missing.log"))) {
-      assertThat(d.awaitExit(DaemonProcess.TIMEOUT)).isEqualTo(78);
+    try (QueueDaemon d = QueueDaemon.run(List.of("daemon", "--config", missing.toString()),
+        q.logs)) {
+      assertThat(d.awaitExit(QueueDaemon.TIMEOUT)).isEqualTo(78);
       assertThat(nonBlankLines(d.log())).singleElement().asString().contains(missing.toString())
           .contains("does not exist");
     }

@@ -2,10 +2,11 @@ package io.hypersdk.apps.hyperconvert.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.Tools;
 import io.hypersdk.queue.Heartbeat;
 import io.hypersdk.queue.JobRecord;
 import io.hypersdk.queue.JobState;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,10 +30,10 @@ class DaemonStopTest {
     TestQueue q = new TestQueue(tmp);
     // Compressed qcow2 output makes qemu-img take seconds over 128 MiB of data.
     Path disk = q.disk("long", 512, 31);
-    try (DaemonProcess d = q.start("stop-long", Map.of("compress", true, "stop_timeout_seconds", 120))) {
+    try (QueueDaemon d = q.start("stop-long", Map.of("compress", true, "stop_timeout_seconds", 120))) {
       d.awaitHeartbeat();
       q.submit(TestQueue.manifest("long-vm", "job-long", disk), "long-vm.json");
-      DaemonProcess.await("job-long is converting", DaemonProcess.TIMEOUT,
+      QueueDaemon.await("job-long is converting", QueueDaemon.TIMEOUT,
           () -> Files.isDirectory(q.stagingDir("job-long")), d);
       assertThat(q.record("job-long").orElseThrow().state()).isEqualTo(JobState.RUNNING);
 
@@ -70,15 +71,15 @@ class DaemonStopTest {
       default -> new Path[] {q.disk("short", 1024, 41)};
     };
     boolean compress = phase.equals("converting");
-    try (DaemonProcess d = q.start("stop-short", Map.of("compress", compress, "stop_timeout_seconds", 1))) {
+    try (QueueDaemon d = q.start("stop-short", Map.of("compress", compress, "stop_timeout_seconds", 1))) {
       d.awaitHeartbeat();
       q.submit(TestQueue.manifest("short-vm", "job-short", true, disks), "short-vm.json");
       if (phase.equals("verifying")) {
-        DaemonProcess.await("job-short has converted its disks", DaemonProcess.TIMEOUT,
+        QueueDaemon.await("job-short has converted its disks", QueueDaemon.TIMEOUT,
             () -> d.log().contains("job job-short: convert done"), d);
         assertThat(d.log()).as("the source checksums are still being verified").doesNotContain("validate done");
       } else {
-        DaemonProcess.await("job-short is converting", DaemonProcess.TIMEOUT,
+        QueueDaemon.await("job-short is converting", QueueDaemon.TIMEOUT,
             () -> Files.isDirectory(q.stagingDir("job-short")), d);
       }
 
@@ -103,7 +104,7 @@ class DaemonStopTest {
 
     if (phase.equals("converting")) {
       // The manifest is intact: a daemon started later converts it (uncompressed, to be quick).
-      try (DaemonProcess again = q.start("stop-short", Map.of("compress", false))) {
+      try (QueueDaemon again = q.start("stop-short", Map.of("compress", false))) {
         JobRecord record = q.awaitRecord("job-short", JobState.COMPLETED, again);
         assertThat(record.daemon()).isEqualTo(again.owner());
         assertThat(Tools.sameContent(disks[0], q.outputs("short-vm").primaryDisk("qcow2"))).isTrue();

@@ -1,7 +1,6 @@
 package io.hypersdk.apps.hyperconvert.daemon;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hypersdk.convert.testing.TestDisks;
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.Disk;
 import io.hypersdk.queue.JobRecord;
@@ -9,6 +8,8 @@ import io.hypersdk.queue.JobState;
 import io.hypersdk.queue.OutputFiles;
 import io.hypersdk.queue.QueueFiles;
 import io.hypersdk.queue.QueueLayout;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.TestDisks;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -94,13 +95,13 @@ final class TestQueue {
   }
 
   /** Starts a daemon on this queue with the default settings overridden by {@code settings}. */
-  DaemonProcess start(String instance, Map<String, Object> settings, String... extraArgs) {
+  QueueDaemon start(String instance, Map<String, Object> settings, String... extraArgs) {
     int n = started.incrementAndGet();
     Path cfg = config(instance + "-" + n, settings);
-    return DaemonProcess.start(cfg, instance, layout, logs.resolve(instance + "-" + n + ".log"), extraArgs);
+    return QueueDaemon.start(cfg, instance, layout, logs, extraArgs);
   }
 
-  DaemonProcess start(String instance) {
+  QueueDaemon start(String instance) {
     return start(instance, Map.of());
   }
 
@@ -167,7 +168,7 @@ final class TestQueue {
   }
 
   Path submit(ArtifactManifest manifest, String name) {
-    return DaemonProcess.submit(watchDir, manifest, name);
+    return QueueDaemon.submit(watchDir, manifest, name);
   }
 
   Optional<JobRecord> record(String jobId) {
@@ -179,18 +180,18 @@ final class TestQueue {
   }
 
   /** Waits until the job's record is in {@code state}; a timeout fails with the daemons' logs. */
-  JobRecord awaitRecord(String jobId, JobState state, DaemonProcess... daemons) {
-    return awaitRecord(jobId, state, DaemonProcess.TIMEOUT, daemons);
+  JobRecord awaitRecord(String jobId, JobState state, QueueDaemon... daemons) {
+    return awaitRecord(jobId, state, QueueDaemon.TIMEOUT, daemons);
   }
 
-  JobRecord awaitRecord(String jobId, JobState state, Duration timeout, DaemonProcess... daemons) {
-    DaemonProcess.await("record of job " + jobId + " says " + state.value(), timeout,
+  JobRecord awaitRecord(String jobId, JobState state, Duration timeout, QueueDaemon... daemons) {
+    QueueDaemon.await("record of job " + jobId + " says " + state.value(), timeout,
         () -> record(jobId).filter(r -> r.state() == state).isPresent(), daemons);
     JobRecord r = record(jobId).orElseThrow();
     if (state.isFinal()) {
       // The daemon writes a final record before it files the manifest (a crash between must not lose the
       // record), so wait for the filing too before a test looks at the queue's folders.
-      DaemonProcess.await("manifest of job " + jobId + " filed", timeout,
+      QueueDaemon.await("manifest of job " + jobId + " filed", timeout,
           () -> processing().stream().noneMatch(n -> n.endsWith("/" + r.manifest())), daemons);
     }
     return r;

@@ -2,7 +2,7 @@ package io.hypersdk.apps.hyperctl.tui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hypersdk.convert.testing.JavaProcess;
+import io.hypersdk.testing.JavaProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

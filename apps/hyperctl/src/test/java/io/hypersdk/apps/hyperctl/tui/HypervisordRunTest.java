@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.googlecode.lanterna.input.KeyType;
 import io.hypersdk.apps.hyperctl.client.ConnectionSettings;
 import io.hypersdk.apps.hypervisord.Hypervisord;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.Tools;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.hypersdk.apps.hyperctl.tui;
 
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.Tools;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,9 +3,8 @@ package io.hypersdk.apps.hyperctl.tui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hypersdk.apps.hypervisord.QueueDaemon;
-import io.hypersdk.convert.testing.JavaProcess;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ class TmuxEndToEndTest {
     Path exitFile = work.resolve("hyperctl.exit");
     Path script = launcher(vms, exports, config, exitFile);
 
-    try (JavaProcess daemon = QueueDaemon.start(work, config, "demo", watch); Tmux tmux = Tmux.start(script)) {
+    try (QueueDaemon daemon = QueueDaemon.startInstance(config, "demo", work.resolve("logs")); Tmux tmux = Tmux.start(script)) {
       tmux.shows(Duration.ofSeconds(60), "step 1/7: Connect to a provider", "< local >", vms.toString(),
           "Enter connect");
       tmux.sendKeys("Enter");

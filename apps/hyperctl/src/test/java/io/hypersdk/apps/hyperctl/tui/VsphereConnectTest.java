@@ -3,9 +3,9 @@ package io.hypersdk.apps.hyperctl.tui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.googlecode.lanterna.input.KeyType;
-import io.hypersdk.convert.testing.TestDisks;
-import io.hypersdk.convert.testing.Tools;
 import io.hypersdk.providers.vsphere.testing.Vcsim;
+import io.hypersdk.testing.TestDisks;
+import io.hypersdk.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.hypersdk.providers.vsphere.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hypersdk.convert.testing.Tools;
+import io.hypersdk.testing.Tools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.hypersdk.convert.testing;
+package io.hypersdk.testing;
 
 import io.hypersdk.io.Sha256;
 import io.hypersdk.manifest.ArtifactManifest;

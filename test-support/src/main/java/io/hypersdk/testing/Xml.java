@@ -1,4 +1,4 @@
-package io.hypersdk.convert.testing;
+package io.hypersdk.testing;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

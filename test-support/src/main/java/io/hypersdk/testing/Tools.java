@@ -1,9 +1,12 @@
-package io.hypersdk.convert.testing;
+package io.hypersdk.testing;
 
 import io.hypersdk.io.Executables;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -73,6 +76,18 @@ public final class Tools {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** Writes an executable shell script (a stand-in command) at {@code file}. */
+  public static Path script(Path file, String text) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

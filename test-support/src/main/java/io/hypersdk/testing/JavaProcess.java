@@ -1,4 +1,4 @@
-package io.hypersdk.convert.testing;
+package io.hypersdk.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +15,12 @@ import java.util.concurrent.TimeUnit;
  * files; stopped with SIGTERM (as systemd stops it) or SIGKILL (a crash), only this process and its children.
  */
 public final class JavaProcess implements AutoCloseable {
+  /**
+   * JVM options for tools that start, do little and exit: the quick C1 compiler only. Not for processes that
+   * hash or copy gigabytes, which need the optimising compiler (and its SHA-256 intrinsics).
+   */
+  public static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+      "-XX:-UsePerfData", "-Xshare:auto");
   private final Process process;
   private final Path out;
   private final Path err;
@@ -36,9 +42,15 @@ public final class JavaProcess implements AutoCloseable {
    */
   public static JavaProcess startWithPaths(Path logDir, String label, String mainClass, List<String> args,
       Map<String, String> env, List<Path> pathFirst) throws IOException {
+    return startWithOptions(QUICK_START, logDir, label, mainClass, args, env, pathFirst);
+  }
+
+  /** As {@link #startWithPaths}, with these JVM options instead of {@link #QUICK_START}. */
+  public static JavaProcess startWithOptions(List<String> jvmOptions, Path logDir, String label, String mainClass,
+      List<String> args, Map<String, String> env, List<Path> pathFirst) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto"));
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(mainClass);
