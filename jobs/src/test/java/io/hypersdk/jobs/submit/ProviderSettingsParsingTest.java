@@ -88,8 +88,8 @@ class ProviderSettingsParsingTest {
     assertThatThrownBy(() -> Connections.define(Providers.discover(), Map.of("x", Map.of("provider", "vsphere",
         "url", "vc", "password", "inline")), Map.of()))
         .hasMessage("connections.x.password: secrets come only from files here; use password_file");
-    assertThatThrownBy(() -> Connections.define(Providers.discover(), Map.of("x", Map.of("provider", "aws")),
-        Map.of())).hasMessageStartingWith("connections.x.provider: provider 'aws' is not available in this build");
+    assertThatThrownBy(() -> Connections.define(Providers.discover(), Map.of("x", Map.of("provider", "xen")),
+        Map.of())).hasMessageStartingWith("connections.x.provider: provider 'xen' is not available in this build");
     assertThatThrownBy(() -> Connections.define(Providers.discover(), Map.of("x", Map.of("provider", "vsphere",
         "insecure", "maybe")), Map.of())).hasMessage("connections.x.insecure: must be true or false, not 'maybe'");
     assertThat(connections.get("lab").orElseThrow().secrets()).containsExactly("password");

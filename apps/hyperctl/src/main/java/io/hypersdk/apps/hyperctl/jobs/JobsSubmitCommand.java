@@ -54,7 +54,7 @@ final class JobsSubmitCommand extends ApiCommand {
     @Option(names = "--name", paramLabel = "NAME", description = "name: a label for the job")
     String name;
 
-    @Option(names = "--provider", paramLabel = "NAME", description = "provider: local, vsphere, … (default: vsphere)")
+    @Option(names = "--provider", paramLabel = "NAME", description = "provider: aws, local, vsphere, … (default: vsphere)")
     String provider;
 
     @Option(names = "--format", paramLabel = "ovf|ova", description = "format (default: ovf)")
