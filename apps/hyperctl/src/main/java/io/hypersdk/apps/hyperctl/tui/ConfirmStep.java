@@ -34,11 +34,16 @@ final class ConfirmStep implements Step {
     }
   }
 
+  /** The settings typed on the Connect step, secrets left out. */
+  private String given() {
+    return m.specs().stream().filter(s -> !s.secret() && !m.settings().getOrDefault(s.name(), "").isBlank())
+        .map(s -> ", " + s.name() + " " + m.settings().get(s.name()).strip()).collect(Collectors.joining());
+  }
+
   @Override
   public void render(Canvas c) {
     int row = Canvas.TOP;
-    c.text(2, row++, "Provider:  " + (WizardModel.LOCAL.equals(m.provider) ? "local, folder " + m.source
-        : "vsphere, " + m.username + " at " + m.vcenterUrl));
+    c.text(2, row++, "Provider:  " + m.provider + given());
     row = c.wrapped(2, row, "VMs:       " + m.selectedVms().stream().map(VmSummary::name)
         .collect(Collectors.joining(", ")), 3);
     c.text(2, row++, "Export:    " + m.outputDir + " (" + m.format + ")");

@@ -3,8 +3,12 @@ package io.hypersdk.apps.hyperctl.tui;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import io.hypersdk.providers.ProviderException;
+import io.hypersdk.providers.SettingSpec;
 import io.hypersdk.providers.VmSummary;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Step 1: the provider and how to reach it; Enter connects and lists the VMs. */
 final class ConnectStep implements Step {
@@ -15,19 +19,13 @@ final class ConnectStep implements Step {
 
   ConnectStep(WizardModel m) {
     this.m = m;
-    FormField provider = new ChoiceField("Provider", () -> List.of(WizardModel.LOCAL, WizardModel.VSPHERE),
-        () -> m.provider, v -> m.provider = v);
-    List<FormField> local = List.of(provider, new TextField("Source folder", () -> m.source, v -> m.source = v, false));
-    List<FormField> vsphere = List.of(provider,
-        new TextField("vCenter URL", () -> m.vcenterUrl, v -> m.vcenterUrl = v, false),
-        new TextField("Username", () -> m.username, v -> m.username = v, false),
-        new TextField("Password", () -> m.password, v -> m.password = v, true),
-        new TextField("or password file", () -> m.passwordFile, v -> m.passwordFile = v, false),
-        new ChoiceField("Any TLS certificate", () -> List.of("no", "yes"), () -> m.insecure ? "yes" : "no",
-            v -> m.insecure = v.equals("yes")),
-        new ChoiceField("Power off running VMs", () -> List.of("no", "yes"), () -> m.powerOff ? "yes" : "no",
-            v -> m.powerOff = v.equals("yes")));
-    this.form = new Form(() -> WizardModel.LOCAL.equals(m.provider) ? local : vsphere);
+    FormField provider = new ChoiceField("Provider", m.providers::names, () -> m.provider, v -> m.provider = v);
+    Map<String, List<FormField>> byProvider = new HashMap<>();
+    this.form = new Form(() -> byProvider.computeIfAbsent(m.provider, p -> {
+      List<FormField> fields = new ArrayList<>(List.of(provider));
+      fields.addAll(SettingFields.of(m.specs(), m.settings()));
+      return fields;
+    }));
   }
 
   @Override
@@ -44,13 +42,16 @@ final class ConnectStep implements Step {
   public void render(Canvas c) {
     int row = form.render(c, Canvas.TOP);
     row++;
-    if (WizardModel.LOCAL.equals(m.provider)) {
-      c.text(2, row, "local: a folder of OVAs, OVF files and disk images; each one is a VM.");
-    } else {
-      c.text(2, row, "vsphere: the password is never shown; a password file's first line is read.");
+    int focus = form.focused();
+    List<SettingSpec> specs = m.specs();
+    // The focused setting's declaration says what to type; on the Provider row, which providers there are.
+    row = c.wrapped(2, row, focus == 0 ? "Providers in this build: " + String.join(", ", m.providers.names())
+        : SettingFields.hint(specs.get(focus - 1)), 3);
+    if (specs.stream().anyMatch(SettingSpec::secret)) {
+      c.text(2, row++, "Secret settings are masked, held in memory only and never stored.");
     }
     if (connecting) {
-      c.text(2, row + 2, "connecting to " + m.provider + "…");
+      c.text(2, row + 1, "connecting to " + m.provider + "…");
     }
     c.error(error);
   }

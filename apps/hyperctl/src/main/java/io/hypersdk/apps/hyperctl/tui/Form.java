@@ -12,7 +12,7 @@ final class Form {
   private final Supplier<List<FormField>> fields;
   private int focus;
 
-  /** The fields may change with the model (e.g. vSphere fields only for the vSphere provider). */
+  /** The fields may change with the model (each provider has its own settings). */
   Form(Supplier<List<FormField>> fields) {
     this.fields = fields;
   }
@@ -31,6 +31,11 @@ final class Form {
       }
     }
     return row + all.size();
+  }
+
+  /** The index of the focused field. */
+  int focused() {
+    return focus;
   }
 
   boolean onKey(KeyStroke key) {

@@ -9,9 +9,12 @@ import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal.CtrlCBehaviour;
 import io.hypersdk.apps.hyperconvert.HyperConvert;
 import io.hypersdk.apps.hyperctl.client.ConnectionSettings;
 import io.hypersdk.apps.hyperctl.client.HypervisordException;
+import io.hypersdk.providers.Providers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,8 @@ public final class InteractiveCommand implements Callable<Integer> {
   static final String NO_TERMINAL = "hyperctl: interactive needs a terminal (stdin is not a TTY); use 'hyperexport' "
       + "or 'hyperctl jobs submit' for scripts";
 
-  @Option(names = "--provider", paramLabel = "local|vsphere", description = "Provider to start with (default: local).")
+  @Option(names = "--provider", paramLabel = "NAME", description = "Provider to start with, one of this build's "
+      + "(default: local).")
   String provider = WizardModel.LOCAL;
 
   @Option(names = "--source", paramLabel = "DIR", description = "local: the folder of OVAs, OVFs and disk images.")
@@ -70,8 +74,9 @@ public final class InteractiveCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!provider.equals(WizardModel.LOCAL) && !provider.equals(WizardModel.VSPHERE)) {
-      err.println("hyperctl: --provider must be local or vsphere, not '" + provider + "'");
+    List<String> available = Providers.discover().names();
+    if (!available.contains(provider)) {
+      err.println("hyperctl: --provider must be one of " + String.join(", ", available) + ", not '" + provider + "'");
       return ExitCode.USAGE.code();
     }
     if (tokenFile != null && hypervisordUrl == null) {
@@ -104,10 +109,10 @@ public final class InteractiveCommand implements Callable<Integer> {
   private WizardModel prefilled() throws HypervisordException {
     WizardModel m = new WizardModel(configDir.resolved(), HyperConvert.inThisJvm());
     m.provider = provider;
-    m.source = source == null ? "" : source.toAbsolutePath().normalize().toString();
-    m.vcenterUrl = vcenterUrl == null ? "" : vcenterUrl;
-    m.username = username == null ? "" : username;
-    m.passwordFile = passwordFile == null ? "" : passwordFile.toAbsolutePath().toString();
+    prefill(m, "local", "root", source == null ? null : source.toAbsolutePath().normalize());
+    prefill(m, "vsphere", "url", vcenterUrl);
+    prefill(m, "vsphere", "username", username);
+    prefill(m, "vsphere", "password_file", passwordFile == null ? null : passwordFile.toAbsolutePath());
     m.outputDir = output == null ? "" : output.toAbsolutePath().normalize().toString();
     if (hypervisordUrl != null) {
       Map<String, String> env = System.getenv();
@@ -115,5 +120,11 @@ public final class InteractiveCommand implements Callable<Integer> {
           ConnectionSettings.defaultConfigFile(env), false);
     }
     return m;
+  }
+
+  private static void prefill(WizardModel m, String provider, String setting, Object value) {
+    if (value != null) {
+      m.settings.computeIfAbsent(provider, p -> new LinkedHashMap<>()).put(setting, value.toString());
+    }
   }
 }

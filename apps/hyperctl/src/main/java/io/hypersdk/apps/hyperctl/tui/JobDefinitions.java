@@ -3,6 +3,7 @@ package io.hypersdk.apps.hyperctl.tui;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hypersdk.pipeline.PipelineOptions;
+import io.hypersdk.providers.SettingSpec;
 import io.hypersdk.providers.VmSummary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The wizard's choices as hypervisord job definitions (the API's field names), one per VM. A vSphere password
- * travels only in the request body, which hypervisord keeps in memory for that run.
+ * The wizard's choices as hypervisord job definitions (the API's field names), one per VM. A secret setting (a
+ * password) travels only in the request body, which hypervisord keeps in memory for that run.
  */
 final class JobDefinitions {
   private JobDefinitions() {}
@@ -29,10 +31,7 @@ final class JobDefinitions {
           .put("output_dir", ExportFolders.of(root, vm.name()).toString())
           .put("format", m.format)
           .put("provider", m.provider);
-      if (WizardModel.VSPHERE.equals(m.provider)) {
-        job.putObject("vcenter").put("server", m.vcenterUrl.strip()).put("username", m.username.strip())
-            .put("password", password(m)).put("insecure", m.insecure);
-      }
+      job.set("settings", settings(m));
       ObjectNode options = job.putObject("options").put("enable_pipeline", true)
           .put("hyper2kvm_daemon", o.daemonRequested())
           .put("hyper2kvm_poll_interval", o.pollInterval().toMillis() / 1000.0)
@@ -55,10 +54,30 @@ final class JobDefinitions {
     return jobs;
   }
 
-  private static String password(WizardModel m) throws IOException {
-    if (!m.password.isEmpty()) {
-      return m.password;
+  /**
+   * The given settings by name. A secret's file is read here and the secret sent inline, since the file is on
+   * this machine and hypervisord may not see it.
+   */
+  private static ObjectNode settings(WizardModel m) throws IOException {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    Map<String, String> given = m.settings();
+    for (SettingSpec s : m.specs()) {
+      if (s.name().endsWith("_file") && isSecret(m, s.name().substring(0, s.name().length() - "_file".length()))) {
+        continue; // its secret goes inline instead
+      }
+      String v = given.getOrDefault(s.name(), "");
+      String file = given.getOrDefault(s.name() + "_file", "");
+      if (s.secret() && v.isEmpty() && !file.isBlank()) {
+        v = Files.readAllLines(Path.of(file.strip()), StandardCharsets.UTF_8).stream().findFirst().orElse("");
+      }
+      if (!v.isBlank()) {
+        out.put(s.name(), s.secret() ? v : v.strip());
+      }
     }
-    return Files.readAllLines(Path.of(m.passwordFile.strip()), StandardCharsets.UTF_8).stream().findFirst().orElse("");
+    return out;
+  }
+
+  private static boolean isSecret(WizardModel m, String name) {
+    return m.specs().stream().anyMatch(s -> s.secret() && s.name().equals(name));
   }
 }

@@ -8,12 +8,18 @@ import io.hypersdk.pipeline.instances.InstanceInfo;
 import io.hypersdk.providers.ExportFormat;
 import io.hypersdk.providers.Provider;
 import io.hypersdk.providers.ProviderException;
+import io.hypersdk.providers.ProviderFactory;
+import io.hypersdk.providers.Providers;
+import io.hypersdk.providers.SettingSpec;
 import io.hypersdk.providers.VmSummary;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,21 +28,18 @@ import java.util.Set;
  */
 final class WizardModel {
   static final String LOCAL = "local";
-  static final String VSPHERE = "vsphere";
   /** How instance discovery names the main instance, hyper2kvm.service. */
   static final String MAIN_INSTANCE = "default";
 
   // Connect
+  /** The providers of this build; the Connect step's choice and fields come from their declared settings. */
+  final Providers providers = Providers.discover();
   String provider = LOCAL;
-  String source = "";
-  String vcenterUrl = "";
-  String username = "";
-  /** Typed into a masked field; never rendered, logged or put in settings (see ProviderConnection). */
-  String password = "";
-  String passwordFile = "";
-  boolean insecure;
-  /** Shut running VMs down before their export; the provider refuses a running VM otherwise. */
-  boolean powerOff;
+  /**
+   * Per provider, the Connect step's values by setting name; blank means not given (the provider's default).
+   * A secret (a typed password) stays in this process's memory: it is never rendered, logged or stored.
+   */
+  final Map<String, Map<String, String>> settings = new HashMap<>();
   /** The provider connected by the Connect step; the wizard closes it when it ends. */
   Provider session;
 
@@ -83,6 +86,25 @@ final class WizardModel {
         // The session ends with the process anyway.
       }
       session = null;
+    }
+  }
+
+  /** The chosen provider's values by setting name. */
+  Map<String, String> settings() {
+    return settings.computeIfAbsent(provider, p -> new LinkedHashMap<>());
+  }
+
+  /** The chosen provider's declaration. */
+  ProviderFactory factory() throws ProviderException {
+    return providers.get(provider);
+  }
+
+  /** The chosen provider's declared settings, none when this build lacks it (the command line checks that). */
+  List<SettingSpec> specs() {
+    try {
+      return factory().settings();
+    } catch (ProviderException e) {
+      return List.of();
     }
   }
 

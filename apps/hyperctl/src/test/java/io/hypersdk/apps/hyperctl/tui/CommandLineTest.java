@@ -2,6 +2,7 @@ package io.hypersdk.apps.hyperctl.tui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hypersdk.providers.Providers;
 import io.hypersdk.testing.JavaProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +44,8 @@ class CommandLineTest {
   @Test
   void usageErrorsAreOneLine() throws Exception {
     Map<List<String>, String> cases = Map.of(
-        List.of("--provider", "hyperv"), "hyperctl: --provider must be local or vsphere, not 'hyperv'",
+        List.of("--provider", "hyperv"), "hyperctl: --provider must be one of "
+            + String.join(", ", Providers.discover().names()) + ", not 'hyperv'",
         List.of("--token-file", work.resolve("t").toString()), "hyperctl: --token-file needs --hypervisord URL",
         List.of("--hypervisord", "ftp://host"),
         "hyperctl: 'ftp://host' is not a hypervisord URL (like http://127.0.0.1:8080)");

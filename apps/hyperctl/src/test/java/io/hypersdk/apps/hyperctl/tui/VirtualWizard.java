@@ -40,7 +40,7 @@ final class VirtualWizard implements AutoCloseable {
   /** A wizard whose first screen is the local provider on {@code source}, instances read from {@code configDir}. */
   static VirtualWizard local(Path source, Path configDir) throws IOException {
     WizardModel m = new WizardModel(configDir, HyperConvert.inThisJvm());
-    m.source = source.toString();
+    m.settings().put("root", source.toString());
     return new VirtualWizard(m);
   }
 

@@ -38,8 +38,9 @@ class VsphereConnectTest {
       // Provider -> vsphere, then URL, user, and a wrong password first.
       w.type(" ").key(KeyType.ArrowDown).type(sim.url()).key(KeyType.ArrowDown).type(Vcsim.USER)
           .key(KeyType.ArrowDown).type("Wr0ng-secret");
-      String masked = w.shows("< vsphere >", "vCenter URL", "Password", "************_", "or password file",
-          "Power off running VMs", "the password is never shown");
+      String masked = w.shows("< vsphere >", "URL", "Username", "Password", "************_", "Password file",
+          "Insecure", "CA file", "Thumbprint", "Power off", "Shutdown timeout", "Parallel",
+          "never a flag or a stored value", "Secret settings are masked");
       assertThat(masked).doesNotContain("Wr0ng-secret");
       w.key(KeyType.Enter);
       String refused = w.shows("rejected the login of " + Vcsim.USER);
@@ -49,8 +50,13 @@ class VsphereConnectTest {
       for (int i = 0; i < "Wr0ng-secret".length(); i++) {
         w.key(KeyType.Backspace);
       }
-      w.type(Vcsim.PASSWORD).key(KeyType.ArrowDown).key(KeyType.ArrowDown).key(KeyType.ArrowDown).type(" ");
-      w.shows("*".repeat(Vcsim.PASSWORD.length()), "Power off running VMs < yes >");
+      // Down past password file, insecure, CA file and thumbprint to power off.
+      w.type(Vcsim.PASSWORD);
+      for (int i = 0; i < 5; i++) {
+        w.key(KeyType.ArrowDown);
+      }
+      w.type(" ");
+      assertThat(w.shows("*".repeat(Vcsim.PASSWORD.length()), "< yes >")).containsPattern("Power off +< yes >");
       w.key(KeyType.Enter);
       String list = w.shows(Duration.ofSeconds(60), "step 2/7: Pick VMs", "DC0_H0_VM0", "DC0_C0_RP0_VM1");
       assertThat(list).containsPattern("DC0_H0_VM0 +poweredOn +1 +32 MiB +1  " + VM);
@@ -61,7 +67,8 @@ class VsphereConnectTest {
       w.type(out.toString()).key(KeyType.Enter);
       w.shows("step 4/7", "Daemon status: daemon mode off");
       w.key(KeyType.Enter);
-      w.shows("step 5/7", "vsphere, " + Vcsim.USER + " at " + sim.url());
+      String confirm = w.shows("step 5/7", "vsphere, url " + sim.url() + ", username " + Vcsim.USER);
+      assertThat(confirm).doesNotContain(Vcsim.PASSWORD);
       w.key(KeyType.Enter);
       String summary = w.shows(Duration.ofSeconds(180), "step 7/7");
       assertThat(summary).contains("Summary: 1 of 1 migrated", "DC0_H0_VM0: ok");
