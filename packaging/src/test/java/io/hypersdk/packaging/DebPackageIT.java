@@ -58,18 +58,43 @@ class DebPackageIT {
   void sharesOneLibFolderWithEveryJarTheAppsWereBuiltWithAndNoDuplicates() throws IOException {
     Set<String> jars = contents().keySet().stream().filter(p -> p.startsWith("/usr/share/hypersdk/lib/"))
         .filter(p -> p.endsWith(".jar")).map(p -> p.substring(p.lastIndexOf('/') + 1)).collect(Collectors.toSet());
+    Map<String, Path> built = new TreeMap<>();
     for (String tool : TOOLS) {
       assertThat(jars).contains(tool + "-0.1.0.jar");
       Path lib = BuiltPackages.module().resolve("../apps/" + tool + "/target/lib");
       try (Stream<Path> s = Files.list(lib)) {
-        assertThat(jars).as("jars of " + tool).containsAll(s.map(p -> p.getFileName().toString()).toList());
+        s.forEach(p -> built.put(p.getFileName().toString(), p));
       }
+      assertThat(jars).as("jars of " + tool).containsAll(built.keySet());
     }
-    // One version of each library: the name without its version is unique.
+    // One version of each library. Libraries are told apart by the Maven coordinates inside the jar, as two
+    // projects may share an artifact id (org.jetbrains:annotations and the AWS SDK's annotations).
     Map<String, List<String>> byArtifact = jars.stream()
-        .collect(Collectors.groupingBy(j -> j.replaceAll("-[0-9][^-]*\\.jar$", "")));
+        .collect(Collectors.groupingBy(j -> coordinates(built.get(j), j)));
     assertThat(byArtifact.values()).allMatch(v -> v.size() == 1);
     assertThat(jars).noneMatch(j -> j.startsWith("picocli-codegen") || j.startsWith("hypersdk-packaging"));
+  }
+
+  /** groupId:artifactId from the jar's pom.properties, else the file name without its version. */
+  private static String coordinates(Path jar, String name) {
+    String fallback = name.replaceAll("-[0-9][^-]*\\.jar$", "");
+    if (jar == null) {
+      return fallback;
+    }
+    try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar.toFile())) {
+      return f.stream().filter(e -> e.getName().startsWith("META-INF/maven/"))
+          .filter(e -> e.getName().endsWith("/pom.properties")).findFirst().map(e -> {
+            try (var in = f.getInputStream(e)) {
+              java.util.Properties p = new java.util.Properties();
+              p.load(in);
+              return p.getProperty("groupId") + ":" + p.getProperty("artifactId");
+            } catch (IOException ex) {
+              throw new java.io.UncheckedIOException(ex);
+            }
+          }).orElse(fallback);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
