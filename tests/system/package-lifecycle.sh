@@ -7,11 +7,11 @@ package_lifecycle() {
   # A local change to a conffile of the package and to a config the playbook wrote.
   ct "$c" sh -c 'for f in /etc/hyper2kvm/hyper2kvm.conf /etc/hyper2kvm/vsphere-prod.yaml; do
     echo "# local change, kept by upgrades" >> "$f"; done'
-  before=$(ct "$c" sh -c 'sha256sum /etc/hyper2kvm/* /etc/hypersdk/*')
+  before=$(ct "$c" sh -c 'find /etc/hyper2kvm /etc/hypersdk -type f -exec sha256sum {} + | sort')
   check "apt-get install --reinstall of the same .deb" \
     ct "$c" env DEBIAN_FRONTEND=noninteractive apt-get install -y --reinstall "$deb"
   check "configs (with a local change) unchanged by the reinstall" \
-    test "$before" = "$(ct "$c" sh -c 'sha256sum /etc/hyper2kvm/* /etc/hypersdk/*')"
+    test "$before" = "$(ct "$c" sh -c 'find /etc/hyper2kvm /etc/hypersdk -type f -exec sha256sum {} + | sort')"
   for unit in hyper2kvm hyper2kvm@vsphere-prod hyper2kvm@aws-prod hypervisord; do
     wait_for 60 "$unit.service is active after the reinstall" ct "$c" systemctl is-active -q "$unit.service"
   done
