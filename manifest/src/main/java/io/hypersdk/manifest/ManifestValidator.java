@@ -218,6 +218,13 @@ public final class ManifestValidator {
         && (p.convert().compressLevel() < 1 || p.convert().compressLevel() > 9)) {
       out.add(new Violation("pipeline.convert.compress_level", "must be from 1 to 9"));
     }
+    if (p.bootCheck() != null && p.bootCheck().mode() != null
+        && !Pipeline.BOOT_CHECK_MODES.contains(p.bootCheck().mode())) {
+      out.add(new Violation("pipeline.boot_check.mode", "must be off, on or warn, not \"" + p.bootCheck().mode() + "\""));
+    }
+    if (p.bootCheck() != null && p.bootCheck().timeoutSeconds() != null && p.bootCheck().timeoutSeconds() < 10) {
+      out.add(new Violation("pipeline.boot_check.timeout_seconds", "must be at least 10"));
+    }
   }
 
   private static boolean isAbsolute(String path) {

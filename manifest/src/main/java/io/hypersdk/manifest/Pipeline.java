@@ -1,7 +1,12 @@
 package io.hypersdk.manifest;
 
 /** Which converter stages run, and how. Absent values take the defaults of {@link #withDefaults}. */
-public record Pipeline(Inspect inspect, Fix fix, Convert convert, Validate validate) {
+public record Pipeline(Inspect inspect, Fix fix, Convert convert, Validate validate, BootCheck bootCheck) {
+
+  /** A pipeline without a boot check section: the converter's own default (off, or the daemon's setting). */
+  public Pipeline(Inspect inspect, Fix fix, Convert convert, Validate validate) {
+    this(inspect, fix, convert, validate, null);
+  }
 
   /** Image inspection before conversion. */
   public record Inspect(Boolean enabled, Boolean collectGuestInfo) {}
@@ -23,6 +28,16 @@ public record Pipeline(Inspect inspect, Fix fix, Convert convert, Validate valid
   public record Validate(Boolean enabled, Boolean checkImageIntegrity) {}
 
   /**
+   * Boots the converted VM on a throwaway overlay and watches its serial console. {@code mode} is
+   * {@link #BOOT_CHECK_MODES}: off, on (a failed boot fails the job) or warn (it only warns). Null values mean
+   * "not given": the daemon's {@code boot_check} and {@code boot_check_timeout} settings apply, else off and 300 s.
+   */
+  public record BootCheck(String mode, Integer timeoutSeconds) {}
+
+  /** The boot check's modes, as written in manifests, daemon configs and job options. */
+  public static final java.util.List<String> BOOT_CHECK_MODES = java.util.List.of("off", "on", "warn");
+
+  /**
    * Fills absent sections and switches: inspect, convert and validate run unless disabled; fix runs only
    * when asked for, because guest changes are invasive.
    */
@@ -39,7 +54,8 @@ public record Pipeline(Inspect inspect, Fix fix, Convert convert, Validate valid
         new Convert(or(c == null ? null : c.enabled(), true), or(c == null ? null : c.compress(), false),
             c == null ? null : c.compressLevel()),
         new Validate(or(v == null ? null : v.enabled(), true),
-            or(v == null ? null : v.checkImageIntegrity(), true)));
+            or(v == null ? null : v.checkImageIntegrity(), true)),
+        p == null || p.bootCheck() == null ? new BootCheck(null, null) : p.bootCheck());
   }
 
   private static Boolean or(Boolean value, boolean fallback) {
