@@ -51,7 +51,10 @@ public record BootDomain(String name, String machine, boolean uefi, boolean secu
       f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
       f.setXIncludeAware(false);
       f.setExpandEntityReferences(false);
-      doc = f.newDocumentBuilder().parse(in);
+      javax.xml.parsers.DocumentBuilder b = f.newDocumentBuilder();
+      // Without this the parser also prints each error on stderr, a second line after ours.
+      b.setErrorHandler(null);
+      doc = b.parse(in);
     } catch (IOException e) {
       throw new ConversionException(Kind.CONVERSION, "cannot read the domain XML " + xml + ": " + e.getMessage());
     } catch (SAXException | ParserConfigurationException e) {

@@ -8,6 +8,7 @@ import io.hypersdk.convert.accel.Accel;
 import io.hypersdk.convert.qemu.QemuImg;
 import io.hypersdk.io.Sha256;
 import io.hypersdk.queue.BootCheckReport;
+import io.hypersdk.testing.Initramfs;
 import io.hypersdk.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,11 +35,7 @@ class BootCheckTest {
   void tools() throws Exception {
     Path qemu = Tools.require("qemu-system-x86_64", "qemu-system-x86");
     Tools.require("qemu-img", "qemu-utils");
-    try (Stream<Path> boot = Files.list(Path.of("/boot"))) {
-      kernel = boot.filter(p -> p.getFileName().toString().startsWith("vmlinuz-")).findFirst().orElseThrow(() ->
-          new AssertionError("a kernel in /boot is required by this test; install it: apt-get install -y "
-              + "linux-image-cloud-amd64"));
-    }
+    kernel = Initramfs.hostKernel();
     check = new BootCheck(qemu, QemuImg.locate(), Accel.TCG);
     work = Files.createDirectories(dir.resolve("work"));
   }

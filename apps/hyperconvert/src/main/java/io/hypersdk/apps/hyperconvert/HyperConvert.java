@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
     sortOptions = false,
     description = {"Converts the disks of an Artifact Manifest v1.0 with qemu-img and writes a libvirt domain.",
         "Compatible with hyper2kvm: prints one 'Output: PATH' line per converted disk."},
-    subcommands = {DaemonCommand.class, AutoComplete.GenerateCompletion.class})
+    subcommands = {DaemonCommand.class, BootCheckCommand.class, AutoComplete.GenerateCompletion.class})
 @ExitCodes({OK, INTERNAL, USAGE, INVALID_MANIFEST, CONVERSION_FAILED, VALIDATION_FAILED, ENVIRONMENT, INTERRUPTED})
 public final class HyperConvert implements Callable<Integer> {
 

@@ -1,6 +1,5 @@
-package io.hypersdk.convert.bootcheck;
+package io.hypersdk.testing;
 
-import io.hypersdk.testing.Tools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,9 @@ import java.util.regex.Pattern;
 /**
  * A tiny initramfs (newc cpio) whose {@code /init} is a shell script run by the host's {@code /bin/sh} and
  * the libraries it links; booted with the host kernel it reaches {@code /init} in a few seconds under TCG.
+ * Boot tests use it as a guest that prints exactly what they need on its serial console.
  */
-final class Initramfs {
+public final class Initramfs {
   private static final Pattern LIB = Pattern.compile("(/\\S+) \\(0x");
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -26,8 +26,17 @@ final class Initramfs {
 
   private Initramfs() {}
 
+  /** The host's kernel in /boot, which boots with such an initramfs; fails the test naming the package. */
+  public static Path hostKernel() throws IOException {
+    try (java.util.stream.Stream<Path> boot = Files.list(Path.of("/boot"))) {
+      return boot.filter(p -> p.getFileName().toString().startsWith("vmlinuz-")).sorted().reduce((a, b) -> b)
+          .orElseThrow(() -> new AssertionError("a kernel in /boot is required by this test; install it: "
+              + "apt-get install -y linux-image-cloud-amd64"));
+    }
+  }
+
   /** Writes an initramfs to {@code target} whose init runs {@code script} (without the #! line). */
-  static Path withInit(Path target, String script) throws IOException {
+  public static Path withInit(Path target, String script) throws IOException {
     Initramfs cpio = new Initramfs();
     cpio.entry("dev", 0040755, new byte[0], 0, 0);
     cpio.entry("dev/console", 0020600, new byte[0], 5, 1);
