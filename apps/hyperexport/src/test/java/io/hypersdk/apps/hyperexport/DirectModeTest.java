@@ -168,6 +168,11 @@ class DirectModeTest extends EndToEndTest {
         .contains("Warning: boot check failed (boot_check: warn, so the job goes on): ")
         .contains("Boot check: failed: ");
     assertThat(warned.resolve("db01.qcow2")).isRegularFile();
+    JsonNode pipeline = warn.json().path("pipeline");
+    assertThat(pipeline.path("boot_check").path("status").asText()).as("%s", warn).isEqualTo("failed");
+    assertThat(pipeline.path("boot_check").path("reason").asText()).isNotBlank();
+    assertThat(pipeline.path("warnings")).extracting(JsonNode::asText)
+        .anyMatch(w -> w.startsWith("boot check failed (boot_check: warn, so the job goes on): "));
 
     Path failed = work.resolve("on");
     Result on = tools.hyperexport("--provider", "local", "--vm", vm.dbVmdk().toString(), "--output",
