@@ -94,10 +94,7 @@ public final class ConversionRunner {
       Future<List<String>> sourceCheck = verify.start(request.verifySources() ? m.disks() : List.of(), helpers);
       if (request.dryRun()) {
         verify.await(sourceCheck, request.manifestName());
-        if (fixing) {
-          stages.add(StageReport.skipped("fix", "dry run: the guest would be fixed after conversion"));
-        }
-        return dryRun(request, plan, stages, warnings, convert);
+        return dryRun(request, plan, stages, warnings, convert, fixing);
       }
       t = System.nanoTime();
       ValidateStep validate = new ValidateStep(qemuImg, pipeline.validate());
@@ -220,11 +217,13 @@ public final class ConversionRunner {
   }
 
   private ConversionResult dryRun(ConversionRequest request, List<StagedDisk> plan, List<StageReport> stages,
-      List<String> warnings, boolean convert) {
+      List<String> warnings, boolean convert, boolean fixing) {
     List<OutputFile> outputs = plan.stream().map(s -> new OutputFile(OutputFile.ROLE_DISK, s.disk().id(),
         s.target().toString(), s.format(), 0, null)).toList();
     stages.add(convert ? StageReport.skipped("convert", "dry run: " + plan.size() + " disk(s) would be converted")
         : StageReport.skipped("convert", "convert stage disabled by the manifest"));
+    stages.add(StageReport.skipped("fix", fixing ? "dry run: the guest would be fixed after conversion"
+        : "fix stage disabled by the manifest"));
     for (StagedDisk s : plan) {
       request.events().command(String.join(" ", qemuImg.convertCommand(new io.hypersdk.convert.qemu.SourceImage(
           Path.of(s.disk().localPath()), s.disk().format().qemuName()), s.target(), s.format(), request.compress())));

@@ -27,8 +27,7 @@ public final class GuestInspector {
     Map<String, String> filesystems = pairs(fish.require("list-filesystems"));
     List<String> roots = fish.require("inspect-os").stream().filter(s -> !s.isBlank()).toList();
     if (roots.isEmpty()) {
-      List<String> luks = filesystems.entrySet().stream().filter(e -> e.getValue().equals("crypto_LUKS"))
-          .map(Map.Entry::getKey).toList();
+      List<String> luks = encrypted();
       if (!luks.isEmpty()) {
         throw new ConversionException(Kind.CONVERSION, "the guest's root filesystem is encrypted (LUKS on "
             + String.join(", ", luks) + ") and no key was given; convert it with pipeline.fix.enabled false, "
@@ -48,6 +47,20 @@ public final class GuestInspector {
     mount(type, mountpoints);
     List<String> kernels = "linux".equals(type) ? kernels() : List.of();
     return new GuestOs(root, type, distro, product, major, packages, mountpoints, kernels);
+  }
+
+  /** Devices and partitions holding LUKS; list-filesystems leaves them out. */
+  private List<String> encrypted() throws ConversionException, InterruptedException {
+    List<String> found = new ArrayList<>();
+    List<String> candidates = new ArrayList<>(fish.require("list-devices"));
+    candidates.addAll(fish.require("list-partitions"));
+    for (String dev : candidates) {
+      Guestfish.Reply type = fish.command("vfs-type " + quote(dev));
+      if (type.ok() && type.text().trim().equals("crypto_LUKS")) {
+        found.add(dev);
+      }
+    }
+    return found;
   }
 
   private void mount(String type, Map<String, String> mountpoints) throws ConversionException,

@@ -135,7 +135,7 @@ public final class StableDeviceNames implements GuestFix {
 
   /** The stable name (UUID=..., PARTUUID=..., LABEL=...) for a device name the mode rewrites, else null. */
   private String stable(Guest guest, String device) throws ConversionException, InterruptedException {
-    String appliance = applianceDevice(device);
+    String appliance = applianceDevice(device, mode, applianceDisks);
     if (appliance == null) {
       return null;
     }
@@ -155,7 +155,7 @@ public final class StableDeviceNames implements GuestFix {
   }
 
   /** The appliance's name for a guest device the mode rewrites; null for names that stay (LVM, UUID=, ...). */
-  String applianceDevice(String device) {
+  static String applianceDevice(String device, Mode mode, List<String> applianceDisks) {
     int disk;
     String part;
     Matcher path = BY_PATH.matcher(device);
