@@ -64,8 +64,9 @@ class BadGuestsTest {
   @MethodSource("guests")
   void aGuestTheStageCannotFixFailsTheJobWithOneLineAndPublishesNothing(String name, Map<String, String> files,
       String expected) throws Exception {
-    Path image = files == null ? luksImage() : ext4Image(files);
-    ArtifactManifest m = TestDisks.manifest("bad01", "job-bad", List.of(TestDisks.disk("disk0", image, "raw", 0)))
+    // A VMDK, as VMware exports it: qemu-img reads the container and never probes what is inside.
+    Path image = TestDisks.vmdkSparse(files == null ? luksImage() : ext4Image(files));
+    ArtifactManifest m = TestDisks.manifest("bad01", "job-bad", List.of(TestDisks.disk("disk0", image, "vmdk", 0)))
         .toBuilder().pipeline(new Pipeline(null, new Pipeline.Fix(true, null, null, null, null, null, null),
             null, null)).build();
     Path out = dir.resolve("out");
