@@ -134,6 +134,7 @@ public final class ConversionRunner {
       if (fixing) {
         deleteTree(request.stagingDir().resolve("fix-scratch"));
         timings.put("fix", ms(t));
+        timings.put("fix_appliance_start", fixed.outcome().get().applianceMs());
         plan.forEach(finish);
       }
       t = System.nanoTime();

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What the fix stage did to one guest: the OS it found, its kernels, every change, warnings for the operator,
- * the devices the guest now supports, and how long the appliance took to start and the whole stage to run.
+ * the devices the guest now supports, and how long the appliance took to start, each fix and the whole stage.
  */
 public record FixOutcome(
     String os,
@@ -15,11 +15,13 @@ public record FixOutcome(
     List<String> warnings,
     DeviceModels devices,
     long applianceMs,
-    long totalMs) {
+    long totalMs,
+    java.util.Map<String, Long> fixMs) {
 
   public FixOutcome {
     kernels = List.copyOf(kernels);
     changes = List.copyOf(changes);
     warnings = List.copyOf(warnings);
+    fixMs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fixMs));
   }
 }

@@ -88,13 +88,17 @@ public final class GuestFixRunner {
         }
         fixes.add(new UefiFallbackLoader());
       }
+      java.util.Map<String, Long> fixMs = new java.util.LinkedHashMap<>();
+      fixMs.put("inspect", (System.nanoTime() - start) / 1_000_000 - applianceMs);
       for (GuestFix f : fixes) {
+        long t = System.nanoTime();
         f.apply(guest);
+        fixMs.put(f.getClass().getSimpleName(), (System.nanoTime() - t) / 1_000_000);
       }
       fish.finish();
       List<String> warnings = new ArrayList<>(guest.warnings());
       return new FixOutcome(os.describe(), os.kernels(), guest.changes(), warnings, devices, applianceMs,
-          (System.nanoTime() - start) / 1_000_000);
+          (System.nanoTime() - start) / 1_000_000, fixMs);
     }
   }
 }

@@ -88,8 +88,9 @@ public final class StableDeviceNames implements GuestFix {
         continue;
       }
       rewritten.add(f[field] + " -> " + stable);
-      f[field] = stable;
-      out.append(String.join("\t", f)).append('\n');
+      // Only the device changes; the line keeps its own spacing and comments.
+      int at = field == 0 ? line.indexOf(f[0]) : line.indexOf(f[field], line.indexOf(f[0]) + f[0].length());
+      out.append(line, 0, at).append(stable).append(line.substring(at + f[field].length())).append('\n');
     }
     if (!rewritten.isEmpty()) {
       guest.replace(path, old, trimLast(out), change + ": " + String.join(", ", rewritten));
