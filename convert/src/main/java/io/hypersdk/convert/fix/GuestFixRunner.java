@@ -2,6 +2,7 @@ package io.hypersdk.convert.fix;
 
 import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
+import io.hypersdk.convert.accel.Accel;
 import io.hypersdk.convert.domain.DeviceModels;
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.Pipeline;
@@ -17,25 +18,25 @@ public final class GuestFixRunner {
   /** The environment variable that points to virtio-win drivers for Windows guests. */
   public static final String VIRTIO_WIN = "VIRTIO_WIN";
 
-  private final boolean tcg;
+  private final Accel accel;
   private final String virtioWin;
 
-  /** {@code tcg}: run the appliance without KVM; {@code virtioWin}: the VIRTIO_WIN setting, or null. */
-  public GuestFixRunner(boolean tcg, String virtioWin) {
-    this.tcg = tcg;
+  /** {@code accel}: how the appliance runs; {@code virtioWin}: the VIRTIO_WIN setting, or null. */
+  public GuestFixRunner(Accel accel, String virtioWin) {
+    this.accel = accel;
     this.virtioWin = virtioWin == null || virtioWin.isBlank() ? null : virtioWin;
   }
 
-  /** Whether the appliance runs under TCG rather than KVM. */
-  public boolean tcg() {
-    return tcg;
+  /** How the appliance runs. */
+  public Accel accel() {
+    return accel;
   }
 
   /** Fixes the guest on {@code disks} (staged images of {@code format}, boot order); {@code scratch} is a private folder. */
   public FixOutcome run(List<Path> disks, String format, ArtifactManifest manifest, Pipeline.Fix settings,
       GuestConfiguration configuration, Path scratch) throws ConversionException, InterruptedException {
     long start = System.nanoTime();
-    try (Guestfish fish = Guestfish.launch(disks, format, tcg, scratch)) {
+    try (Guestfish fish = Guestfish.launch(disks, format, accel, scratch)) {
       long applianceMs = (System.nanoTime() - start) / 1_000_000;
       GuestOs os = new GuestInspector(fish).inspectAndMount();
       Guest guest = new Guest(fish, os, Boolean.TRUE.equals(settings.backup()));

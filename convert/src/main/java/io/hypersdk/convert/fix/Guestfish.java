@@ -2,6 +2,7 @@ package io.hypersdk.convert.fix;
 
 import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
+import io.hypersdk.convert.accel.Accel;
 import io.hypersdk.io.Executables;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -57,7 +58,7 @@ public final class Guestfish implements AutoCloseable {
    * Starts guestfish with {@code disks} (images of {@code format}, in boot order, writable) and launches the appliance; fails naming
    * the Debian packages when guestfish or an appliance kernel is missing.
    */
-  public static Guestfish launch(List<Path> disks, String format, boolean tcg, Path scratch) throws ConversionException,
+  public static Guestfish launch(List<Path> disks, String format, Accel accel, Path scratch) throws ConversionException,
       InterruptedException {
     if (Executables.onPath("guestfish").isEmpty()) {
       throw new ConversionException(Kind.ENVIRONMENT, "the fix stage needs libguestfs but guestfish is not "
@@ -65,12 +66,8 @@ public final class Guestfish implements AutoCloseable {
     }
     ProcessBuilder pb = new ProcessBuilder("guestfish");
     Map<String, String> env = pb.environment();
-    env.put("LIBGUESTFS_BACKEND", "direct");
-    if (tcg) {
-      env.put("LIBGUESTFS_BACKEND_SETTINGS", "force_tcg");
-    } else {
-      env.remove("LIBGUESTFS_BACKEND_SETTINGS");
-    }
+    env.remove("LIBGUESTFS_BACKEND_SETTINGS");
+    env.putAll(accel.libguestfsEnvironment());
     // Guest strings are parsed by us; a translated message would not match.
     env.put("LANG", "C");
     env.put("LC_ALL", "C");
