@@ -57,8 +57,8 @@ class NamedConnectionTest {
               "Named connections of hypervisord: lab (vsphere), other (local); or enter the settings below");
 
           // enter settings -> lab: the provider's fields give way to the connection.
-          String picked = w.type(" ").shows("< lab (vsphere) >",
-              "lab on hypervisord: vsphere, url " + sim.url() + ", username " + Vcsim.USER);
+          String picked = w.type(" ").shows("< lab (vsphere) >", "lab on hypervisord: vsphere,",
+              "url " + sim.url(), "username " + Vcsim.USER);
           assertThat(picked).contains("power_off true", "its secrets stay on hypervisord")
               .doesNotContain("Provider  ", "Password", "Secret settings are masked");
           w.key(KeyType.Enter);
