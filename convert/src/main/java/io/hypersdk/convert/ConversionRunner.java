@@ -1,6 +1,7 @@
 package io.hypersdk.convert;
 
 import io.hypersdk.convert.ConversionException.Kind;
+import io.hypersdk.convert.bootcheck.BootCheckStage;
 import io.hypersdk.convert.domain.DomainDisk;
 import io.hypersdk.convert.domain.LibvirtDomain;
 import io.hypersdk.convert.qemu.QemuImg;
@@ -15,6 +16,7 @@ import io.hypersdk.convert.steps.VerifySourcesStep;
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.Disk;
 import io.hypersdk.manifest.Pipeline;
+import io.hypersdk.queue.BootCheckReport;
 import io.hypersdk.queue.ConversionResult;
 import io.hypersdk.queue.OutputFile;
 import io.hypersdk.queue.OutputFiles;
@@ -36,7 +38,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * Wires the converter's steps: inspect, fix, convert, validate, digest, domain, publish. Everything is
+ * Wires the converter's steps: inspect, fix, convert, validate, digest, domain, boot check, publish. Everything is
  * built in the staging folder and published by rename; on failure the staging folder is removed, so no
  * partial output survives. The manifest must already be valid.
  */
@@ -128,9 +130,17 @@ public final class ConversionRunner {
       outputs.add(new OutputFile(OutputFile.ROLE_DOMAIN, null, names.domainXml().toString(), "libvirt-xml",
           Files.size(stagedXml), io.hypersdk.io.Sha256.ofFile(stagedXml)));
 
+      t = System.nanoTime();
+      BootCheckReport bootCheck = new BootCheckStage(qemuImg).run(request, stagedXml, plan.stream()
+          .collect(java.util.stream.Collectors.toMap(StagedDisk::target, StagedDisk::staged)), stages, warnings);
+      if (bootCheck != null) {
+        timings.put("boot_check", ms(t));
+      }
+
       timings.put("total", ms(start));
       ConversionResult result = new ConversionResult(ConversionResult.COMPLETED, request.jobId(), m.vmName(),
-          request.manifestName(), outputs, names.domainXml().toString(), stages, warnings, timings, null);
+          request.manifestName(), outputs, names.domainXml().toString(), stages, warnings, timings, null, List.of(),
+          bootCheck);
       Path stagedResult = request.stagingDir().resolve(names.resultJson().getFileName());
       QueueFiles.writeJson(stagedResult, result);
 

@@ -151,6 +151,7 @@ final class QueueJob {
         .stagingDir(config.workdir().resolve(id.jobId()))
         .outFormat(format)
         .compress(compress != null ? compress : config.compress())
+        .bootCheckDefaults(new io.hypersdk.manifest.Pipeline.BootCheck(config.bootCheck(), config.bootCheckTimeout()))
         .events(new ConversionEvents() {
           @Override
           public void stage(StageReport r) {

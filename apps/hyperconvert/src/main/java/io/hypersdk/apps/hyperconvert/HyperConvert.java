@@ -14,6 +14,7 @@ import io.hypersdk.manifest.ManifestException;
 import io.hypersdk.manifest.ManifestIO;
 import io.hypersdk.manifest.ManifestValidator;
 import io.hypersdk.manifest.ManifestValidator.FileChecks;
+import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.queue.ConversionResult;
 import io.hypersdk.queue.OutputFile;
 import io.hypersdk.queue.OutputNames;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Parameters;
     sortOptions = false,
     description = {"Converts the disks of an Artifact Manifest v1.0 with qemu-img and writes a libvirt domain.",
         "Compatible with hyper2kvm: prints one 'Output: PATH' line per converted disk."},
-    subcommands = {DaemonCommand.class, AutoComplete.GenerateCompletion.class})
+    subcommands = {DaemonCommand.class, BootCheckCommand.class, AutoComplete.GenerateCompletion.class})
 @ExitCodes({OK, INTERNAL, USAGE, INVALID_MANIFEST, CONVERSION_FAILED, VALIDATION_FAILED, ENVIRONMENT, INTERRUPTED})
 public final class HyperConvert implements Callable<Integer> {
 
@@ -62,6 +63,17 @@ public final class HyperConvert implements Callable<Integer> {
   @Option(names = "--output-dir", paramLabel = "DIR",
       description = "Where outputs go (default: the manifest's output.directory, else the manifest's folder).")
   Path outputDir;
+
+  @Option(names = "--boot-check", paramLabel = "MODE", arity = "0..1", fallbackValue = "on",
+      description = "Boot the converted VM headless before publishing it: on (a guest that does not boot fails the "
+          + "job), warn (only warns) or off; overrides the manifest's pipeline.boot_check (default: the manifest's, "
+          + "else off).")
+  String bootCheck;
+
+  @Option(names = "--boot-check-timeout", paramLabel = "SECONDS",
+      description = "How long the boot check waits for a login prompt; overrides the manifest (default: the "
+          + "manifest's, else 300).")
+  Integer bootCheckTimeout;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -92,6 +104,14 @@ public final class HyperConvert implements Callable<Integer> {
       err.println("hyperconvert: a MANIFEST is required (or the 'daemon' command); see 'hyperconvert --help'");
       return USAGE.code();
     }
+    if (bootCheck != null && !Pipeline.BOOT_CHECK_MODES.contains(bootCheck)) {
+      err.println("hyperconvert: --boot-check must be on, warn or off, not '" + bootCheck + "'");
+      return USAGE.code();
+    }
+    if (bootCheckTimeout != null && bootCheckTimeout <= 0) {
+      err.println("hyperconvert: --boot-check-timeout must be a positive number of seconds, not " + bootCheckTimeout);
+      return USAGE.code();
+    }
     Cli.logLevel(verbose);
     try {
       ArtifactManifest manifest = ManifestIO.read(manifestPath);
@@ -119,6 +139,7 @@ public final class HyperConvert implements Callable<Integer> {
           // Checked above, so a bad manifest fails before any stage runs.
           .verifySources(false)
           .events(new ConsoleEvents(json.enabled() ? err : out, verbose))
+          .bootCheckOverride(new Pipeline.BootCheck(bootCheck, bootCheckTimeout))
           .build();
       ConversionResult result;
       try {
@@ -168,6 +189,10 @@ public final class HyperConvert implements Callable<Integer> {
       for (OutputFile f : result.disks()) {
         out.println("Would write: " + f.path());
       }
+    }
+    if (result.bootCheck() != null) {
+      out.println("Boot check: " + result.bootCheck().status() + ": " + result.bootCheck().reason()
+          + (result.bootCheck().accel() == null ? "" : " (accel " + result.bootCheck().accel() + ")"));
     }
     out.println("Result: status=" + result.status() + " job_id=" + result.jobId() + " disks=" + result.disks().size()
         + " domain=" + result.domainXml() + " total_ms=" + result.timingsMs().getOrDefault("total", 0L));
