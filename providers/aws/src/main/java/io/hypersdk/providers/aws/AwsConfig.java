@@ -13,6 +13,10 @@ record AwsConfig(String region, String profile, String roleArn, URI endpoint, in
     String region = s.get(AwsProviderFactory.REGION).or(() -> nonBlank(env.get("AWS_REGION")))
         .or(() -> nonBlank(env.get("AWS_DEFAULT_REGION"))).orElseThrow(() -> invalid(
             "--region is required by provider aws (or set AWS_REGION)"));
+    if (!software.amazon.awssdk.regions.Region.regions().contains(software.amazon.awssdk.regions.Region.of(region))) {
+      throw invalid("--region " + region + " is not an AWS region (e.g. us-east-1, eu-west-1; "
+          + "aws ec2 describe-regions lists them)");
+    }
     String profile = s.get(AwsProviderFactory.PROFILE).orElse(null);
     String role = s.get(AwsProviderFactory.ROLE_ARN).orElse(null);
     if (role != null && !role.startsWith("arn:")) {

@@ -63,6 +63,11 @@ final class AwsProvider implements Provider {
   public ExportedVm export(ExportRequest request, ExportProgress progress) throws ProviderException,
       InterruptedException {
     Instance instance = inventory.find(request.vm());
+    String arch = instance.architectureAsString();
+    if (arch != null && arch.startsWith("arm64")) {
+      throw new ProviderException(ProviderException.Kind.INVALID_REQUEST, "instance " + instance.instanceId()
+          + " is " + arch + ": the target is x86_64 KVM, so only x86_64 instances can be exported");
+    }
     VmInfo vm = inventory.describe(List.of(instance)).get(0);
     if (vm.disks().isEmpty()) {
       throw new ProviderException(ProviderException.Kind.INVALID_REQUEST, "instance " + vm.id()

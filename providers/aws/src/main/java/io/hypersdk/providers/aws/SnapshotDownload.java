@@ -165,6 +165,7 @@ final class SnapshotDownload {
   /** One block, its SHA-256 checked against EBS's checksum; retried with backoff, then the export fails. */
   private byte[] fetch(Layout layout, Block b) throws ProviderException, InterruptedException {
     String problem = null;
+    ProviderException.Kind kind = ProviderException.Kind.EXPORT_FAILED;
     long backoff = FIRST_BACKOFF_MS;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
@@ -177,19 +178,21 @@ final class SnapshotDownload {
           return data;
         }
         problem = "its SHA-256 " + actual + " does not match the checksum EBS sent (" + expected + ")";
+        kind = ProviderException.Kind.EXPORT_FAILED;
       } catch (SdkException e) {
         ProviderException mapped = AwsErrors.map(e, "ebs:GetSnapshotBlock");
         if (!AwsErrors.retryable(e)) {
           throw mapped;
         }
         problem = mapped.getMessage();
+        kind = mapped.kind();
       }
       if (attempt < ATTEMPTS) {
         Thread.sleep(backoff);
         backoff *= 2;
       }
     }
-    throw new ProviderException(ProviderException.Kind.EXPORT_FAILED, "block " + b.blockIndex() + " of "
+    throw new ProviderException(kind, "block " + b.blockIndex() + " of "
         + layout.snapshotId() + " failed " + ATTEMPTS + " times: " + problem);
   }
 

@@ -11,6 +11,7 @@ import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderSettings;
 import io.hypersdk.providers.Providers;
 import io.hypersdk.providers.VmInfo;
+import io.hypersdk.providers.aws.testing.AwsFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -133,17 +134,103 @@ class AwsProviderTest {
     aws.ec2Error("DescribeInstances", 400, "InvalidInstanceID.NotFound", "The instance ID 'i-0000000000000dead' "
         + "does not exist");
     assertThatThrownBy(() -> provider.vmInfo("i-0000000000000dead")).isInstanceOf(ProviderException.class)
-        .hasMessage("instance i-0000000000000dead not found in region eu-west-1")
+        .hasMessage("instance i-0000000000000dead not found in region eu-west-1 (is it in another region? set "
+            + "--region or AWS_REGION)")
         .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.NOT_FOUND);
     aws.ec2Error("DescribeInstances", 401, "AuthFailure", "AWS was not able to validate the provided access "
         + "credentials");
     assertThatThrownBy(() -> provider.vmInfo("web01")).hasMessage("AWS refused the credentials (AuthFailure) calling "
-        + "ec2:DescribeInstances: check --profile, AWS_PROFILE or the keys in the SDK's default credential chain");
+        + "ec2:DescribeInstances: check --profile, AWS_PROFILE or the keys in the SDK's default credential chain")
+        .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.CREDENTIALS);
     aws.ec2Error("DescribeInstances", 403, "UnauthorizedOperation", "You are not authorized to perform this "
         + "operation.");
     assertThatThrownBy(() -> provider.listVms()).hasMessage("not allowed to call ec2:DescribeInstances "
         + "(UnauthorizedOperation): add ec2:DescribeInstances to the IAM policy of these credentials "
-        + "(docs/CONFIGURATION.md)");
+        + "(docs/CONFIGURATION.md)").extracting(e -> ((ProviderException) e).kind())
+        .isEqualTo(ProviderException.Kind.PERMISSION);
+  }
+
+  @Test
+  void anAmbiguousNameListsTheMatchesOnOneLine() {
+    aws.twin();
+    assertThatThrownBy(() -> provider.vmInfo(AwsFixture.NAME)).isInstanceOf(ProviderException.class)
+        .hasMessage("instance name web01 is ambiguous in eu-west-1: " + AwsFixture.INSTANCE + " (running), "
+            + AwsFixture.TWIN + " (stopped); use the instance id")
+        .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.NOT_FOUND);
+  }
+
+  @Test
+  void anArm64InstanceIsRefusedBeforeAnySnapshotIsTaken() {
+    aws.arm64();
+    assertThatThrownBy(() -> export()).isInstanceOf(ProviderException.class)
+        .hasMessage("instance " + AwsFixture.INSTANCE + " is arm64: the target is x86_64 KVM, so only x86_64 "
+            + "instances can be exported")
+        .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.INVALID_REQUEST);
+    assertThat(aws.creates()).isZero();
+  }
+
+  @Test
+  void aMissingEbsPermissionNamesIt() {
+    aws.ebsError(AwsFixture.ROOT_SNAPSHOT, 1, 403, "AccessDeniedException", "User is not authorized to perform "
+        + "ebs:GetSnapshotBlock", "UNAUTHORIZED_ACCOUNT");
+    assertThatThrownBy(this::export).hasMessage("not allowed to call ebs:GetSnapshotBlock (AccessDeniedException): "
+        + "add ebs:GetSnapshotBlock to the IAM policy of these credentials (docs/CONFIGURATION.md)")
+        .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.PERMISSION);
+    assertThat(aws.blockRequests(AwsFixture.ROOT_SNAPSHOT, 1)).as("a refusal is not retried").isEqualTo(1);
+    assertSnapshotsDeleted();
+  }
+
+  @Test
+  void aMissingKmsPermissionNamesKmsDecrypt() {
+    aws.ebsError(AwsFixture.DATA_SNAPSHOT, 3, 403, "AccessDeniedException", "The KMS key of the snapshot is not "
+        + "accessible", "DEPENDENCY_ACCESS_DENIED");
+    assertThatThrownBy(this::export).hasMessage("not allowed to decrypt the encrypted snapshot calling "
+        + "ebs:GetSnapshotBlock (AccessDeniedException): add kms:Decrypt on the volume's KMS key to the IAM policy "
+        + "of these credentials (docs/CONFIGURATION.md)")
+        .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.PERMISSION);
+    assertSnapshotsDeleted();
+  }
+
+  @Test
+  void aSnapshotQuotaIsOneLine() {
+    aws.ec2Error("CreateSnapshots", 400, "SnapshotLimitExceeded", "You have exceeded the maximum number of "
+        + "snapshots allowed.");
+    assertThatThrownBy(this::export).hasMessage("ec2:CreateSnapshots refused: a limit of the account was reached "
+        + "(SnapshotLimitExceeded: You have exceeded the maximum number of snapshots allowed.); delete unused "
+        + "snapshots or ask AWS for a higher quota")
+        .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.QUOTA);
+  }
+
+  @Test
+  void aConnectionDroppedOnEveryTryIsANetworkFailureAndTheSnapshotsAreDeleted() {
+    aws.dropConnection(AwsFixture.DATA_SNAPSHOT, 4);
+    assertThatThrownBy(this::export).hasMessageStartingWith("block 4 of " + AwsFixture.DATA_SNAPSHOT + " failed "
+        + SnapshotDownload.ATTEMPTS + " times: cannot reach AWS calling ebs:GetSnapshotBlock: ")
+        .hasMessageContaining("check the network").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"))
+        .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.NETWORK);
+    assertThat(aws.blockRequests(AwsFixture.DATA_SNAPSHOT, 4)).isGreaterThanOrEqualTo(SnapshotDownload.ATTEMPTS);
+    assertSnapshotsDeleted();
+  }
+
+  @Test
+  void anUnknownRegionIsRefusedBeforeAnyCall() throws Exception {
+    var factory = Providers.discover().get("aws");
+    assertThatThrownBy(() -> factory.open(ProviderSettings.builder(factory).set("region", "eu-wset-1")
+        .set("endpoint_url", aws.endpoint()).build(Map.of()))).isInstanceOf(ProviderException.class)
+        .hasMessage("--region eu-wset-1 is not an AWS region (e.g. us-east-1, eu-west-1; aws ec2 describe-regions "
+            + "lists them)")
+        .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.INVALID_REQUEST);
+    assertThat(aws.server.getAllServeEvents()).isEmpty();
+  }
+
+  private ExportedVm export() throws Exception {
+    return provider.export(new ExportRequest(AwsFixture.INSTANCE, tmp.resolve("out"), ExportFormat.OVF),
+        io.hypersdk.providers.ExportProgress.NONE);
+  }
+
+  private void assertSnapshotsDeleted() {
+    assertThat(aws.deletes(AwsFixture.ROOT_SNAPSHOT)).isEqualTo(1);
+    assertThat(aws.deletes(AwsFixture.DATA_SNAPSHOT)).isEqualTo(1);
   }
 
   private static String sha256(Path p) throws Exception {
