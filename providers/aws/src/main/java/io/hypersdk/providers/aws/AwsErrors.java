@@ -12,12 +12,11 @@ import software.amazon.awssdk.services.ebs.model.AccessDeniedException;
 /** Turns an SDK failure into one line naming the action and what to do; the exit code follows the kind. */
 final class AwsErrors {
   private static final Set<String> CREDENTIALS = Set.of("AuthFailure", "InvalidClientTokenId", "SignatureDoesNotMatch",
-      "UnrecognizedClientException", "ExpiredToken", "RequestExpired", "InvalidAccessKeyId");
-  private static final Set<String> PERMISSION = Set.of("UnauthorizedOperation", "AccessDenied",
-      "AccessDeniedException");
+      "UnrecognizedClient", "ExpiredToken", "RequestExpired", "InvalidAccessKeyId");
+  private static final Set<String> PERMISSION = Set.of("UnauthorizedOperation", "AccessDenied");
   /** EC2's and EBS's codes for a limit of the account or of the service reached. */
   private static final Set<String> QUOTA = Set.of("SnapshotLimitExceeded", "SnapshotCreationPerVolumeRateExceeded",
-      "ResourceLimitExceeded", "ServiceQuotaExceededException", "ConcurrentSnapshotLimitExceeded",
+      "ResourceLimitExceeded", "ServiceQuotaExceeded", "ConcurrentSnapshotLimitExceeded",
       "ResourceCountExceeded");
 
   private AwsErrors() {}
@@ -25,7 +24,10 @@ final class AwsErrors {
   /** {@code action} is the IAM action name, e.g. {@code ec2:DescribeInstances}. */
   static ProviderException map(SdkException e, String action) {
     if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
-      String code = s.awsErrorDetails().errorCode();
+      // EBS's codes end in "Exception" (AccessDeniedException); shown without it, a message never reads as a
+      // Java exception.
+      String code = s.awsErrorDetails().errorCode() == null ? null
+          : s.awsErrorDetails().errorCode().replaceFirst("Exception$", "");
       // A 401 is always a refused signature, even when the error document did not reach the SDK.
       if ((code != null && CREDENTIALS.contains(code)) || s.statusCode() == 401) {
         return new ProviderException(Kind.CREDENTIALS, "AWS refused the credentials ("
@@ -98,11 +100,12 @@ final class AwsErrors {
     return false;
   }
 
+  /** The innermost cause's message ("Connection reset"), else its class name without "Exception". */
   private static String rootMessage(Throwable t) {
     Throwable c = t;
     while (c.getCause() != null) {
       c = c.getCause();
     }
-    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getClass().getSimpleName() + " " + c.getMessage();
+    return c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName().replaceFirst("Exception$", "");
   }
 }

@@ -10,12 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -40,7 +38,7 @@ final class SnapshotDownload {
   private final int window;
   private final ExportProgress progress;
 
-  /** What was written: the file, its size and its SHA-256 (hex). */
+  /** What was written: the file, its size and its SHA-256 ({@code sha256:HEX}, as the manifest has it). */
   record Written(Path path, long bytes, String sha256) {}
 
   /** The snapshot's block list and geometry, read before any block so the total is known for progress. */
@@ -150,7 +148,7 @@ final class SnapshotDownload {
       throw new ProviderException(ProviderException.Kind.EXPORT_FAILED, "cannot rename " + part + ": "
           + e.getMessage(), e);
     }
-    return new Written(target, layout.volumeBytes(), HexFormat.of().formatHex(sha.digest()));
+    return new Written(target, layout.volumeBytes(), io.hypersdk.io.Sha256.format(sha));
   }
 
   /** Hashes the zeros between {@code from} and {@code to}, which stay a hole in the file. */
@@ -212,10 +210,6 @@ final class SnapshotDownload {
   }
 
   private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    return io.hypersdk.io.Sha256.newDigest();
   }
 }

@@ -101,7 +101,7 @@ class AwsProviderTest {
       Path want = aws.expectedDisk(snap, tmp.resolve(snap + ".expected"));
       assertThat(Files.mismatch(got, want)).isEqualTo(-1L);
       assertThat(d.bytes()).isEqualTo(AwsFixture.VOLUME_BYTES);
-      assertThat(d.sha256()).isEqualTo(sha256(got));
+      assertThat(d.sha256()).isEqualTo("sha256:" + sha256(got));
       // Sparse: only the listed blocks take space.
       assertThat(allocatedBytes(got)).isLessThan(64L << 20);
     }
@@ -173,7 +173,7 @@ class AwsProviderTest {
   void aMissingEbsPermissionNamesIt() {
     aws.ebsError(AwsFixture.ROOT_SNAPSHOT, 1, 403, "AccessDeniedException", "User is not authorized to perform "
         + "ebs:GetSnapshotBlock", "UNAUTHORIZED_ACCOUNT");
-    assertThatThrownBy(this::export).hasMessage("not allowed to call ebs:GetSnapshotBlock (AccessDeniedException): "
+    assertThatThrownBy(this::export).hasMessage("not allowed to call ebs:GetSnapshotBlock (AccessDenied): "
         + "add ebs:GetSnapshotBlock to the IAM policy of these credentials (docs/CONFIGURATION.md)")
         .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.PERMISSION);
     assertThat(aws.blockRequests(AwsFixture.ROOT_SNAPSHOT, 1)).as("a refusal is not retried").isEqualTo(1);
@@ -185,7 +185,7 @@ class AwsProviderTest {
     aws.ebsError(AwsFixture.DATA_SNAPSHOT, 3, 403, "AccessDeniedException", "The KMS key of the snapshot is not "
         + "accessible", "DEPENDENCY_ACCESS_DENIED");
     assertThatThrownBy(this::export).hasMessage("not allowed to decrypt the encrypted snapshot calling "
-        + "ebs:GetSnapshotBlock (AccessDeniedException): add kms:Decrypt on the volume's KMS key to the IAM policy "
+        + "ebs:GetSnapshotBlock (AccessDenied): add kms:Decrypt on the volume's KMS key to the IAM policy "
         + "of these credentials (docs/CONFIGURATION.md)")
         .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.PERMISSION);
     assertSnapshotsDeleted();

@@ -136,6 +136,12 @@ public final class AwsFixture implements AutoCloseable {
         .size();
   }
 
+  /** How many CreateSnapshots calls succeeded, each taking a snapshot of both volumes. */
+  public int snapshotsTaken() {
+    return (int) server.getAllServeEvents().stream().filter(e -> e.getRequest().getBodyAsString()
+        .contains("Action=CreateSnapshots&") && e.getResponse().getStatus() == 200).count();
+  }
+
   /** How many GetSnapshotBlock calls were made, of any block. */
   public int blockRequests() {
     return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
