@@ -100,7 +100,14 @@ final class AwsProvider implements Provider {
         disks.add(new ExportedDisk(d.id(), w.path().toString(), "raw", w.bytes(), w.sha256(), i, d.label()));
       }
       progress.finish();
+      for (ExportedDisk d : disks) {
+        // Every volume is complete: nothing is left to resume.
+        Files.deleteIfExists(BlockJournal.fileOf(Path.of(d.path())));
+      }
       return new ExportedVm(vm, disks, null, null, EXPORT_METHOD, List.of());
+    } catch (IOException e) {
+      throw new ProviderException(ProviderException.Kind.EXPORT_FAILED, "cannot remove a block journal in " + out
+          + ": " + e.getMessage(), e);
     } finally {
       pool.shutdownNow();
     }

@@ -125,7 +125,8 @@ class AwsProviderTest {
     assertThat(aws.deletes(AwsFixture.ROOT_SNAPSHOT)).isEqualTo(1);
     assertThat(aws.deletes(AwsFixture.DATA_SNAPSHOT)).isEqualTo(1);
     try (var files = Files.list(tmp.resolve("out"))) {
-      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith(AwsFixture.DATA_VOLUME));
+      assertThat(files.map(f -> f.getFileName().toString())).as("the failed volume never gets its final name")
+          .doesNotContain(AwsFixture.DATA_VOLUME + ".raw");
     }
   }
 
@@ -210,6 +211,35 @@ class AwsProviderTest {
         .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.NETWORK);
     assertThat(aws.blockRequests(AwsFixture.DATA_SNAPSHOT, 4)).isGreaterThanOrEqualTo(SnapshotDownload.ATTEMPTS);
     assertSnapshotsDeleted();
+  }
+
+  @Test
+  void anExportRunAgainAfterANetworkFailureResumesAndLeavesOnlyTheDisks() throws Exception {
+    aws.dropConnection(AwsFixture.DATA_SNAPSHOT, 4);
+    assertThatThrownBy(this::export).hasMessageContaining("cannot reach AWS");
+    Path out = tmp.resolve("out");
+    try (var files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).as("the finished volume and the "
+          + "partial one, each with its journal").containsExactly(AwsFixture.ROOT_VOLUME + ".raw",
+          AwsFixture.ROOT_VOLUME + ".raw.blocks", AwsFixture.DATA_VOLUME + ".raw.part",
+          AwsFixture.DATA_VOLUME + ".raw.part.blocks");
+    }
+    assertThat(Files.readAllLines(out.resolve(AwsFixture.DATA_VOLUME + ".raw.part.blocks"))).hasSize(2)
+        .anySatisfy(l -> assertThat(l).startsWith("3 "));
+    aws.heal();
+
+    ExportedVm x = export();
+    for (var d : x.disks()) {
+      String snap = d.id().equals(AwsFixture.ROOT_VOLUME) ? AwsFixture.ROOT_SNAPSHOT : AwsFixture.DATA_SNAPSHOT;
+      assertThat(Files.mismatch(Path.of(d.path()), aws.expectedDisk(snap, tmp.resolve(snap + ".expected"))))
+          .isEqualTo(-1L);
+      assertThat(d.sha256()).isEqualTo("sha256:" + sha256(Path.of(d.path())));
+    }
+    try (var files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly(
+          AwsFixture.ROOT_VOLUME + ".raw", AwsFixture.DATA_VOLUME + ".raw");
+    }
+    assertThat(aws.deletes(AwsFixture.ROOT_SNAPSHOT)).as("each run deletes its snapshots").isEqualTo(2);
   }
 
   @Test

@@ -46,6 +46,8 @@ public final class AwsFixture implements AutoCloseable {
 
   public final WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
   private final Map<String, byte[]> data = new LinkedHashMap<>();
+  private final java.util.List<com.github.tomakehurst.wiremock.stubbing.StubMapping> faults =
+      new java.util.ArrayList<>();
 
   public AwsFixture() {
     server.start();
@@ -95,8 +97,14 @@ public final class AwsFixture implements AutoCloseable {
 
   /** Drops the connection whenever {@code block} of {@code snapshot} is asked for, as a broken network does. */
   public void dropConnection(String snapshot, int block) {
-    server.stubFor(get(urlPathEqualTo("/snapshots/" + snapshot + "/blocks/" + block)).atPriority(1)
-        .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    faults.add(server.stubFor(get(urlPathEqualTo("/snapshots/" + snapshot + "/blocks/" + block)).atPriority(1)
+        .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))));
+  }
+
+  /** Ends every {@link #dropConnection}: the network works again. */
+  public void heal() {
+    faults.forEach(server::removeStub);
+    faults.clear();
   }
 
   /** Answers GetSnapshotBlock of {@code block} with an EBS error (REST-JSON: x-amzn-ErrorType, Message, Reason). */
