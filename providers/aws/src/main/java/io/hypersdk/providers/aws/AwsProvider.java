@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 /**
  * The {@code aws} provider. An export snapshots all of the instance's EBS volumes at once (crash-consistent;
  * the instance keeps running), reads each snapshot through the EBS direct APIs into a sparse raw disk, and
- * deletes the snapshots however the export ends.
+ * deletes the snapshots however the export ends; or, with export-task, has VM Export write an OVA to S3.
  */
 final class AwsProvider implements Provider {
   static final String EXPORT_METHOD = "aws-ebs-direct";
@@ -85,6 +85,20 @@ final class AwsProvider implements Provider {
       t.setDaemon(true);
       return t;
     });
+    try {
+      if (config.exportMethod().equals(AwsConfig.EXPORT_TASK)) {
+        VmExportTask task = new VmExportTask(clients.ec2, clients.s3, config, pool);
+        task.checkLimits(instance, vm);
+        return task.export(instance, vm, out, progress);
+      }
+      return exportSnapshots(vm, out, pool, progress);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private ExportedVm exportSnapshots(VmInfo vm, Path out, ExecutorService pool, ExportProgress progress)
+      throws ProviderException, InterruptedException {
     try (InstanceSnapshots snapshots = InstanceSnapshots.take(clients.ec2, vm.id())) {
       snapshots.awaitCompleted();
       SnapshotDownload download = new SnapshotDownload(clients.ebs, pool, config.parallel(), progress);
@@ -108,8 +122,6 @@ final class AwsProvider implements Provider {
     } catch (IOException e) {
       throw new ProviderException(ProviderException.Kind.EXPORT_FAILED, "cannot remove a block journal in " + out
           + ": " + e.getMessage(), e);
-    } finally {
-      pool.shutdownNow();
     }
   }
 

@@ -101,6 +101,32 @@ public final class AwsFixture implements AutoCloseable {
         .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))));
   }
 
+  /**
+   * Makes both volumes dense, for benchmarks: every block of each snapshot is listed, and served (with its
+   * checksum) from ten random blocks chosen by the index's last digit, so 2 GiB are served from 5 MiB of heap.
+   * {@link #expectedDisk} no longer applies.
+   */
+  public void dense() {
+    int blocks = (int) (VOLUME_BYTES / BLOCK);
+    int[] all = new int[blocks];
+    for (int i = 0; i < blocks; i++) {
+      all[i] = i;
+    }
+    Random r = new Random(31);
+    for (String snapshot : BLOCKS.keySet()) {
+      listBlocks(snapshot, null, all, null);
+      for (int digit = 0; digit < 10; digit++) {
+        byte[] b = new byte[BLOCK];
+        r.nextBytes(b);
+        server.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/snapshots/" + snapshot
+            + "/blocks/[0-9]*" + digit)).atPriority(1).willReturn(aResponse()
+            .withHeader("Content-Type", "application/octet-stream").withHeader("x-amz-Data-Length",
+                Integer.toString(BLOCK)).withHeader("x-amz-Checksum", checksum(b))
+            .withHeader("x-amz-Checksum-Algorithm", "SHA256").withBody(b)));
+      }
+    }
+  }
+
   /** Ends every {@link #dropConnection}: the network works again. */
   public void heal() {
     faults.forEach(server::removeStub);
