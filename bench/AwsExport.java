@@ -101,7 +101,7 @@ public final class AwsExport {
   static double curl(Path cfg, Path out, int parallel, boolean sha) throws Exception {
     Files.createDirectories(out);
     long start = System.nanoTime();
-    run(out, List.of("curl", "-sS", "--fail", "-Z", "--parallel-max", Integer.toString(parallel), "-K",
+    run(out, List.of("curl", "-sS", "--no-progress-meter", "--fail", "-Z", "--parallel-max", Integer.toString(parallel), "-K",
         cfg.toString()));
     if (sha) {
       run(out, List.of("bash", "-c", "find . -type f -print0 | xargs -0 sha256sum > /dev/null && sync -f ."));

@@ -85,6 +85,47 @@ public final class AwsFixture implements AutoCloseable {
     instances(instanceXml(INSTANCE, "running", "x86_64"), instanceXml(TWIN, "stopped", "x86_64"));
   }
 
+  /** Leaves the instance only its root volume and its first network interface, as VM Export requires. */
+  public void oneVolumeOneNic() {
+    instances(instanceXml(INSTANCE, "running", "x86_64").replaceAll("<item><deviceName>/dev/sdf</deviceName>.*?</item>",
+        "").replaceAll("<item><networkInterfaceId>eni-0bbb</networkInterfaceId>.*?</attachment></item>", ""));
+  }
+
+  /**
+   * Answers VM Export's calls (CreateInstanceExportTask, then DescribeExportTasks: active, then completed, and
+   * CancelExportTask) for an OVA written to {@code bucket}/{@code key}; returns the task id.
+   */
+  public String exportTask(String bucket, String key) {
+    String id = "export-i-0123456789abcdef0";
+    String s3 = "<exportToS3><containerFormat>ova</containerFormat><diskImageFormat>vmdk</diskImageFormat><s3Bucket>"
+        + bucket + "</s3Bucket><s3Key>" + key + "</s3Key></exportToS3><instanceExport><instanceId>" + INSTANCE
+        + "</instanceId><targetEnvironment>vmware</targetEnvironment></instanceExport>";
+    ec2("CreateInstanceExportTask", "<exportTask><exportTaskId>" + id + "</exportTaskId><description>export"
+        + "</description><state>active</state>" + s3 + "</exportTask>");
+    String scenario = "export task";
+    server.stubFor(ec2Call("DescribeExportTasks").inScenario(scenario).whenScenarioStateIs(
+        com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("done").willReturn(ec2Response(
+        "DescribeExportTasks", "<exportTaskSet><item><exportTaskId>" + id + "</exportTaskId><state>active</state>"
+            + "<statusMessage>Converting</statusMessage>" + s3 + "</item></exportTaskSet>")));
+    server.stubFor(ec2Call("DescribeExportTasks").inScenario(scenario).whenScenarioStateIs("done").willReturn(
+        ec2Response("DescribeExportTasks", "<exportTaskSet><item><exportTaskId>" + id + "</exportTaskId><state>"
+            + "completed</state>" + s3 + "</item></exportTaskSet>")));
+    ec2("CancelExportTask", "<return>true</return>");
+    return id;
+  }
+
+  /** How many calls of the EC2 action {@code action} were made. */
+  public int calls(String action) {
+    return server.findAll(postRequestedFor(urlPathEqualTo("/")).withRequestBody(containing("Action=" + action + "&")))
+        .size();
+  }
+
+  /** The form bodies of the calls of {@code action}. */
+  public java.util.List<String> bodies(String action) {
+    return server.findAll(postRequestedFor(urlPathEqualTo("/")).withRequestBody(containing("Action=" + action + "&")))
+        .stream().map(r -> r.getBodyAsString()).toList();
+  }
+
   /** Makes the instance a Graviton (arm64) one. */
   public void arm64() {
     instances(instanceXml(INSTANCE, "running", "arm64"));
@@ -241,7 +282,8 @@ public final class AwsFixture implements AutoCloseable {
   }
 
   private static String volume(String id) {
-    return "<item><volumeId>" + id + "</volumeId><size>1</size><availabilityZone>eu-west-1a</availabilityZone>"
+    return "<item><volumeId>" + id + "</volumeId><size>1</size><encrypted>false</encrypted>"
+        + "<availabilityZone>eu-west-1a</availabilityZone>"
         + "<status>in-use</status><volumeType>gp3</volumeType></item>";
   }
 
@@ -260,9 +302,14 @@ public final class AwsFixture implements AutoCloseable {
   }
 
   private void ec2(String action, String body) {
-    server.stubFor(ec2Call(action).willReturn(aResponse().withHeader("Content-Type", "text/xml;charset=UTF-8")
+    server.stubFor(ec2Call(action).willReturn(ec2Response(action, body)));
+  }
+
+  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder ec2Response(String action,
+      String body) {
+    return aResponse().withHeader("Content-Type", "text/xml;charset=UTF-8")
         .withBody("<?xml version=\"1.0\" encoding=\"UTF-8\"?><" + action + "Response xmlns=\"" + NS + "\"><requestId>"
-            + "5f3a</requestId>" + body + "</" + action + "Response>")));
+            + "5f3a</requestId>" + body + "</" + action + "Response>");
   }
 
   private void listBlocks(String snapshot, String token, int[] indexes, String next) {
