@@ -109,8 +109,9 @@ public final class HyperConvert implements Callable<Integer> {
       err.println("hyperconvert: --boot-check must be on, warn or off, not '" + bootCheck + "'");
       return USAGE.code();
     }
-    if (bootCheckTimeout != null && bootCheckTimeout <= 0) {
-      err.println("hyperconvert: --boot-check-timeout must be a positive number of seconds, not " + bootCheckTimeout);
+    // The manifest's pipeline.boot_check.timeout_seconds has the same floor: no guest boots in less.
+    if (bootCheckTimeout != null && bootCheckTimeout < 10) {
+      err.println("hyperconvert: --boot-check-timeout must be at least 10 seconds, not " + bootCheckTimeout);
       return USAGE.code();
     }
     Cli.logLevel(verbose);

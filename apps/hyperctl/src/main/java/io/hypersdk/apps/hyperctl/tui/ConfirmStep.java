@@ -49,6 +49,8 @@ final class ConfirmStep implements Step {
     c.text(2, row++, "Export:    " + m.outputDir + " (" + m.format + ")");
     c.text(2, row++, "Libvirt:   " + (m.libvirt ? "define each domain at " + m.pipelineOptions().libvirtUri()
         : "no domain defined (the domain XML is written)"));
+    c.text(2, row++, "Guest:     " + (m.fix ? "fixed for KVM" : "left as it is (no fix)") + ", boot check "
+        + m.bootCheck);
     c.text(2, row++, "Run on:    " + (m.viaHypervisord ? "hypervisord at " + m.hypervisord.url() : "this machine"));
     PipelineOptions o = m.pipelineOptions();
     if (o.daemonRequested()) {

@@ -36,7 +36,11 @@ final class JobDefinitions {
           .put("hyper2kvm_daemon", o.daemonRequested())
           .put("hyper2kvm_poll_interval", o.pollInterval().toMillis() / 1000.0)
           .put("hyper2kvm_daemon_timeout", o.daemonTimeout().toMillis() / 60_000.0)
-          .put("libvirt_integration", o.libvirt());
+          .put("libvirt_integration", o.libvirt())
+          .put("fix", m.fix);
+      if (m.bootCheckOrNull() != null) {
+        options.put("boot_check", m.bootCheckOrNull());
+      }
       if (o.libvirt()) {
         options.put("libvirt_uri", o.libvirtUri());
       }
