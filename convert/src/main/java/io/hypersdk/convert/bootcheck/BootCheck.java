@@ -132,7 +132,7 @@ public final class BootCheck {
         Files.copy(ovmf.varsTemplate(), vars);
       }
       List<String> cmd = new QemuCommand(qemu, domain, accel, overlays, code, vars, work).args();
-      LOG.debug("boot check: {}", String.join(" ", cmd));
+      LOG.info("boot check: {}", String.join(" ", cmd));
       return boot(domain, cmd, work, options);
     } catch (IOException e) {
       throw new ConversionException(Kind.ENVIRONMENT, "the boot check cannot write its work files in " + work
