@@ -156,8 +156,9 @@ public final class BootCheck {
     String format = disk.format() != null ? disk.format() : qemuImg.info(actual).format();
     List<String> cmd = List.of(qemuImg.binary().toString(), "create", "-q", "-f", "qcow2", "-F", format, "-b",
         actual.toString(), overlay.toString());
+    Process p = null;
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+      p = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (p.waitFor() != 0) {
@@ -166,6 +167,10 @@ public final class BootCheck {
       }
     } catch (IOException e) {
       throw new ConversionException(Kind.ENVIRONMENT, "cannot run " + qemuImg.binary() + ": " + e.getMessage());
+    } finally {
+      if (p != null) {
+        p.destroyForcibly();
+      }
     }
     return overlay;
   }
