@@ -86,6 +86,8 @@ public final class Guestfish implements AutoCloseable {
       for (Path d : disks) {
         g.require("add " + quote(d.toAbsolutePath().toString()) + " format:" + format);
       }
+      // The initramfs rebuilds dominate under TCG; qemu runs TCG vCPUs on host threads, so more vCPUs help.
+      g.require("set-smp " + Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
       Reply run = g.command("run");
       if (!run.ok()) {
         g.close();
