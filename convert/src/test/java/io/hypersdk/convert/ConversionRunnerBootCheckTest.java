@@ -49,7 +49,8 @@ class ConversionRunnerBootCheckTest {
   void modeOnFailsTheJobWithTheReasonAndPublishesNothing() throws Exception {
     ConversionRequest r = request(withBootCheck("on")).build();
     assertThatThrownBy(() -> new ConversionRunner(QemuImg.locate()).run(r))
-        .isInstanceOfSatisfying(ConversionException.class, e -> {
+        .isInstanceOfSatisfying(io.hypersdk.convert.bootcheck.BootCheckFailedException.class, e -> {
+          assertThat(e.report().serialTail()).contains("No bootable device.");
           assertThat(e.kind()).isEqualTo(ConversionException.Kind.CONVERSION);
           assertThat(e.getMessage()).isEqualTo("boot check failed: no boot disk found by the firmware (Boot failed: "
               + "not a bootable disk)");

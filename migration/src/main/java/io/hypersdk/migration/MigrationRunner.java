@@ -54,7 +54,7 @@ public final class MigrationRunner {
       }
       boolean source = e.kind() == ProviderException.Kind.NOT_FOUND || e.kind() == ProviderException.Kind.INVALID_REQUEST;
       return new MigrationResult(false, request.export().vm(), null, null, null, null, ms(start),
-          source ? MigrationResult.Step.SOURCE : MigrationResult.Step.EXPORT, e.getMessage());
+          source ? MigrationResult.Step.SOURCE : MigrationResult.Step.EXPORT, e.getMessage(), e.kind());
     }
     long exportMs = ms(start);
     String jobId = newJobId(export.vm().name());

@@ -1,7 +1,6 @@
 package io.hypersdk.convert.bootcheck;
 
 import io.hypersdk.convert.ConversionException;
-import io.hypersdk.convert.ConversionException.Kind;
 import io.hypersdk.convert.ConversionRequest;
 import io.hypersdk.convert.qemu.QemuImg;
 import io.hypersdk.manifest.OsHint;
@@ -36,14 +35,8 @@ public final class BootCheckStage {
     return new Pipeline.BootCheck(mode, timeout);
   }
 
-  @SafeVarargs
-  private static <T> T firstNonNull(T... values) {
-    for (T v : values) {
-      if (v != null) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException("the last value is the default and never null");
+  private static <T> T firstNonNull(T first, T second, T third, T otherwise) {
+    return first != null ? first : second != null ? second : third != null ? third : otherwise;
   }
 
   /**
@@ -51,7 +44,7 @@ public final class BootCheckStage {
    * ({@code stagedDisks}: final path to staged path). Adds its stage report, and in mode warn its warning;
    * returns null when the check is off.
    *
-   * @throws ConversionException in mode on when the guest does not boot: "boot check failed: REASON"
+   * @throws BootCheckFailedException in mode on when the guest does not boot: "boot check failed: REASON"
    */
   public BootCheckReport run(ConversionRequest request, Path stagedXml, Map<Path, Path> stagedDisks,
       List<StageReport> stages, List<String> warnings) throws ConversionException, InterruptedException {
@@ -79,7 +72,7 @@ public final class BootCheckStage {
       add(request, stages, StageReport.done(STAGE, "the guest did not boot: " + report.reason()));
       return report;
     }
-    throw new ConversionException(Kind.CONVERSION, "boot check failed: " + report.reason());
+    throw new BootCheckFailedException(report);
   }
 
   private static void add(ConversionRequest request, List<StageReport> stages, StageReport r) {

@@ -7,6 +7,7 @@ import io.hypersdk.convert.ConversionEvents;
 import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionRequest;
 import io.hypersdk.convert.ConversionRunner;
+import io.hypersdk.convert.bootcheck.BootCheckFailedException;
 import io.hypersdk.convert.qemu.QemuImg;
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.InvalidManifestException;
@@ -108,8 +109,9 @@ public final class HyperConvert implements Callable<Integer> {
       err.println("hyperconvert: --boot-check must be on, warn or off, not '" + bootCheck + "'");
       return USAGE.code();
     }
-    if (bootCheckTimeout != null && bootCheckTimeout <= 0) {
-      err.println("hyperconvert: --boot-check-timeout must be a positive number of seconds, not " + bootCheckTimeout);
+    // The manifest's pipeline.boot_check.timeout_seconds has the same floor: no guest boots in less.
+    if (bootCheckTimeout != null && bootCheckTimeout < 10) {
+      err.println("hyperconvert: --boot-check-timeout must be at least 10 seconds, not " + bootCheckTimeout);
       return USAGE.code();
     }
     Cli.logLevel(verbose);
@@ -156,6 +158,11 @@ public final class HyperConvert implements Callable<Integer> {
       err.println("hyperconvert: invalid manifest: " + e.getMessage());
       return ExitCode.INVALID_MANIFEST.code();
     } catch (ConversionException e) {
+      if (e instanceof BootCheckFailedException b) {
+        out.println("Serial console (last " + b.report().serialTail().size() + " lines):");
+        b.report().serialTail().forEach(l -> out.println("  " + l));
+        out.flush();
+      }
       err.println("hyperconvert: " + e.getMessage());
       return switch (e.kind()) {
         case INVALID_MANIFEST -> ExitCode.INVALID_MANIFEST.code();

@@ -51,6 +51,48 @@ class BootCheckCommandTest {
         + "(ALERT!  /dev/sda1 does not exist)").endsWith("(accel tcg)");
   }
 
+  /** A manifest of one disk without an OS: the firmware finds nothing to boot. */
+  Path manifestWithoutOs() throws Exception {
+    Path m = dir.resolve("vm.json");
+    io.hypersdk.manifest.ManifestIO.write(io.hypersdk.testing.TestDisks.manifest("nos", "job-nos", java.util.List.of(
+        io.hypersdk.testing.TestDisks.disk("boot", io.hypersdk.testing.TestDisks.raw(dir, "boot", 8, 5), "raw", 0))), m);
+    return m;
+  }
+
+  @Test
+  void convertingWithBootCheckWarnPublishesAndSaysWhyTheGuestDidNotBoot() throws Exception {
+    Tools.require("qemu-system-x86_64", "qemu-system-x86");
+    HyperConvertCliTest.Run r = HyperConvertCliTest.process(TCG, manifestWithoutOs().toString(), "--output-dir",
+        dir.resolve("out").toString(), "--boot-check=warn", "--boot-check-timeout", "60");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.outLines()).contains("Boot check: failed: no boot disk found by the firmware (Boot failed: not a "
+        + "bootable disk) (accel tcg)", "Warning: boot check failed (boot_check: warn, so the job goes on): no boot "
+        + "disk found by the firmware (Boot failed: not a bootable disk)");
+    assertThat(dir.resolve("out").resolve("nos.qcow2")).exists();
+  }
+
+  @Test
+  void convertingWithBootCheckOnFailsWithOneLineAndShowsTheConsole() throws Exception {
+    Tools.require("qemu-system-x86_64", "qemu-system-x86");
+    HyperConvertCliTest.Run r = HyperConvertCliTest.process(TCG, manifestWithoutOs().toString(), "--output-dir",
+        dir.resolve("out").toString(), "--boot-check");
+    assertThat(r.exitCode()).isEqualTo(5);
+    assertThat(r.singleErrorLine()).isEqualTo("hyperconvert: boot check failed: no boot disk found by the firmware "
+        + "(Boot failed: not a bootable disk)");
+    assertThat(r.outLines()).contains("  No bootable device.");
+    assertThat(dir.resolve("out").resolve("nos.qcow2")).doesNotExist();
+  }
+
+  @Test
+  void badBootCheckFlagsAreUsageErrors() throws Exception {
+    Path m = manifestWithoutOs();
+    assertThat(HyperConvertCliTest.cli(m.toString(), "--boot-check=always").singleErrorLine())
+        .isEqualTo("hyperconvert: --boot-check must be on, warn or off, not 'always'");
+    HyperConvertCliTest.Run low = HyperConvertCliTest.cli(m.toString(), "--boot-check-timeout", "5");
+    assertThat(low.exitCode()).isEqualTo(2);
+    assertThat(low.singleErrorLine()).isEqualTo("hyperconvert: --boot-check-timeout must be at least 10 seconds, not 5");
+  }
+
   @Test
   void badInputIsOneLine() throws Exception {
     HyperConvertCliTest.Run missing = HyperConvertCliTest.cli("boot-check", dir.resolve("none.xml").toString());

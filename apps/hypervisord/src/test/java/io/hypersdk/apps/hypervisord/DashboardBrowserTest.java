@@ -104,6 +104,7 @@ class DashboardBrowserTest extends DaemonTestBase {
       assertThat(page.getByTestId("outputs")).containsText(output.resolve(VM + ".qcow2").toString());
       assertThat(page.getByTestId("libvirt-domain")).hasText(VM);
       assertThat(page.getByTestId("log")).containsText("submitted");
+      assertThat(page.getByTestId("guest-options")).hasText("no fix, boot check off");
       PageChecks.check(page, "job-detail-desktop");
       JsonNode options = d.api().get("/jobs/" + page.url().replaceAll(".*#/jobs/", "")).json()
           .path("definition").path("options");

@@ -43,7 +43,8 @@ final class ConfirmStep implements Step {
   @Override
   public void render(Canvas c) {
     int row = Canvas.TOP;
-    c.text(2, row++, "Provider:  " + m.provider + given());
+    c.text(2, row++, m.connection != null ? "Provider:  " + m.provider + ", hypervisord's connection "
+        + m.connection.name() : "Provider:  " + m.provider + given());
     row = c.wrapped(2, row, "VMs:       " + m.selectedVms().stream().map(VmSummary::name)
         .collect(Collectors.joining(", ")), 3);
     c.text(2, row++, "Export:    " + m.outputDir + " (" + m.format + ")");

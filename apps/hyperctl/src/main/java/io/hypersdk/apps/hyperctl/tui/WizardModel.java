@@ -44,6 +44,13 @@ final class WizardModel {
    * A secret (a typed password) stays in this process's memory: it is never rendered, logged or stored.
    */
   final Map<String, Map<String, String>> settings = new HashMap<>();
+  /** hypervisord's named connections, when a hypervisord was given. */
+  List<HypervisordConnection> connections = List.of();
+  /**
+   * The named connection picked on the Connect step instead of typed settings, or null. hypervisord then lists
+   * the VMs and runs the jobs, which name it; its secrets never reach this process.
+   */
+  HypervisordConnection connection;
   /** The provider connected by the Connect step; the wizard closes it when it ends. */
   Provider session;
 
