@@ -17,6 +17,8 @@ ensure_packages chromium:chromium
 ensure_packages systemd-analyze:systemd man:man-db ansible-playbook:ansible-core ansible-lint:ansible-lint
 # The fix stage's tests: hivexregedit edits Windows' registry; small guest images are made with mke2fs.
 ensure_packages hivexregedit:libwin-hivex-perl mke2fs:e2fsprogs
+# The boot check's tests boot the host's kernel with a tiny initramfs, and empty disks under SeaBIOS and OVMF.
+ensure_packages qemu-system-x86_64:qemu-system-x86 /usr/share/OVMF/OVMF_CODE_4M.fd:ovmf /vmlinuz:linux-image-cloud-amd64
 cd "$ROOT"
 mvn -B verify "$@"
 # The system tests: the .deb just built, installed with the Ansible playbook into containers that boot

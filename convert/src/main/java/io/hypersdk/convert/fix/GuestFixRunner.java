@@ -86,6 +86,9 @@ public final class GuestFixRunner {
         }
         if (!Boolean.FALSE.equals(settings.updateGrub())) {
           fixes.add(new RegenerateBootloader());
+          // grub-mkconfig in the appliance writes root=/dev/sdX when the guest disables UUIDs
+          // (GRUB_DISABLE_LINUX_UUID) or udev made no by-uuid link: the new grub.cfg is made stable again.
+          fixes.add(new StableDeviceNames(StableDeviceNames.Mode.of(settings.fstabMode())));
         }
         fixes.add(new UefiFallbackLoader());
       }
@@ -94,7 +97,7 @@ public final class GuestFixRunner {
       for (GuestFix f : fixes) {
         long t = System.nanoTime();
         f.apply(guest);
-        fixMs.put(f.getClass().getSimpleName(), (System.nanoTime() - t) / 1_000_000);
+        fixMs.merge(f.getClass().getSimpleName(), (System.nanoTime() - t) / 1_000_000, Long::sum);
       }
       fish.finish();
       List<String> warnings = new ArrayList<>(guest.warnings());

@@ -15,6 +15,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +36,11 @@ public final class Guestfish implements AutoCloseable {
   private final BufferedReader out;
   private final BufferedReader err;
   private final Path scratch;
+  private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "guestfish-reader");
+    t.setDaemon(true);
+    return t;
+  });
   private int sequence;
 
   private Guestfish(Process process, Path scratch) {
@@ -77,6 +86,8 @@ public final class Guestfish implements AutoCloseable {
       for (Path d : disks) {
         g.require("add " + quote(d.toAbsolutePath().toString()) + " format:" + format);
       }
+      // The initramfs rebuilds dominate under TCG; qemu runs TCG vCPUs on host threads, so more vCPUs help.
+      g.require("set-smp " + Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
       Reply run = g.command("run");
       if (!run.ok()) {
         g.close();
@@ -89,7 +100,11 @@ public final class Guestfish implements AutoCloseable {
     }
   }
 
-  /** Runs one guestfish command line (arguments already quoted) and returns what it printed. */
+  /**
+   * Runs one guestfish command line (arguments already quoted) and returns what it printed. The replies are read
+   * on a helper thread so that an interrupt (a cancelled job) ends guestfish at once instead of waiting for a
+   * long command such as an initramfs rebuild.
+   */
   public Reply command(String line) throws ConversionException, InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
@@ -101,25 +116,41 @@ public final class Guestfish implements AutoCloseable {
       in.write("echo " + marker + "\n");
       in.write("!echo " + marker + " >&2\n");
       in.flush();
-      List<String> lines = new ArrayList<>();
-      for (String l = out.readLine(); ; l = out.readLine()) {
-        if (l == null) {
-          throw new ConversionException(Kind.CONVERSION, "guestfish ended unexpectedly during: " + firstWord(line)
-              + drainError());
-        }
-        if (l.equals(marker)) {
-          break;
-        }
-        lines.add(l);
-      }
-      StringBuilder error = new StringBuilder();
-      for (String l = err.readLine(); l != null && !l.equals(marker); l = err.readLine()) {
-        error.append(error.length() == 0 ? "" : " ").append(stripPrefix(l));
-      }
-      return new Reply(List.copyOf(lines), error.length() == 0 ? null : error.toString());
     } catch (IOException e) {
       throw new ConversionException(Kind.CONVERSION, "guestfish ended unexpectedly during: " + firstWord(line));
     }
+    Future<Reply> reply = reader.submit(() -> readReply(marker, line));
+    try {
+      return reply.get();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      reader.shutdownNow();
+      throw e;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ConversionException c) {
+        throw c;
+      }
+      throw new ConversionException(Kind.CONVERSION, "guestfish ended unexpectedly during: " + firstWord(line));
+    }
+  }
+
+  private Reply readReply(String marker, String line) throws ConversionException, IOException {
+    List<String> lines = new ArrayList<>();
+    for (String l = out.readLine(); ; l = out.readLine()) {
+      if (l == null) {
+        throw new ConversionException(Kind.CONVERSION, "guestfish ended unexpectedly during: " + firstWord(line)
+            + drainError());
+      }
+      if (l.equals(marker)) {
+        break;
+      }
+      lines.add(l);
+    }
+    StringBuilder error = new StringBuilder();
+    for (String l = err.readLine(); l != null && !l.equals(marker); l = err.readLine()) {
+      error.append(error.length() == 0 ? "" : " ").append(stripPrefix(l));
+    }
+    return new Reply(List.copyOf(lines), error.length() == 0 ? null : error.toString());
   }
 
   /** Runs a command that must succeed; its failure is a conversion error naming the command. */
@@ -191,9 +222,13 @@ public final class Guestfish implements AutoCloseable {
     } catch (IOException e) {
       // Already gone; waited for and destroyed below.
     }
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      reader.shutdownNow();
     }
   }
 

@@ -21,10 +21,10 @@ import java.util.regex.Pattern;
 public final class KeepNicNames implements GuestFix {
   static final String PERSISTENT_NET_RULES = "/etc/udev/rules.d/70-persistent-net.rules";
   private static final Pattern RULE = Pattern.compile("ATTR\\{address\\}==\"([0-9a-fA-F:]{17})\".*NAME=\"([^\"]+)\"");
-  private static final Pattern IFUPDOWN = Pattern.compile("(?m)^\\s*(?:iface|auto|allow-hotplug)\\s+([^\\s:]+)");
-  private static final Pattern IFCFG = Pattern.compile("(?m)^\\s*DEVICE=[\"']?([^\"'\\s]+)");
-  private static final Pattern NM = Pattern.compile("(?m)^\\s*interface-name=(\\S+)");
-  private static final Pattern NETPLAN = Pattern.compile("(?m)^\\s{4,6}([a-z][a-z0-9]+):\\s*$");
+  static final Pattern IFUPDOWN = Pattern.compile("(?m)^\\s*(?:iface|auto|allow-hotplug)\\s+([^\\s:]+)");
+  static final Pattern IFCFG = Pattern.compile("(?m)^\\s*DEVICE=[\"']?([^\"'\\s]+)");
+  static final Pattern NM = Pattern.compile("(?m)^\\s*interface-name=(\\S+)");
+  static final Pattern NETPLAN = Pattern.compile("(?m)^\\s{4,6}([a-z][a-z0-9]+):\\s*$");
 
   private final List<Nic> nics;
 
@@ -43,24 +43,14 @@ public final class KeepNicNames implements GuestFix {
         byMac.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));
       }
     }
-    List<String> configured = new ArrayList<>(configuredNames(guest));
-    configured.removeAll(byMac.values());
     List<Nic> withMac = nics.stream().filter(n -> n.mac() != null && !n.mac().isBlank()).toList();
     if (withMac.size() < nics.size()) {
       guest.warn(nics.size() - withMac.size() + " NIC(s) have no MAC address in the manifest; their interface "
           + "names cannot be kept and may change on KVM");
     }
-    int next = 0;
-    for (Nic nic : withMac) {
-      String mac = nic.mac().toLowerCase(Locale.ROOT);
-      String name = byMac.get(mac);
-      if (name == null && next < configured.size()) {
-        // Without udev rules, NICs and configured names pair up in order: VMware numbers its slots the same way.
-        name = configured.get(next++);
-      }
-      if (name == null) {
-        continue;
-      }
+    for (Map.Entry<String, String> e : names(withMac, byMac, new ArrayList<>(configuredNames(guest))).entrySet()) {
+      String mac = e.getKey();
+      String name = e.getValue();
       String path = "/etc/systemd/network/10-hypersdk-" + name + ".link";
       String content = "# Written by HyperSDK's fix stage: keeps the name this NIC had on VMware.\n"
           + "[Match]\nMACAddress=" + mac + "\n\n[Link]\nName=" + name + "\n";
@@ -74,6 +64,28 @@ public final class KeepNicNames implements GuestFix {
       fish.require("rm " + Guestfish.quote(PERSISTENT_NET_RULES));
       guest.record(PERSISTENT_NET_RULES, "removed (stale names for the VMware NICs; replaced by .link files)");
     }
+  }
+
+  /**
+   * The name each NIC (by lower-case MAC) keeps: the one udev's persistent-net rules gave its MAC, else the
+   * configured names not claimed by a rule, in order, since VMware numbers its PCI slots in NIC order.
+   */
+  static Map<String, String> names(List<Nic> withMac, Map<String, String> byMac, List<String> configured) {
+    List<String> free = new ArrayList<>(configured);
+    free.removeAll(byMac.values());
+    Map<String, String> names = new LinkedHashMap<>();
+    int next = 0;
+    for (Nic nic : withMac) {
+      String mac = nic.mac().toLowerCase(Locale.ROOT);
+      String name = byMac.get(mac);
+      if (name == null && next < free.size()) {
+        name = free.get(next++);
+      }
+      if (name != null) {
+        names.put(mac, name);
+      }
+    }
+    return names;
   }
 
   /** Interface names the guest's network configuration refers to, loopback excluded, in order of appearance. */
@@ -101,7 +113,7 @@ public final class KeepNicNames implements GuestFix {
     return names;
   }
 
-  private static void collect(String text, Pattern p, Set<String> into) {
+  static void collect(String text, Pattern p, Set<String> into) {
     if (text == null) {
       return;
     }

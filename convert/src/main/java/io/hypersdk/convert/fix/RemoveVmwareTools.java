@@ -45,16 +45,24 @@ public final class RemoveVmwareTools implements GuestFix {
     }
   }
 
+  /** The installed packages among {@link #PACKAGES}, asked in one query. */
   private static List<String> installed(Guest guest) throws ConversionException, InterruptedException {
+    String names = String.join(" ", PACKAGES);
+    String query = guest.os().family() == GuestOs.Family.DEBIAN
+        ? "dpkg-query -W -f='${Package} ${Status}\\n' " + names + " 2>/dev/null | grep ' install ok installed$' "
+            + "| cut -d' ' -f1; true"
+        : "rpm -q --qf '%{NAME}\\n' " + names + " 2>/dev/null | grep -v ' ' ; true";
+    Guestfish.Reply r = guest.fish().sh(query);
     List<String> found = new ArrayList<>();
-    for (String p : PACKAGES) {
-      String query = guest.os().family() == GuestOs.Family.DEBIAN
-          ? "dpkg-query -W -f='${Status}' " + p + " 2>/dev/null | grep -q 'install ok installed'"
-          : "rpm -q " + p + " >/dev/null 2>&1";
-      if (guest.fish().sh(query).ok()) {
-        found.add(p);
+    if (r.ok()) {
+      for (String l : r.lines()) {
+        if (PACKAGES.contains(l.trim())) {
+          found.add(l.trim());
+        }
       }
     }
+    // Dependants first, so one dpkg or rpm call removes them all.
+    found.sort(java.util.Comparator.comparingInt(PACKAGES::indexOf));
     return found;
   }
 }

@@ -57,6 +57,9 @@ public final class StableDeviceNames implements GuestFix {
         }
       }
     }
+    for (String env : List.of("/boot/grub2/grubenv", "/boot/grub/grubenv")) {
+      editGrubenv(guest, env);
+    }
     String resume = "/etc/initramfs-tools/conf.d/resume";
     String old = guest.readIfExists(resume);
     if (old != null) {
@@ -127,6 +130,41 @@ public final class StableDeviceNames implements GuestFix {
       guest.replace(path, old, trimLast(out), "kernel arguments made stable: "
           + String.join(", ", rewritten.stream().distinct().toList()));
     }
+  }
+
+  /**
+   * RHEL 8 keeps the kernel arguments of its BLS entries in grubenv's {@code kernelopts}. grubenv is a block of
+   * exactly 1024 bytes padded with '#', which grub refuses at any other size, so the padding is redone.
+   */
+  private void editGrubenv(Guest guest, String path) throws ConversionException, InterruptedException {
+    String old = guest.readIfExists(path);
+    if (old == null || !old.contains("kernelopts=")) {
+      return;
+    }
+    StringBuilder body = new StringBuilder();
+    List<String> rewritten = new ArrayList<>();
+    for (String line : old.split("\n")) {
+      if (line.matches("#+")) {
+        continue;
+      }
+      Matcher m = CMDLINE_DEVICE.matcher(line);
+      StringBuilder l = new StringBuilder();
+      while (m.find()) {
+        String stable = line.startsWith("kernelopts=") ? stable(guest, m.group(2)) : null;
+        String replacement = stable == null ? m.group() : m.group(1) + "=" + stable;
+        if (stable != null) {
+          rewritten.add(m.group() + " -> " + replacement);
+        }
+        m.appendReplacement(l, Matcher.quoteReplacement(replacement));
+      }
+      m.appendTail(l);
+      body.append(l).append('\n');
+    }
+    if (rewritten.isEmpty() || body.length() > 1024) {
+      return;
+    }
+    String content = body + "#".repeat(1024 - body.length());
+    guest.replace(path, old, content, "kernelopts made stable: " + String.join(", ", rewritten));
   }
 
   /** grub.cfg lines that load a kernel; nothing else in grub.cfg names a Linux device. */

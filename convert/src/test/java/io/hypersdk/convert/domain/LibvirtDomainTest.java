@@ -67,6 +67,24 @@ class LibvirtDomainTest {
   }
 
   @Test
+  void theDevicesFollowWhatTheFixStageFoundInTheGuest() {
+    VmSpec linux = new VmSpec(4, 8, "bios", false, "linux", null);
+    Xml virtio = xml(LibvirtDomain.of("vm", manifest(linux), TWO_DISKS, DeviceModels.virtio("drivers present")));
+    assertThat(virtio.values("/domain/devices/disk/target/@bus")).containsOnly("virtio");
+    assertThat(virtio.values("/domain/devices/disk/target/@dev")).containsExactly("vda", "vdb");
+
+    Xml fallback = xml(LibvirtDomain.of("vm", manifest(linux), TWO_DISKS, DeviceModels.fallback("no drivers")));
+    assertThat(fallback.values("/domain/devices/disk/target/@bus")).containsOnly("sata");
+    assertThat(fallback.values("/domain/devices/disk/target/@dev")).containsExactly("sda", "sdb");
+    assertThat(fallback.values("/domain/devices/interface/model/@type")).containsOnly("e1000e");
+
+    Xml netOnly = xml(LibvirtDomain.of("vm", manifest(linux), TWO_DISKS,
+        new DeviceModels("virtio", "e1000e", "no virtio_net")));
+    assertThat(netOnly.values("/domain/devices/disk/target/@bus")).containsOnly("virtio");
+    assertThat(netOnly.values("/domain/devices/interface/model/@type")).containsOnly("e1000e");
+  }
+
+  @Test
   void secureBootNeedsSmm() {
     Xml x = xml(LibvirtDomain.of("vm", manifest(new VmSpec(4, 8, "efi", true, "linux", null)), TWO_DISKS));
     assertThat(x.value("/domain/os/@firmware")).isEqualTo("efi");
