@@ -62,7 +62,8 @@ public final class MigrationRunner {
       return new MigrationResult(true, export.vm().name(), null, export, null, null, exportMs, null, null);
     }
     WriteManifestStep step = new WriteManifestStep();
-    ArtifactManifest manifest = step.build(export, provider.name(), jobId, request.export().outputDir());
+    ArtifactManifest manifest = step.build(export, provider.name(), jobId, request.export().outputDir(),
+        request.stages());
     Path manifestPath;
     try {
       manifestPath = step.write(manifest, request.export().outputDir());

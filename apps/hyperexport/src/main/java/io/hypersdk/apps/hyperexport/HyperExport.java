@@ -74,6 +74,21 @@ public final class HyperExport implements Callable<Integer> {
       description = "Convert after export (--pipeline=false: export and manifest only).")
   boolean pipeline;
 
+  @Option(names = "--no-fix", description = "Convert the disks without changing the guest: the manifest says "
+      + "pipeline.fix.enabled false, so the converter skips its fix stage (drivers, fstab, VMware tools, network).")
+  boolean noFix;
+
+  @Option(names = "--boot-check", arity = "0..1", fallbackValue = "on", paramLabel = "on|warn|off",
+      description = "Boot the converted VM on a throwaway overlay and watch its console: on (a failed boot fails the "
+          + "job, the default without a value), warn (it only warns) or off. Not given: the converter's boot_check "
+          + "setting applies.")
+  String bootCheck;
+
+  @Option(names = "--boot-check-timeout", paramLabel = "SECONDS",
+      description = "How long the boot check waits for a login prompt (at least 10; not given: the converter's "
+          + "boot_check_timeout, else 300).")
+  Integer bootCheckTimeout;
+
   @Option(names = "--hyper2kvm-path", paramLabel = "PATH",
       description = "Converter for direct mode (default: hyper2kvm on PATH, else the bundled hyperconvert).")
   Path hyper2kvmPath;
@@ -257,6 +272,9 @@ public final class HyperExport implements Callable<Integer> {
         .timeoutMinutes(timeoutMinutes)
         .libvirt(libvirt)
         .libvirtUri(libvirtUri)
+        .fix(!noFix)
+        .bootCheck(bootCheck)
+        .bootCheckTimeoutSeconds(bootCheckTimeout)
         .libvirtAutostart(libvirtAutostart)
         .dryRun(dryRun)
         .verbose(verbose)

@@ -26,14 +26,14 @@ public final class AwsProviderFactory implements ProviderFactory {
       SettingSpec.builder(REGION, Type.STRING).required().env("AWS_REGION", "AWS_DEFAULT_REGION")
           .description("AWS region of the instance, e.g. eu-west-1").build(),
       SettingSpec.builder(PROFILE, Type.STRING).env("AWS_PROFILE")
-          .description("named profile of ~/.aws/config and ~/.aws/credentials (default: the SDK's default "
-              + "credential chain)").build(),
+          .description("named profile of ~/.aws/config and ~/.aws/credentials; without one, the SDK's default "
+              + "credential chain").build(),
       SettingSpec.builder(ROLE_ARN, Type.STRING)
           .description("IAM role assumed through STS with the credentials found, for cross-account exports").build(),
       SettingSpec.builder(ENDPOINT_URL, Type.STRING).env("AWS_ENDPOINT_URL")
           .description("one endpoint for EC2 and EBS instead of AWS's own (private endpoints, tests)").build(),
       SettingSpec.builder(PARALLEL, Type.INT).defaultValue(Integer.toString(DEFAULT_PARALLEL))
-          .description("disks downloaded at once (vsphere), EBS blocks fetched at once (aws), 1 to 32").build(),
+          .description("EBS blocks fetched at once, 1 to 32").build(),
       SettingSpec.builder(EXPORT_METHOD, Type.ENUM).choices(AwsConfig.EBS_DIRECT, AwsConfig.EXPORT_TASK)
           .defaultValue(AwsConfig.EBS_DIRECT)
           .description("ebs-direct: snapshots read through the EBS direct APIs; export-task: VM Export writes an OVA "
@@ -52,6 +52,11 @@ public final class AwsProviderFactory implements ProviderFactory {
   @Override
   public String name() {
     return "aws";
+  }
+
+  @Override
+  public String title() {
+    return "AWS";
   }
 
   @Override
