@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.googlecode.lanterna.input.KeyType;
 import io.hypersdk.providers.Providers;
 import io.hypersdk.providers.SettingSpec;
-import io.hypersdk.providers.aws.AwsFixture;
+import io.hypersdk.providers.aws.testing.AwsFixture;
 import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
