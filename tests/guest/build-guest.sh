@@ -111,7 +111,9 @@ bind_system() {
 
 # ---- 1. the shared root file system -------------------------------------------------------------
 rootfs=$work/rootfs
-debootstrap --variant=minbase \
+# The .debs are kept between builds (not part of the result): a rebuild after an edit need not download.
+mkdir -p "$cache_root/debootstrap-debs"
+debootstrap --variant=minbase --cache-dir="$cache_root/debootstrap-debs" \
   --include=systemd-sysv,udev,initramfs-tools,kmod,ifupdown,isc-dhcp-client,iproute2,open-vm-tools,util-linux,e2fsprogs,dosfstools,grub2-common,grub-pc-bin,grub-efi-amd64-bin,openssh-client,ca-certificates \
   bookworm "$rootfs" "$MIRROR" >"$work/debootstrap.log" 2>&1 || { tail -30 "$work/debootstrap.log" >&2; exit 1; }
 step "debootstrap bookworm minbase"
@@ -175,6 +177,8 @@ cat > "$rootfs/etc/systemd/system/hypersdk-guest-report.service" <<'EOF'
 Description=Report the guest's state on the serial console for the HyperSDK boot check
 Wants=network-online.target
 After=network-online.target local-fs.target
+# The report is on the console before the login prompt, which is what a boot check waits for.
+Before=serial-getty@ttyS0.service getty.target
 
 [Service]
 Type=oneshot
