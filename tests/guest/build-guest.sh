@@ -7,7 +7,9 @@
 #
 # On every boot a unit writes what it sees to ttyS0, one "HYPERSDK-..." line each, so a boot check (or
 # a test reading the serial log) can prove the root and /home mounts, the NIC's address, whether
-# open-vm-tools is installed, fstab and root's authorized_keys without logging in.
+# open-vm-tools is installed, fstab and root's authorized_keys without logging in. It runs just before
+# the login prompt, and systemd prints only errors on the console, so the report stays among the last
+# serial lines.
 #
 # Result (cached; a second run is instant):
 #   ~/.cache/hypersdk/guest-<first 12 hex of the sha256 of this script>/{bios,uefi}/hypersdk-guest.ova
@@ -198,7 +200,7 @@ GRUB_DEFAULT=0
 GRUB_TIMEOUT=1
 GRUB_DISTRIBUTOR=Debian
 GRUB_CMDLINE_LINUX_DEFAULT=""
-GRUB_CMDLINE_LINUX="console=tty0 console=ttyS0,115200n8"
+GRUB_CMDLINE_LINUX="console=tty0 console=ttyS0,115200n8 systemd.show_status=error"
 GRUB_TERMINAL="console serial"
 GRUB_SERIAL_COMMAND="serial --speed=115200"
 GRUB_DISABLE_LINUX_UUID=true
@@ -255,7 +257,7 @@ menuentry 'Debian GNU/Linux' {
 	set root='hd0,$3'
 	search --no-floppy --fs-uuid --set=root $4
 	echo	'Loading Linux $kver ...'
-	linux	/boot/vmlinuz-$kver root=$1 ro console=tty0 console=ttyS0,115200n8
+	linux	/boot/vmlinuz-$kver root=$1 ro console=tty0 console=ttyS0,115200n8 systemd.show_status=error
 	echo	'Loading initial ramdisk ...'
 	initrd	/boot/initrd.img-$kver
 }
