@@ -28,6 +28,11 @@ final class TestGuest {
     return folder().resolve(firmware).resolve("hypersdk-guest.ova");
   }
 
+  /** The VM's name in the OVF, which names the outputs. */
+  static String vmName(String firmware) {
+    return "hypersdk-guest-" + firmware;
+  }
+
   static String mac(String firmware) {
     return "uefi".equals(firmware) ? UEFI_MAC : BIOS_MAC;
   }
