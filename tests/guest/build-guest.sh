@@ -9,7 +9,7 @@
 # a test reading the serial log) can prove the root and /home mounts, the NIC's address, whether
 # open-vm-tools is installed, fstab and root's authorized_keys without logging in. It runs just before
 # the login prompt, and systemd prints only errors on the console, so the report stays among the last
-# serial lines.
+# serial lines. rootdelay=30: a boot that cannot find its root disk gives up after 30 s, not 180 s.
 #
 # Result (cached; a second run is instant):
 #   ~/.cache/hypersdk/guest-<first 12 hex of the sha256 of this script>/{bios,uefi}/hypersdk-guest.ova
@@ -24,7 +24,7 @@ NAME=hypersdk-guest
 MAC_BIOS=00:50:56:a1:12:01
 MAC_UEFI=00:50:56:a1:12:02
 ROOT_DISK_SIZE=2G
-HOME_DISK_SIZE=256M
+HOME_DISK_SIZE=2G
 
 script=$(readlink -f "${BASH_SOURCE[0]}")
 hash=$(sha256sum "$script" | cut -c1-12)
@@ -200,7 +200,7 @@ GRUB_DEFAULT=0
 GRUB_TIMEOUT=1
 GRUB_DISTRIBUTOR=Debian
 GRUB_CMDLINE_LINUX_DEFAULT=""
-GRUB_CMDLINE_LINUX="console=tty0 console=ttyS0,115200n8 systemd.show_status=error"
+GRUB_CMDLINE_LINUX="console=tty0 console=ttyS0,115200n8 systemd.show_status=error rootdelay=30"
 GRUB_TERMINAL="console serial"
 GRUB_SERIAL_COMMAND="serial --speed=115200"
 GRUB_DISABLE_LINUX_UUID=true
@@ -213,12 +213,13 @@ in_chroot "$rootfs" apt-get install -y --no-install-recommends linux-image-cloud
 undo_mounts_under "$rootfs/"
 step "kernel and initramfs (MODULES=list)"
 kver=$(basename "$(ls -d "$rootfs"/lib/modules/*)")
-if lsinitramfs "$rootfs/boot/initrd.img-$kver" | grep -q 'virtio_blk\|virtio_scsi'; then
+# Listed into a variable: grep -q on a pipe would end lsinitramfs early and fail the pipeline (pipefail).
+initrd_files=$(lsinitramfs "$rootfs/boot/initrd.img-$kver")
+if grep -q 'virtio_blk\|virtio_scsi' <<<"$initrd_files"; then
   echo "build-guest.sh: the initramfs contains virtio; it must not" >&2
   exit 1
 fi
-lsinitramfs "$rootfs/boot/initrd.img-$kver" | grep -q vmw_pvscsi \
-  || { echo "build-guest.sh: the initramfs lacks vmw_pvscsi" >&2; exit 1; }
+grep -q vmw_pvscsi <<<"$initrd_files" || { echo "build-guest.sh: the initramfs lacks vmw_pvscsi" >&2; exit 1; }
 
 # ---- 2. the /home disk --------------------------------------------------------------------------
 home_raw=$work/home.raw
@@ -257,7 +258,7 @@ menuentry 'Debian GNU/Linux' {
 	set root='hd0,$3'
 	search --no-floppy --fs-uuid --set=root $4
 	echo	'Loading Linux $kver ...'
-	linux	/boot/vmlinuz-$kver root=$1 ro console=tty0 console=ttyS0,115200n8 systemd.show_status=error
+	linux	/boot/vmlinuz-$kver root=$1 ro console=tty0 console=ttyS0,115200n8 systemd.show_status=error rootdelay=30
 	echo	'Loading initial ramdisk ...'
 	initrd	/boot/initrd.img-$kver
 }

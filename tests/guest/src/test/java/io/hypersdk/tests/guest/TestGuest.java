@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * (the script caches them by its own hash, so after the first build this is instant).
  */
 final class TestGuest {
+  /** The size of each of the guest's two disks (a simulated vSphere VM's disks get the same capacity). */
+  static final long DISK_MIB = 2048;
   /** The MACs the build script writes into the OVFs. */
   static final String BIOS_MAC = "00:50:56:a1:12:01";
   static final String UEFI_MAC = "00:50:56:a1:12:02";
