@@ -57,7 +57,8 @@ cleanup() {
     losetup -d "$i" 2>/dev/null || true
   done
   # Never delete through a mount that is still there (the chroot binds the host's /dev).
-  if findmnt -rn -o TARGET | grep -q "^$work"; then
+  # grep reads all of findmnt's output: with -q it could stop early and pipefail would read that as "none".
+  if findmnt -rn -o TARGET | grep "^$work" >/dev/null; then
     echo "build-guest.sh: mounts left under $work; not deleting it" >&2
   else
     rm -rf "$work"
