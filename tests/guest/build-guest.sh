@@ -85,13 +85,20 @@ undo_mounts_under() {
   for i in "${mounts[@]}"; do [[ $i == "$1"* ]] || keep+=("$i"); done
   mounts=("${keep[@]}")
 }
+# attach IMAGE: a loop device with partitions for IMAGE, in $dev. Not "dev=$(attach ...)": the subshell
+# would keep the device out of $loops and the trap would never detach it.
 attach() {
-  local dev
+  local n part
   dev=$(losetup -fP --show "$1")
   loops+=("$dev")
-  udevadm settle 2>/dev/null || true
-  for _ in 1 2 3 4 5 6 7 8 9 10; do [[ -b ${dev}p1 ]] && break; sleep 0.5; done
-  echo "$dev"
+  # Where no udev runs, the kernel may not have scanned the table yet, and /dev may lack the nodes.
+  partx -a "$dev" 2>/dev/null || true
+  for part in /sys/block/"${dev#/dev/}"/"${dev#/dev/}"p*; do
+    [[ -e $part ]] || continue
+    n=/dev/$(basename "$part")
+    [[ -b $n ]] || mknod "$n" b "$(cut -d: -f1 "$part/dev")" "$(cut -d: -f2 "$part/dev")"
+  done
+  [[ -b ${dev}p1 ]] || { echo "build-guest.sh: no partitions on $dev for $1" >&2; exit 1; }
 }
 detach() {
   local keep=() i
@@ -227,7 +234,7 @@ home_raw=$work/home.raw
 truncate -s "$HOME_DISK_SIZE" "$home_raw"
 echo 'label: dos
 start=2048, type=83' | sfdisk -q "$home_raw"
-dev=$(attach "$home_raw")
+attach "$home_raw"
 mkfs.ext4 -q "${dev}p1"
 mkdir -p "$work/mnt-home"
 do_mount "${dev}p1" "$work/mnt-home"
@@ -267,14 +274,14 @@ EOF
 }
 
 build_disk() { # FIRMWARE RAW
-  local fw=$1 raw=$2 dev rootpart mnt=$work/mnt-$1 uuid
+  local fw=$1 raw=$2 rootpart mnt=$work/mnt-$1 uuid
   truncate -s "$ROOT_DISK_SIZE" "$raw"
   if [[ $fw == bios ]]; then
     printf 'label: dos\nstart=2048, type=83, bootable\n' | sfdisk -q "$raw"
   else
     printf 'label: gpt\nstart=2048, size=128MiB, type=U, name="EFI System"\ntype=L, name="root"\n' | sfdisk -q "$raw"
   fi
-  dev=$(attach "$raw")
+  attach "$raw"
   if [[ $fw == bios ]]; then rootpart=${dev}p1; else rootpart=${dev}p2; mkfs.vfat -n EFI -F 32 "${dev}p1" >/dev/null; fi
   mkfs.ext4 -q "$rootpart"
   uuid=$(blkid -s UUID -o value "$rootpart")
