@@ -40,7 +40,7 @@ if [[ $(id -u) != 0 ]]; then
   echo "build-guest.sh must run as root (debootstrap, loop devices, chroot)" >&2
   exit 1
 fi
-for tool in debootstrap sfdisk losetup mkfs.ext4 mkfs.vfat qemu-img chroot tar sha256sum; do
+for tool in debootstrap sfdisk losetup partx mkfs.ext4 mkfs.vfat mcopy qemu-img chroot tar sha256sum lsinitramfs; do
   command -v "$tool" >/dev/null || { echo "build-guest.sh needs $tool" >&2; exit 1; }
 done
 
@@ -292,7 +292,6 @@ build_disk() { # FIRMWARE RAW
     printf '# <file system> <mount point> <type> <options> <dump> <pass>\n/dev/sda1\t/\text4\terrors=remount-ro\t0\t1\n/dev/sdb1\t/home\text4\tdefaults\t0\t2\n' > "$mnt/etc/fstab"
   else
     mkdir -p "$mnt/boot/efi"
-    do_mount "${dev}p1" "$mnt/boot/efi"
     printf '# <file system> <mount point> <type> <options> <dump> <pass>\n/dev/sda2\t/\text4\terrors=remount-ro\t0\t1\n/dev/sda1\t/boot/efi\tvfat\tumask=0077\t0\t1\n/dev/sdb1\t/home\text4\tdefaults\t0\t2\n' > "$mnt/etc/fstab"
   fi
   bind_system "$mnt"
@@ -307,14 +306,27 @@ build_disk() { # FIRMWARE RAW
   else
     in_chroot "$mnt" apt-get install -y --no-install-recommends grub-efi-amd64 >"$work/grub-$fw.log" 2>&1 \
       || { tail -30 "$work/grub-$fw.log" >&2; exit 1; }
-    in_chroot "$mnt" grub-install --target=x86_64-efi --efi-directory=/boot/efi --removable --no-nvram \
-      >>"$work/grub-$fw.log" 2>&1 || { tail -30 "$work/grub-$fw.log" >&2; exit 1; }
-    [[ -f $mnt/boot/efi/EFI/BOOT/BOOTX64.EFI ]] || { echo "build-guest.sh: no \\EFI\\BOOT\\BOOTX64.EFI" >&2; exit 1; }
+    # Where the kernel has no vfat (this build host's), the ESP cannot be mounted for grub-install. So the
+    # image grub-install --removable makes is built here: grub-mkimage with the modules in /boot/grub, a
+    # config that finds the root by UUID, copied to \EFI\BOOT\BOOTX64.EFI with mtools.
+    mkdir -p "$mnt/boot/grub/x86_64-efi"
+    cp "$mnt"/usr/lib/grub/x86_64-efi/*.mod "$mnt"/usr/lib/grub/x86_64-efi/*.lst "$mnt/boot/grub/x86_64-efi/"
+    printf 'search.fs_uuid %s root\nset prefix=($root)/boot/grub\n' "$uuid" > "$mnt/tmp/early.cfg"
+    in_chroot "$mnt" grub-mkimage -O x86_64-efi -o /tmp/BOOTX64.EFI -c /tmp/early.cfg -p /boot/grub \
+      part_gpt part_msdos ext2 fat search search_fs_uuid normal configfile linux echo serial terminal gzio \
+      all_video efi_gop >>"$work/grub-$fw.log" 2>&1 || { tail -30 "$work/grub-$fw.log" >&2; exit 1; }
+    MTOOLS_SKIP_CHECK=1 mmd -i "${dev}p1" ::/EFI ::/EFI/BOOT
+    MTOOLS_SKIP_CHECK=1 mcopy -i "${dev}p1" "$mnt/tmp/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
+    rm -f "$mnt/tmp/BOOTX64.EFI" "$mnt/tmp/early.cfg"
+    MTOOLS_SKIP_CHECK=1 mdir -b -i "${dev}p1" ::/EFI/BOOT | grep BOOTX64.EFI >/dev/null \
+      || { echo "build-guest.sh: no \\EFI\\BOOT\\BOOTX64.EFI on the ESP" >&2; exit 1; }
     grub_cfg /dev/sda2 part_gpt gpt2 "$uuid" > "$mnt/boot/grub/grub.cfg"
   fi
   in_chroot "$mnt" apt-get clean
   rm -rf "$mnt"/var/lib/apt/lists/* "$mnt/etc/resolv.conf"
   : > "$mnt/etc/resolv.conf"
+  # Deleted files' blocks become holes in the image, so the VMDK does not carry them.
+  fstrim "$mnt" 2>/dev/null || true
   undo_mounts_under "$mnt"
   detach "$dev"
 }
