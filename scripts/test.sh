@@ -17,7 +17,7 @@ ensure_packages chromium:chromium
 ensure_packages systemd-analyze:systemd man:man-db ansible-playbook:ansible-core ansible-lint:ansible-lint
 # The guest tests (tests/guest): the VMware-like test guest is built with debootstrap and packed with sfdisk,
 # mkfs, grub (in the guest) and qemu-img; it boots under qemu (SeaBIOS, OVMF); the bench compares virt-v2v.
-ensure_packages debootstrap:debootstrap sfdisk:fdisk mkfs.vfat:dosfstools qemu-img:qemu-utils \
+ensure_packages debootstrap:debootstrap sfdisk:fdisk mkfs.vfat:dosfstools mcopy:mtools qemu-img:qemu-utils \
   qemu-system-x86_64:qemu-system-x86 /usr/share/OVMF/OVMF_CODE_4M.fd:ovmf lsinitramfs:initramfs-tools
 cd "$ROOT"
 # Built (or taken from its cache) before the tests, so its minutes show up here and not as a test's timeout.
