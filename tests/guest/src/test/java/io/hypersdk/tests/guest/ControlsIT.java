@@ -51,8 +51,10 @@ class ControlsIT {
     Path domain = work.resolve("vmware-like.xml");
     Files.writeString(domain, vmwareLikeDomain(qcow2, TestGuest.mac("bios")), StandardCharsets.UTF_8);
 
-    GuestPipeline.Tool check = pipeline.hyperconvert("boot-check", List.of("boot-check", "--json", domain.toString()),
-        Duration.ofMinutes(10));
+    // No network check: under qemu the vmxnet3 NIC sits in a PCI slot that names it ens3 or so, not ens192 as
+    // on vSphere, so the guest's ens192 config never starts DHCP; the report below shows the NIC and driver.
+    GuestPipeline.Tool check = pipeline.hyperconvert("boot-check", List.of("boot-check", domain.toString(),
+        "--no-network-check", "--json"), Duration.ofMinutes(10));
 
     assertThat(check.exit()).as("%s", check).isZero();
     JsonNode report = check.json();

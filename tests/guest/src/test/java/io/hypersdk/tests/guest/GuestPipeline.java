@@ -61,8 +61,8 @@ final class GuestPipeline implements AutoCloseable {
     return output;
   }
 
-  Path work() {
-    return work;
+  Path watch() {
+    return watch;
   }
 
   /** Starts the queue daemon (once) and waits for its heartbeat. */
@@ -92,6 +92,12 @@ final class GuestPipeline implements AutoCloseable {
         "--hyper2kvm-poll-interval", "1", "--json"));
     Tool t = run(label, HYPEREXPORT, args, RUN_TIMEOUT);
     return new Run(t, daemon.log(), output, vmName);
+  }
+
+  /** {@code hyperexport --provider local --vm OVA --output OUT --manifest}: the export and its manifest only. */
+  Tool exportOnly(Path ova, Path out) {
+    return run("export-only", HYPEREXPORT, List.of("--provider", "local", "--vm", ova.toString(), "--output",
+        out.toString(), "--manifest"), RUN_TIMEOUT);
   }
 
   /** Runs {@code hyperconvert ARGS} to its end. */
