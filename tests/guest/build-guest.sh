@@ -259,7 +259,6 @@ insmod ext2
 set root='hd0,$3'
 search --no-floppy --fs-uuid --set=root $4
 menuentry 'Debian GNU/Linux' {
-	load_video
 	insmod gzio
 	insmod $2
 	insmod ext2
@@ -315,10 +314,10 @@ build_disk() { # FIRMWARE RAW
     in_chroot "$mnt" grub-mkimage -O x86_64-efi -o /tmp/BOOTX64.EFI -c /tmp/early.cfg -p /boot/grub \
       part_gpt part_msdos ext2 fat search search_fs_uuid normal configfile linux echo serial terminal gzio \
       all_video efi_gop >>"$work/grub-$fw.log" 2>&1 || { tail -30 "$work/grub-$fw.log" >&2; exit 1; }
-    MTOOLS_SKIP_CHECK=1 mmd -i "${dev}p1" ::/EFI ::/EFI/BOOT
-    MTOOLS_SKIP_CHECK=1 mcopy -i "${dev}p1" "$mnt/tmp/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
+    MTOOLS_SKIP_CHECK=1 mmd -i "${dev}p1" ::/EFI ::/EFI/BOOT 2>/dev/null
+    MTOOLS_SKIP_CHECK=1 mcopy -i "${dev}p1" "$mnt/tmp/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI 2>/dev/null
     rm -f "$mnt/tmp/BOOTX64.EFI" "$mnt/tmp/early.cfg"
-    MTOOLS_SKIP_CHECK=1 mdir -b -i "${dev}p1" ::/EFI/BOOT | grep BOOTX64.EFI >/dev/null \
+    MTOOLS_SKIP_CHECK=1 mdir -b -i "${dev}p1" ::/EFI/BOOT 2>/dev/null | grep BOOTX64.EFI >/dev/null \
       || { echo "build-guest.sh: no \\EFI\\BOOT\\BOOTX64.EFI on the ESP" >&2; exit 1; }
     grub_cfg /dev/sda2 part_gpt gpt2 "$uuid" > "$mnt/boot/grub/grub.cfg"
   fi
@@ -326,7 +325,7 @@ build_disk() { # FIRMWARE RAW
   rm -rf "$mnt"/var/lib/apt/lists/* "$mnt/etc/resolv.conf"
   : > "$mnt/etc/resolv.conf"
   # Deleted files' blocks become holes in the image, so the VMDK does not carry them.
-  fstrim "$mnt" 2>/dev/null || true
+  fstrim -v "$mnt" || true
   undo_mounts_under "$mnt"
   detach "$dev"
 }
