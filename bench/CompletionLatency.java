@@ -473,8 +473,9 @@ public final class CompletionLatency {
         Path exportDir = root.resolve("export-" + i);
         Path out = root.resolve("hyperexport-" + i + ".json");
         Path err = root.resolve("hyperexport-" + i + ".err");
+        // --no-fix: the disk holds no operating system, which the fix stage refuses; this measures the queue.
         Process p = new ProcessBuilder(hyperexport.toString(), "--provider", "local", "--vm", disk.toString(),
-            "--output", exportDir.toString(), "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
+            "--output", exportDir.toString(), "--no-fix", "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
             queue.toString(), "--hyper2kvm-output-dir", output.toString(), "--json")
             .redirectOutput(out.toFile()).redirectError(err.toFile())
             .redirectInput(NO_INPUT).start();

@@ -33,6 +33,8 @@ ensure_packages() {
 ensure_base() {
   ensure_packages javac:openjdk-17-jdk-headless mvn:maven qemu-img:qemu-utils virsh:libvirt-clients \
     node:nodejs npm:npm asciidoctor:asciidoctor rpmbuild:rpm
+  # The fix stage: libguestfs and a kernel for its appliance.
+  ensure_packages guestfish:libguestfs-tools /usr/share/doc/linux-image-cloud-amd64:linux-image-cloud-amd64
 }
 
 # Builds the tools from this checkout (Maven resolves the libraries).

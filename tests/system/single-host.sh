@@ -98,7 +98,7 @@ expect "journalctl -u hyper2kvm@vsphere-prod shows the conversion of sample-vm, 
 
 log "a member of group hyper2kvm converts through aws-prod, without root"
 ct $c install -d -o migrator -m 0755 /srv/exports/migrator
-out=$(ct $c runuser -u migrator -- hyperexport --provider local --vm /srv/sample/sample-vm.ova \
+out=$(ct $c runuser -u migrator -- hyperexport --provider local --vm /srv/sample/sample-vm.ova --no-fix \
   --output /srv/exports/migrator --pipeline --hyper2kvm-daemon --hyper2kvm-instance aws-prod 2>&1) ||
   { echo "$out" >&2; fail "migrator: hyperexport --hyper2kvm-instance aws-prod"; }
 expect "migrator's VM is converted by hyper2kvm@aws-prod" "$out" "^Output: $aws/output/sample-vm.qcow2\$"
@@ -148,7 +148,7 @@ crash() {
       done; kill -STOP $pid" &
     watcher=$!
   fi
-  ct $c sh -c "hyperexport --provider local --vm /srv/sample/sample-vm.ova --output /srv/exports/crash-$state \
+  ct $c sh -c "hyperexport --provider local --vm /srv/sample/sample-vm.ova --no-fix --output /srv/exports/crash-$state \
     --pipeline --hyper2kvm-daemon --hyper2kvm-instance vsphere-prod --hyper2kvm-poll-interval 1 \
     >/root/crash-$state.out 2>&1; echo \$? >/root/crash-$state.rc" &
   exporter=$!

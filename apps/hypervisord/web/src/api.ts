@@ -84,6 +84,12 @@ export interface Job {
     provider?: string;
     connection?: string;
     format?: string;
+    options?: {
+      enable_pipeline?: boolean;
+      fix?: boolean;
+      boot_check?: string;
+      boot_check_timeout?: number;
+    };
   };
   status: string;
   progress?: Progress;

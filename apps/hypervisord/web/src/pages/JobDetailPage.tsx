@@ -67,6 +67,12 @@ export function JobDetailPage({ id }: { id: string }) {
                 <span data-testid="connection"> via connection {job.definition.connection}</span>
               )}
             </div>
+            {job.definition?.options?.enable_pipeline && (
+              <div>
+                <span className="label">Guest</span>
+                <span data-testid="guest-options">{guestOptions(job.definition.options)}</span>
+              </div>
+            )}
             <div>
               <span className="label">Created</span>
               {formatTime(job.created_at)}
@@ -144,4 +150,11 @@ export function JobDetailPage({ id }: { id: string }) {
       )}
     </section>
   );
+}
+
+/** What the conversion does to the guest: the fix (on unless the job said false) and the boot check. */
+function guestOptions(o: { fix?: boolean; boot_check?: string; boot_check_timeout?: number }): string {
+  const fix = o.fix === false ? 'no fix' : 'fixed for KVM';
+  const timeout = o.boot_check_timeout ? ` (${o.boot_check_timeout} s)` : '';
+  return `${fix}, boot check ${o.boot_check ?? 'converter default'}${timeout}`;
 }

@@ -10,6 +10,9 @@ interface Form {
   format: string;
   enable_pipeline: boolean;
   hyper2kvm_path: string;
+  fix: boolean;
+  boot_check: string;
+  boot_check_timeout: string;
   hyper2kvm_daemon: boolean;
   hyper2kvm_instance: string;
   hyper2kvm_watch_dir: string;
@@ -28,6 +31,9 @@ const INITIAL: Form = {
   format: 'ova',
   enable_pipeline: true,
   hyper2kvm_path: '',
+  fix: true,
+  boot_check: '',
+  boot_check_timeout: '',
   hyper2kvm_daemon: false,
   hyper2kvm_instance: '',
   hyper2kvm_watch_dir: '',
@@ -44,6 +50,12 @@ function toJob(f: Form, source: Source, catalog: Catalog): Record<string, unknow
   const options: Record<string, unknown> = { enable_pipeline: f.enable_pipeline };
   if (f.enable_pipeline) {
     if (f.hyper2kvm_path.trim()) options.hyper2kvm_path = f.hyper2kvm_path.trim();
+    options.fix = f.fix;
+    // An untouched boot check is "not given": the converter's own boot_check setting applies.
+    if (f.boot_check) {
+      options.boot_check = f.boot_check;
+      if (f.boot_check !== 'off' && f.boot_check_timeout.trim()) options.boot_check_timeout = Number(f.boot_check_timeout);
+    }
     if (f.hyper2kvm_daemon) {
       options.hyper2kvm_daemon = true;
       if (f.hyper2kvm_instance && f.hyper2kvm_instance !== 'default') options.hyper2kvm_instance = f.hyper2kvm_instance;
@@ -223,6 +235,51 @@ export function SubmitPage() {
             />
             {fieldError('hyper2kvm_path')}
           </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              name="fix"
+              checked={form.fix}
+              disabled={!form.enable_pipeline}
+              onChange={(e) => set('fix', e.target.checked)}
+            />
+            Fix the guest for KVM (virtio drivers, stable disk names, VMware tools removed, network kept)
+          </label>
+          <div className="row">
+            <label>
+              Boot check
+              <select
+                name="boot_check"
+                className={invalid('options.boot_check')}
+                value={form.boot_check}
+                disabled={!form.enable_pipeline}
+                onChange={(e) => set('boot_check', e.target.value)}
+              >
+                <option value="">Converter default</option>
+                <option value="off">Off</option>
+                <option value="on">On: a VM that does not boot fails the job</option>
+                <option value="warn">Warn: a VM that does not boot only warns</option>
+              </select>
+              {fieldError('options.boot_check')}
+            </label>
+            {form.boot_check !== '' && form.boot_check !== 'off' && (
+              <label>
+                Boot check timeout (s)
+                <input
+                  name="boot_check_timeout"
+                  type="number"
+                  min="10"
+                  step="1"
+                  className={invalid('options.boot_check_timeout')}
+                  value={form.boot_check_timeout}
+                  disabled={!form.enable_pipeline}
+                  onChange={(e) => set('boot_check_timeout', e.target.value)}
+                  placeholder="converter default (300)"
+                />
+                {fieldError('options.boot_check_timeout')}
+              </label>
+            )}
+          </div>
         </fieldset>
 
         <fieldset className="card daemon" disabled={!form.enable_pipeline}>

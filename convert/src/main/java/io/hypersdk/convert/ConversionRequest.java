@@ -1,12 +1,17 @@
 package io.hypersdk.convert;
 
 import io.hypersdk.manifest.ArtifactManifest;
+import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.queue.OutputFiles;
 import io.hypersdk.queue.QueueLayout;
 import java.nio.file.Path;
 import java.util.Objects;
 
-/** Everything one conversion needs, fixed before it starts. Build with {@link #builder}. */
+/**
+ * Everything one conversion needs, fixed before it starts. Build with {@link #builder}. The boot check's mode
+ * and timeout come from {@code bootCheckOverride} (hyperconvert's flags), else the manifest's
+ * {@code pipeline.boot_check}, else {@code bootCheckDefaults} (the daemon's config); null parts are not given.
+ */
 public record ConversionRequest(
     ArtifactManifest manifest,
     String manifestName,
@@ -19,7 +24,9 @@ public record ConversionRequest(
     boolean compress,
     boolean dryRun,
     boolean verifySources,
-    ConversionEvents events) {
+    ConversionEvents events,
+    Pipeline.BootCheck bootCheckOverride,
+    Pipeline.BootCheck bootCheckDefaults) {
 
   /** The final names of this VM's outputs. */
   public OutputFiles outputFiles() {
@@ -49,6 +56,8 @@ public record ConversionRequest(
     private boolean dryRun;
     private boolean verifySources = true;
     private ConversionEvents events = ConversionEvents.NONE;
+    private Pipeline.BootCheck bootCheckOverride = new Pipeline.BootCheck(null, null);
+    private Pipeline.BootCheck bootCheckDefaults = new Pipeline.BootCheck(null, null);
 
     private Builder(ArtifactManifest manifest, String jobId, String vmStem, Path outputDir) {
       this.manifest = Objects.requireNonNull(manifest);
@@ -66,11 +75,15 @@ public record ConversionRequest(
     /** Off when the caller has already checked the sources against their manifest checksums. */
     public Builder verifySources(boolean v) { this.verifySources = v; return this; }
     public Builder events(ConversionEvents v) { this.events = Objects.requireNonNull(v); return this; }
+    /** Flags that win over the manifest's {@code pipeline.boot_check}. */
+    public Builder bootCheckOverride(Pipeline.BootCheck v) { this.bootCheckOverride = Objects.requireNonNull(v); return this; }
+    /** What applies where the manifest's {@code pipeline.boot_check} says nothing: the daemon's settings. */
+    public Builder bootCheckDefaults(Pipeline.BootCheck v) { this.bootCheckDefaults = Objects.requireNonNull(v); return this; }
 
     public ConversionRequest build() {
       Path staging = stagingDir != null ? stagingDir : QueueLayout.workDir(outputDir).resolve(jobId);
       return new ConversionRequest(manifest, manifestName, jobId, vmStem, outputDir, staging, primaryFileName,
-          outFormat, compress, dryRun, verifySources, events);
+          outFormat, compress, dryRun, verifySources, events, bootCheckOverride, bootCheckDefaults);
     }
   }
 }

@@ -1,8 +1,11 @@
 package io.hypersdk.convert;
 
 import io.hypersdk.convert.ConversionException.Kind;
+import io.hypersdk.convert.bootcheck.BootCheckStage;
 import io.hypersdk.convert.domain.DomainDisk;
 import io.hypersdk.convert.domain.LibvirtDomain;
+import io.hypersdk.convert.fix.FixOutcome;
+import io.hypersdk.convert.fix.GuestConfiguration;
 import io.hypersdk.convert.qemu.QemuImg;
 import io.hypersdk.convert.steps.ConvertDisksStep;
 import io.hypersdk.convert.steps.DigestStep;
@@ -15,7 +18,9 @@ import io.hypersdk.convert.steps.VerifySourcesStep;
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.Disk;
 import io.hypersdk.manifest.Pipeline;
+import io.hypersdk.queue.BootCheckReport;
 import io.hypersdk.queue.ConversionResult;
+import io.hypersdk.queue.GuestChange;
 import io.hypersdk.queue.OutputFile;
 import io.hypersdk.queue.OutputFiles;
 import io.hypersdk.queue.QueueFiles;
@@ -36,15 +41,21 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * Wires the converter's steps: inspect, fix, convert, validate, digest, domain, publish. Everything is
+ * Wires the converter's steps: inspect, convert, fix, validate, digest, domain, boot check, publish. Everything is
  * built in the staging folder and published by rename; on failure the staging folder is removed, so no
  * partial output survives. The manifest must already be valid.
  */
 public final class ConversionRunner {
   private final QemuImg qemuImg;
+  private final FixStep fix;
 
   public ConversionRunner(QemuImg qemuImg) {
+    this(qemuImg, FixStep.fromEnvironment());
+  }
+
+  public ConversionRunner(QemuImg qemuImg, FixStep fix) {
     this.qemuImg = qemuImg;
+    this.fix = fix;
   }
 
   /** Runs the conversion; throws {@link ConversionException} with a one-line reason on failure. */
@@ -65,13 +76,15 @@ public final class ConversionRunner {
       return th;
     });
     try {
+      boolean fixing = pipeline.fix().enabled();
+      GuestConfiguration configuration = GuestConfiguration.parse(m.configuration(), fixing);
+      if (fixing && !pipeline.convert().enabled()) {
+        throw new ConversionException(Kind.INVALID_MANIFEST, "pipeline.fix needs pipeline.convert: the fix stage "
+            + "changes the converted copies, never the source disks");
+      }
       long t = System.nanoTime();
       stages.add(report(events, new InspectStep(qemuImg).run(bootOrder, pipeline.inspect())));
       timings.put("inspect", ms(t));
-      stages.add(report(events, new FixStep().run(pipeline.fix())));
-      if ("unsupported".equals(stages.get(stages.size() - 1).status())) {
-        warnings.add(stages.get(stages.size() - 1).message());
-      }
       if (request.compress() && pipeline.convert().compressLevel() != null) {
         warnings.add("compress_level " + pipeline.convert().compressLevel() + " was not applied: qemu-img "
             + "compresses qcow2 at a fixed zlib level");
@@ -83,22 +96,29 @@ public final class ConversionRunner {
       Future<List<String>> sourceCheck = verify.start(request.verifySources() ? m.disks() : List.of(), helpers);
       if (request.dryRun()) {
         verify.await(sourceCheck, request.manifestName());
-        return dryRun(request, plan, stages, warnings, convert);
+        return dryRun(request, plan, stages, warnings, convert, fixing);
       }
       t = System.nanoTime();
       ValidateStep validate = new ValidateStep(qemuImg, pipeline.validate());
       List<Future<OutputFile>> finishing = new ArrayList<>();
+      // Without a fix, each disk is checked and hashed as soon as it is converted; with one, only after the fix
+      // has changed them all, so the digests are of what gets published.
+      java.util.function.Consumer<StagedDisk> finish = s -> {
+        Future<OutputFile> digest = helpers.submit(() -> new DigestStep().digest(s));
+        Future<Object> check = helpers.submit(() -> {
+          validate.check(s);
+          return null;
+        });
+        finishing.add(helpers.submit(() -> {
+          await(check);
+          return await(digest);
+        }));
+      };
       if (convert) {
         new ConvertDisksStep(qemuImg).run(request, plan, s -> {
-          Future<OutputFile> digest = helpers.submit(() -> new DigestStep().digest(s));
-          Future<Object> check = helpers.submit(() -> {
-            validate.check(s);
-            return null;
-          });
-          finishing.add(helpers.submit(() -> {
-            await(check);
-            return await(digest);
-          }));
+          if (!fixing) {
+            finish.accept(s);
+          }
         });
         stages.add(report(events, StageReport.done("convert", plan.size() + " disk(s) converted to "
             + request.outFormat() + (request.compress() ? " (compressed)" : ""))));
@@ -107,6 +127,18 @@ public final class ConversionRunner {
             "convert stage disabled by the manifest; the domain uses the source disks")));
       }
       timings.put("convert", ms(t));
+      t = System.nanoTime();
+      FixStep.Result fixed = fix.run(plan.stream().map(StagedDisk::staged).toList(), request.outFormat(), m,
+          pipeline.fix(), configuration, request.stagingDir().resolve("fix-scratch"));
+      stages.add(report(events, fixed.report()));
+      List<GuestChange> changes = fixed.outcome().map(FixOutcome::changes).orElse(List.of());
+      fixed.outcome().ifPresent(o -> warnings.addAll(o.warnings()));
+      if (fixing) {
+        deleteTree(request.stagingDir().resolve("fix-scratch"));
+        timings.put("fix", ms(t));
+        timings.put("fix_appliance_start", fixed.outcome().get().applianceMs());
+        plan.forEach(finish);
+      }
       t = System.nanoTime();
       verify.await(sourceCheck, request.manifestName());
       List<OutputFile> outputs = new ArrayList<>();
@@ -119,7 +151,9 @@ public final class ConversionRunner {
       List<DomainDisk> domainDisks = convert
           ? plan.stream().map(s -> new DomainDisk(s.target().toString(), s.format())).toList()
           : bootOrder.stream().map(d -> new DomainDisk(d.localPath(), d.format().qemuName())).toList();
-      LibvirtDomain domain = LibvirtDomain.of(request.vmStem(), m, domainDisks);
+      LibvirtDomain domain = fixed.outcome().isPresent()
+          ? LibvirtDomain.of(request.vmStem(), m, domainDisks, fixed.outcome().get().devices())
+          : LibvirtDomain.of(request.vmStem(), m, domainDisks);
       warnings.addAll(domain.warnings());
       OutputFiles names = request.outputFiles();
       Path stagedXml = request.stagingDir().resolve(names.domainXml().getFileName());
@@ -128,9 +162,17 @@ public final class ConversionRunner {
       outputs.add(new OutputFile(OutputFile.ROLE_DOMAIN, null, names.domainXml().toString(), "libvirt-xml",
           Files.size(stagedXml), io.hypersdk.io.Sha256.ofFile(stagedXml)));
 
+      t = System.nanoTime();
+      BootCheckReport bootCheck = new BootCheckStage(qemuImg).run(request, stagedXml, plan.stream()
+          .collect(java.util.stream.Collectors.toMap(StagedDisk::target, StagedDisk::staged)), stages, warnings);
+      if (bootCheck != null) {
+        timings.put("boot_check", ms(t));
+      }
+
       timings.put("total", ms(start));
       ConversionResult result = new ConversionResult(ConversionResult.COMPLETED, request.jobId(), m.vmName(),
-          request.manifestName(), outputs, names.domainXml().toString(), stages, warnings, timings, null);
+          request.manifestName(), outputs, names.domainXml().toString(), stages, warnings, timings, null, changes,
+          bootCheck);
       Path stagedResult = request.stagingDir().resolve(names.resultJson().getFileName());
       QueueFiles.writeJson(stagedResult, result);
 
@@ -185,11 +227,13 @@ public final class ConversionRunner {
   }
 
   private ConversionResult dryRun(ConversionRequest request, List<StagedDisk> plan, List<StageReport> stages,
-      List<String> warnings, boolean convert) {
+      List<String> warnings, boolean convert, boolean fixing) {
     List<OutputFile> outputs = plan.stream().map(s -> new OutputFile(OutputFile.ROLE_DISK, s.disk().id(),
         s.target().toString(), s.format(), 0, null)).toList();
     stages.add(convert ? StageReport.skipped("convert", "dry run: " + plan.size() + " disk(s) would be converted")
         : StageReport.skipped("convert", "convert stage disabled by the manifest"));
+    stages.add(StageReport.skipped("fix", fixing ? "dry run: the guest would be fixed after conversion"
+        : "fix stage disabled by the manifest"));
     for (StagedDisk s : plan) {
       request.events().command(String.join(" ", qemuImg.convertCommand(new io.hypersdk.convert.qemu.SourceImage(
           Path.of(s.disk().localPath()), s.disk().format().qemuName()), s.target(), s.format(), request.compress())));

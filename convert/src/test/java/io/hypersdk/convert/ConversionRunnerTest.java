@@ -120,7 +120,7 @@ class ConversionRunnerTest {
       assertThat(o.bytes()).as(o.path()).isEqualTo(Files.size(p));
     }
     assertThat(result.stages()).extracting(StageReport::stage, StageReport::status).containsExactly(
-        Tuple.tuple("inspect", "done"), Tuple.tuple("fix", "skipped"), Tuple.tuple("convert", "done"),
+        Tuple.tuple("inspect", "done"), Tuple.tuple("convert", "done"), Tuple.tuple("fix", "skipped"),
         Tuple.tuple("validate", "done"));
     assertThat(result.timingsMs()).containsKeys("inspect", "convert", "after_convert", "total");
     assertThat(Files.readString(resultJson)).contains("\"status\" : \"completed\"", "\"disk_id\" : \"boot\"",
@@ -256,7 +256,7 @@ class ConversionRunnerTest {
     assertThat(out).doesNotExist();
     assertThat(Outputs.filesUnder(dir)).isEqualTo(before);
     assertThat(result.stages()).extracting(StageReport::stage, StageReport::status).containsExactly(
-        Tuple.tuple("inspect", "done"), Tuple.tuple("fix", "skipped"), Tuple.tuple("convert", "skipped"));
+        Tuple.tuple("inspect", "done"), Tuple.tuple("convert", "skipped"), Tuple.tuple("fix", "skipped"));
     assertThat(events.commands).containsExactly(
         String.join(" ", qemu.binary().toString(), "convert", "-p", "-f", "vmdk", "-O", "qcow2", vmdk.toString(),
             out.resolve("web01.qcow2").toString()),
@@ -265,20 +265,19 @@ class ConversionRunnerTest {
   }
 
   @Test
-  void disabledStagesAreSkippedAndFixIsUnsupported() throws Exception {
+  void disabledStagesAreSkippedAndTheGuestIsLeftUnchanged() throws Exception {
     Path raw = TestDisks.raw(dir, "src", 8, 13);
     ArtifactManifest m = withPipeline(TestDisks.manifest("web01", "job-s",
         List.of(TestDisks.disk("disk0", raw, "raw", 0))), new Pipeline(new Pipeline.Inspect(false, null),
-        new Pipeline.Fix(true, null, null, null, null, null, null), null, new Pipeline.Validate(false, null)));
+        new Pipeline.Fix(false, null, null, null, null, null, null), null, new Pipeline.Validate(false, null)));
 
     ConversionResult result = run(m);
 
     assertThat(result.stages()).extracting(StageReport::stage, StageReport::status).containsExactly(
-        Tuple.tuple("inspect", "skipped"), Tuple.tuple("fix", "unsupported"), Tuple.tuple("convert", "done"),
+        Tuple.tuple("inspect", "skipped"), Tuple.tuple("convert", "done"), Tuple.tuple("fix", "skipped"),
         Tuple.tuple("validate", "skipped"));
-    String fixMessage = result.stages().get(1).message();
-    assertThat(fixMessage).contains("not supported");
-    assertThat(result.warnings()).contains(fixMessage);
+    assertThat(result.stages().get(2).message()).isEqualTo("fix stage disabled by the manifest");
+    assertThat(result.changes()).isEmpty();
     assertThat(Tools.sameContent(out.resolve("web01.qcow2"), raw)).isTrue();
   }
 

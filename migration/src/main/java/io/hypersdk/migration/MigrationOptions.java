@@ -6,6 +6,8 @@ import java.nio.file.Path;
  * What a person or a job asks of one migration beyond the export itself, the same for hyperexport's flags, a
  * hypervisord job's options and the wizard's screens; {@link MigrationRequestMapper} turns it into a request.
  * Null means "not given": the pipeline's default applies. Poll interval in seconds, daemon timeout in minutes.
+ * {@code fix} null means on; {@code bootCheck} (off, on or warn) and its timeout null mean the converter's
+ * own default (its {@code boot_check} settings, else off and 300 s).
  */
 public record MigrationOptions(
     boolean writeManifest,
@@ -21,7 +23,10 @@ public record MigrationOptions(
     String libvirtUri,
     boolean libvirtAutostart,
     boolean dryRun,
-    boolean verbose) {
+    boolean verbose,
+    Boolean fix,
+    String bootCheck,
+    Integer bootCheckTimeoutSeconds) {
 
   public static Builder builder() {
     return new Builder();
@@ -43,6 +48,9 @@ public record MigrationOptions(
     private boolean libvirtAutostart;
     private boolean dryRun;
     private boolean verbose;
+    private Boolean fix;
+    private String bootCheck;
+    private Integer bootCheckTimeoutSeconds;
 
     private Builder() {}
 
@@ -63,10 +71,16 @@ public record MigrationOptions(
     public Builder libvirtAutostart(boolean v) { this.libvirtAutostart = v; return this; }
     public Builder dryRun(boolean v) { this.dryRun = v; return this; }
     public Builder verbose(boolean v) { this.verbose = v; return this; }
+    /** Run the converter's fix stage on the guest; null means on. */
+    public Builder fix(Boolean v) { this.fix = v; return this; }
+    /** off, on or warn; null leaves it to the converter. */
+    public Builder bootCheck(String v) { this.bootCheck = v; return this; }
+    public Builder bootCheckTimeoutSeconds(Integer v) { this.bootCheckTimeoutSeconds = v; return this; }
 
     public MigrationOptions build() {
       return new MigrationOptions(writeManifest, pipeline, hyper2kvmPath, daemon, instance, watchDir,
-          daemonOutputDir, pollSeconds, timeoutMinutes, libvirt, libvirtUri, libvirtAutostart, dryRun, verbose);
+          daemonOutputDir, pollSeconds, timeoutMinutes, libvirt, libvirtUri, libvirtAutostart, dryRun, verbose,
+          fix, bootCheck, bootCheckTimeoutSeconds);
     }
   }
 }

@@ -1,13 +1,20 @@
 package io.hypersdk.migration;
 
+import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.providers.ExportRequest;
 
 /**
- * One VM to migrate: what to export, whether to write the manifest, and whether and how to run the pipeline
- * ({@code pipeline} null means export only).
+ * One VM to migrate: what to export, whether to write the manifest, whether and how to run the pipeline
+ * ({@code pipeline} null means export only), and the converter stages the manifest asks for ({@code stages}).
  */
-public record MigrationRequest(ExportRequest export, boolean writeManifest, PipelineOptions pipeline) {
+public record MigrationRequest(ExportRequest export, boolean writeManifest, PipelineOptions pipeline, Pipeline stages) {
+
+  /** A request whose manifest asks for the default stages: the fix on, the boot check left to the converter. */
+  public MigrationRequest(ExportRequest export, boolean writeManifest, PipelineOptions pipeline) {
+    this(export, writeManifest, pipeline, MigrationRequestMapper.stages(MigrationOptions.builder().build()));
+  }
+
   public boolean runsPipeline() {
     return pipeline != null;
   }

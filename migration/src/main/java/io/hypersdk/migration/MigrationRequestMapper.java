@@ -1,5 +1,6 @@
 package io.hypersdk.migration;
 
+import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.providers.ExportFormat;
 import io.hypersdk.providers.ExportRequest;
@@ -13,6 +14,8 @@ import java.util.Locale;
  * hyperexport, hypervisord's jobs and the wizard all map through here, so an option means the same in each.
  */
 public final class MigrationRequestMapper {
+  /** The shortest boot check timeout a manifest may ask for (the manifest validator's limit). */
+  public static final int MIN_BOOT_CHECK_TIMEOUT_SECONDS = 10;
   private final Path configDir;
   private final List<String> bundledConverter;
 
@@ -26,7 +29,8 @@ public final class MigrationRequestMapper {
    * The request for exporting {@code vm} into {@code outputDir} as {@code format} ({@code ovf} or {@code ova},
    * which the front ends check first).
    *
-   * @throws IllegalArgumentException when the format is neither, or an interval is not positive
+   * @throws IllegalArgumentException when the format is neither, an interval is not positive, or the boot
+   *     check's mode or timeout is not one the converter takes
    */
   public MigrationRequest request(String vm, Path outputDir, String format, MigrationOptions o) {
     ExportFormat f = ExportFormat.valueOf(format.toUpperCase(Locale.ROOT));
@@ -35,7 +39,32 @@ public final class MigrationRequestMapper {
 
   /** The request for {@code export}; the manifest is written when asked or when the pipeline runs. */
   public MigrationRequest request(ExportRequest export, MigrationOptions o) {
-    return new MigrationRequest(export, o.writeManifest() || o.pipeline(), o.pipeline() ? pipelineOptions(o) : null);
+    Pipeline stages = stages(o);
+    return new MigrationRequest(export, o.writeManifest() || o.pipeline(), o.pipeline() ? pipelineOptions(o) : null,
+        stages);
+  }
+
+  /**
+   * The manifest's pipeline section for {@code o}: inspect, convert and validate on; the fix on unless turned
+   * off; a boot check section only when a mode or timeout was given, so the converter's default applies otherwise.
+   *
+   * @throws IllegalArgumentException when the boot check mode is not off, on or warn, or its timeout is under 10 s
+   */
+  public static Pipeline stages(MigrationOptions o) {
+    String mode = o.bootCheck() == null ? null : o.bootCheck().strip().toLowerCase(Locale.ROOT);
+    if (mode != null && !Pipeline.BOOT_CHECK_MODES.contains(mode)) {
+      throw new IllegalArgumentException("the boot check must be off, on or warn, not \"" + o.bootCheck() + "\"");
+    }
+    if (o.bootCheckTimeoutSeconds() != null && o.bootCheckTimeoutSeconds() < MIN_BOOT_CHECK_TIMEOUT_SECONDS) {
+      throw new IllegalArgumentException("the boot check timeout must be at least " + MIN_BOOT_CHECK_TIMEOUT_SECONDS
+          + " seconds, not " + o.bootCheckTimeoutSeconds());
+    }
+    Pipeline.BootCheck bootCheck = mode == null && o.bootCheckTimeoutSeconds() == null
+        ? null
+        : new Pipeline.BootCheck(mode, o.bootCheckTimeoutSeconds());
+    return new Pipeline(new Pipeline.Inspect(true, false),
+        new Pipeline.Fix(o.fix() == null || o.fix(), null, null, null, null, null, null),
+        new Pipeline.Convert(true, false, null), new Pipeline.Validate(true, true), bootCheck);
   }
 
   /**

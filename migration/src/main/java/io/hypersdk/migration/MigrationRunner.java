@@ -54,7 +54,7 @@ public final class MigrationRunner {
       }
       boolean source = e.kind() == ProviderException.Kind.NOT_FOUND || e.kind() == ProviderException.Kind.INVALID_REQUEST;
       return new MigrationResult(false, request.export().vm(), null, null, null, null, ms(start),
-          source ? MigrationResult.Step.SOURCE : MigrationResult.Step.EXPORT, e.getMessage());
+          source ? MigrationResult.Step.SOURCE : MigrationResult.Step.EXPORT, e.getMessage(), e.kind());
     }
     long exportMs = ms(start);
     String jobId = newJobId(export.vm().name());
@@ -62,7 +62,8 @@ public final class MigrationRunner {
       return new MigrationResult(true, export.vm().name(), null, export, null, null, exportMs, null, null);
     }
     WriteManifestStep step = new WriteManifestStep();
-    ArtifactManifest manifest = step.build(export, provider.name(), jobId, request.export().outputDir());
+    ArtifactManifest manifest = step.build(export, provider.name(), jobId, request.export().outputDir(),
+        request.stages());
     Path manifestPath;
     try {
       manifestPath = step.write(manifest, request.export().outputDir());

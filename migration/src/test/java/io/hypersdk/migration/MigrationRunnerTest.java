@@ -96,6 +96,7 @@ class MigrationRunnerTest {
     assertThat(m.jobId()).isEqualTo(r.jobId());
     assertThat(m.vmName()).isEqualTo("web01");
     assertThat(m.source().provider()).isEqualTo("local");
+    assertThat(m.pipeline().fix().enabled()).as("the fix runs by default").isTrue();
     assertThat(m.disks()).singleElement().satisfies(d -> {
       assertThat(d.localPath()).isEqualTo(exported.path());
       assertThat(d.checksum()).isEqualTo(exported.sha256());

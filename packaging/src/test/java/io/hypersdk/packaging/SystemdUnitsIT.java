@@ -97,6 +97,27 @@ class SystemdUnitsIT {
   }
 
   @Test
+  void queueDaemonsReachKvmThroughAPrivateDevAndStayAsStrictAsBefore(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws IOException {
+    Tools.require("systemd-analyze", "systemd");
+    for (String name : List.of("hyper2kvm.service", "hyper2kvm@.service")) {
+      Map<String, List<String>> unit = unit(name);
+      // qemu (the fix stage's libguestfs, the boot check) uses /dev/kvm where it exists; nothing else of /dev.
+      assertThat(one(unit, "PrivateDevices")).isEqualTo("yes");
+      assertThat(one(unit, "BindPaths")).isEqualTo("-/dev/kvm");
+      assertThat(one(unit, "DeviceAllow")).isEqualTo("/dev/kvm rw");
+      assertThat(one(unit, "SupplementaryGroups")).isEqualTo("kvm");
+      assertThat(one(unit, "CacheDirectory")).isEqualTo("hyper2kvm");
+      Path copy = Files.copy(BuiltPackages.staged("/lib/systemd/system/" + name),
+          tmp.resolve(name.replace("@.", "@example.")));
+      // 1.7 before KVM access was added, and still: --threshold is the exposure times ten.
+      Tools.Outcome security = Tools.exec(List.of("systemd-analyze", "security", "--offline=true", "--threshold=17",
+          copy.toString()));
+      assertThat(security.exitCode()).as(name + ": " + security.output()).isZero();
+    }
+  }
+
+  @Test
   void hypervisordRunsAsHypersdkInGroupHyper2kvmWithThePackagedConfig() throws IOException {
     Map<String, List<String>> unit = unit("hypervisord.service");
     assertThat(one(unit, "User")).isEqualTo("hypersdk");

@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * The queue daemon's settings, from {@code /etc/hyper2kvm/hyper2kvm.conf} or {@code /etc/hyper2kvm/INSTANCE.yaml}
- * (YAML), then overridden by flags. Absent keys take the defaults below.
+ * (YAML), then overridden by flags. Absent keys take the defaults below. {@code bootCheck} (off, on, warn) and
+ * {@code bootCheckTimeout} apply to manifests whose {@code pipeline.boot_check} does not say.
  */
 public record DaemonConfig(
     String instance,
@@ -28,12 +29,16 @@ public record DaemonConfig(
     Integer compressLevel,
     int heartbeatSeconds,
     int rescanSeconds,
-    int stopTimeoutSeconds) {
+    int stopTimeoutSeconds,
+    String bootCheck,
+    int bootCheckTimeout) {
 
   public static final Path CONFIG_DIR = Path.of("/etc/hyper2kvm");
   public static final Path DEFAULT_CONFIG = CONFIG_DIR.resolve("hyper2kvm.conf");
   /** Overrides {@link #CONFIG_DIR}, where instance configs are read from. */
   public static final String ENV_CONFIG_DIR = "HYPER2KVM_CONFIG_DIR";
+  /** Seconds a boot check waits for the guest when neither the manifest nor the config says: enough under TCG. */
+  public static final int DEFAULT_BOOT_CHECK_TIMEOUT = 300;
   private static final Set<String> FORMATS = Set.of("qcow2", "raw", "vdi");
 
   /** The YAML file's keys, all optional. */
@@ -49,8 +54,11 @@ public record DaemonConfig(
       Integer compressLevel,
       Integer heartbeatSeconds,
       Integer rescanSeconds,
-      Integer stopTimeoutSeconds) {
-    static final FileSettings EMPTY = new FileSettings(null, null, null, null, null, null, null, null, null, null, null);
+      Integer stopTimeoutSeconds,
+      String bootCheck,
+      Integer bootCheckTimeout) {
+    static final FileSettings EMPTY = new FileSettings(null, null, null, null, null, null, null, null, null, null, null,
+        null, null);
     /** The keys as written in the file, in order: what an unknown key's error lists, and what the docs check. */
     public static final List<String> KEYS = yamlKeys(FileSettings.class);
   }
@@ -138,6 +146,12 @@ public record DaemonConfig(
     if (file.compressLevel() != null && (file.compressLevel() < 1 || file.compressLevel() > 9)) {
       throw new ConfigException("compress_level must be from 1 to 9, not " + file.compressLevel());
     }
+    // YAML 1.1 reads an unquoted on/off as a boolean, which arrives here as "true"/"false".
+    String bootCheck = file.bootCheck() == null || "false".equals(file.bootCheck()) ? "off"
+        : "true".equals(file.bootCheck()) ? "on" : file.bootCheck();
+    if (!io.hypersdk.manifest.Pipeline.BOOT_CHECK_MODES.contains(bootCheck)) {
+      throw new ConfigException("boot_check must be off, on or warn, not '" + bootCheck + "'");
+    }
     if (inst != null && !inst.matches("[A-Za-z0-9_.@-]+")) {
       throw new ConfigException("instance '" + inst + "' may only contain letters, digits, '_', '.', '@' and '-'");
     }
@@ -152,7 +166,8 @@ public record DaemonConfig(
         Boolean.TRUE.equals(file.compress()), file.compressLevel(),
         positive(file.heartbeatSeconds(), 2, "heartbeat_seconds"),
         positive(file.rescanSeconds(), 2, "rescan_seconds"),
-        positive(file.stopTimeoutSeconds(), 30, "stop_timeout_seconds"));
+        positive(file.stopTimeoutSeconds(), 30, "stop_timeout_seconds"), bootCheck,
+        positive(file.bootCheckTimeout(), DEFAULT_BOOT_CHECK_TIMEOUT, "boot_check_timeout"));
   }
 
   public QueueLayout layout() {

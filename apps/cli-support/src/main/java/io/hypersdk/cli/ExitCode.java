@@ -17,6 +17,9 @@ public enum ExitCode {
   INVALID_MANIFEST(9, "invalid manifest"),
   JOB_FAILED(10, "a job or VM failed, was cancelled, rejected or could not be cancelled"),
   UNREACHABLE(11, "hypervisord unreachable or refused the request"),
+  PERMISSION_DENIED(12, "the source platform refused an action: the credentials lack a permission"),
+  QUOTA_EXCEEDED(13, "a quota or limit of the source platform was reached"),
+  NETWORK(14, "the source platform's endpoint unreachable, or the connection dropped"),
   // sysexits EX_CONFIG: the systemd units' RestartPreventExitStatus=78 relies on it.
   CONFIG(78, "configuration error (systemd does not restart the service)"),
   INTERRUPTED(130, "interrupted (Ctrl-C, or SIGTERM while waiting)"),

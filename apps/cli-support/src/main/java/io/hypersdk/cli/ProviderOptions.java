@@ -8,10 +8,13 @@ import io.hypersdk.providers.Providers;
 import io.hypersdk.providers.SettingSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
@@ -39,7 +42,11 @@ public final class ProviderOptions {
     }
   }
 
-  /** Adds a flag for every non-secret setting of every provider on the class path to {@code spec}. */
+  /**
+   * Adds a flag for every non-secret setting of every provider on the class path to {@code spec}, in help
+   * sections per provider ("vSphere options:"); a flag several providers declare goes in a section naming them
+   * all, after the single-provider sections.
+   */
   public static ProviderOptions addTo(CommandSpec spec, Providers providers) {
     ProviderOptions o;
     try {
@@ -47,21 +54,52 @@ public final class ProviderOptions {
     } catch (ProviderException e) {
       throw new IllegalStateException(e);
     }
-    o.byFlag.forEach((flag, list) -> spec.addOption(o.option(flag, list)));
+    Map<List<ProviderFactory>, List<OptionSpec>> sections = new LinkedHashMap<>();
+    o.byFlag.forEach((flag, list) -> sections.computeIfAbsent(list.stream().map(SettingOf::factory).toList(),
+        k -> new ArrayList<>()).add(option(flag, list)));
+    List<List<ProviderFactory>> order = new ArrayList<>(sections.keySet());
+    order.sort(Comparator.comparingInt(List::size));
+    for (List<ProviderFactory> declaring : order) {
+      ArgGroupSpec.Builder group = ArgGroupSpec.builder().exclusive(false).validate(false).multiplicity("0..1")
+          .heading("%n" + titles(declaring) + " options:%n");
+      sections.get(declaring).forEach(group::addArg);
+      spec.addArgGroup(group.build());
+    }
+    // picocli ends a group section without a blank line: keep one before the subcommands that follow.
+    if (!spec.usageMessage().commandListHeading().startsWith("%n")) {
+      spec.usageMessage().commandListHeading("%n" + spec.usageMessage().commandListHeading());
+    }
     return o;
   }
 
-  private OptionSpec option(String flag, List<SettingOf> list) {
+  /** "vSphere", "AWS and vSphere", "AWS, Local and vSphere". */
+  private static String titles(List<ProviderFactory> factories) {
+    List<String> t = factories.stream().map(ProviderFactory::title).toList();
+    return t.size() == 1 ? t.get(0)
+        : String.join(", ", t.subList(0, t.size() - 1)) + " and " + t.get(t.size() - 1);
+  }
+
+  /**
+   * The flag of a setting declared by one or more providers. Its help says each provider's meaning and default
+   * when they differ ("default: aws 8, vsphere 3"); each provider applies its own default when the flag is
+   * not given.
+   */
+  private static OptionSpec option(String flag, List<SettingOf> list) {
     SettingSpec s = list.get(0).spec();
-    StringBuilder d = new StringBuilder(String.join(", ", list.stream().map(x -> x.factory().name()).toList()))
-        .append(": ").append(s.description());
+    StringBuilder d = new StringBuilder(differ(list, x -> x.spec().description())
+        ? String.join("; ", list.stream().map(x -> x.factory().name() + ": " + x.spec().description()).toList())
+        : capitalized(s.description()));
     List<String> notes = new ArrayList<>();
-    if (s.defaultValue() != null && s.type() != SettingSpec.Type.BOOL) {
-      notes.add("default: " + s.defaultValue());
+    if (s.type() != SettingSpec.Type.BOOL && list.stream().anyMatch(x -> x.spec().defaultValue() != null)) {
+      notes.add("default: " + (differ(list, x -> x.spec().defaultValue())
+          ? String.join(", ", list.stream().filter(x -> x.spec().defaultValue() != null)
+              .map(x -> x.factory().name() + " " + x.spec().defaultValue()).toList())
+          : s.defaultValue()));
     }
-    if (!s.env().isEmpty()) {
-      notes.add((s.defaultValue() == null || s.type() == SettingSpec.Type.BOOL ? "default: " : "else ")
-          + String.join(", else ", s.env().stream().map(v -> "$" + v).toList()));
+    List<String> env = list.stream().flatMap(x -> x.spec().env().stream()).distinct().toList();
+    if (!env.isEmpty()) {
+      notes.add((notes.isEmpty() ? "default: " : "else ")
+          + String.join(", else ", env.stream().map(v -> "$" + v).toList()));
     }
     if (!notes.isEmpty()) {
       d.append(" (").append(String.join("; ", notes)).append(")");
@@ -76,6 +114,14 @@ public final class ProviderOptions {
       default -> b.type(String.class).paramLabel(s.name().toUpperCase(java.util.Locale.ROOT));
     }
     return b.build();
+  }
+
+  private static String capitalized(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private static boolean differ(List<SettingOf> list, Function<SettingOf, String> what) {
+    return list.stream().map(what).distinct().count() > 1;
   }
 
   /**

@@ -119,6 +119,12 @@ final class QueueJob {
     } catch (InvalidManifestException e) {
       requeueIfInterrupted(id);
       fail(id, e.getMessage(), e.violations().stream().map(Violation::toString).toList());
+    } catch (io.hypersdk.convert.bootcheck.BootCheckFailedException e) {
+      requeueIfInterrupted(id);
+      // The serial console says why the guest did not boot: the error file keeps its last lines.
+      List<String> details = new java.util.ArrayList<>(List.of("serial console, last lines:"));
+      e.report().serialTail().forEach(l -> details.add("  " + l));
+      fail(id, e.getMessage(), details);
     } catch (ManifestException | ConversionException | IllegalArgumentException e) {
       requeueIfInterrupted(id);
       fail(id, e.getMessage(), List.of());
@@ -151,6 +157,7 @@ final class QueueJob {
         .stagingDir(config.workdir().resolve(id.jobId()))
         .outFormat(format)
         .compress(compress != null ? compress : config.compress())
+        .bootCheckDefaults(new io.hypersdk.manifest.Pipeline.BootCheck(config.bootCheck(), config.bootCheckTimeout()))
         .events(new ConversionEvents() {
           @Override
           public void stage(StageReport r) {

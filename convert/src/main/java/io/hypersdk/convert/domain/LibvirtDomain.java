@@ -39,8 +39,24 @@ public final class LibvirtDomain {
     return warnings;
   }
 
-  /** Builds the domain named {@code name} for the manifest's VM with {@code disks} in boot order. */
+  /**
+   * Builds the domain named {@code name} for the manifest's VM with {@code disks} in boot order, choosing the
+   * disk bus and NIC model from the manifest's os_hint alone.
+   */
   public static LibvirtDomain of(String name, ArtifactManifest manifest, List<DomainDisk> disks) {
+    boolean windows = manifest.vm() != null && manifest.vm().osHintKind() == OsHint.WINDOWS;
+    DeviceModels devices = DeviceModels.unchecked(windows);
+    LibvirtDomain d = of(name, manifest, disks, devices);
+    List<String> warnings = new ArrayList<>(d.warnings);
+    if (windows) {
+      warnings.add(devices.reason());
+    }
+    return new LibvirtDomain(d.xml, warnings);
+  }
+
+  /** Builds the domain with the disk bus and NIC model the fix stage found the guest supports. */
+  public static LibvirtDomain of(String name, ArtifactManifest manifest, List<DomainDisk> disks,
+      DeviceModels devices) {
     List<String> warnings = new ArrayList<>();
     VmSpec vm = manifest.vm() == null ? new VmSpec(null, null, null, null, null, null) : manifest.vm();
     int vcpus = vm.cpu() == null ? DEFAULT_VCPUS : vm.cpu();
@@ -58,13 +74,8 @@ public final class LibvirtDomain {
     boolean uefi = firmware == Firmware.UEFI;
     boolean secureBoot = uefi && Boolean.TRUE.equals(vm.secureboot());
     boolean windows = vm.osHintKind() == OsHint.WINDOWS;
-    // Windows guests from VMware rarely have virtio drivers, and the fix stage cannot add them yet:
-    // SATA and e1000e boot without drivers, where virtio would stop at INACCESSIBLE_BOOT_DEVICE.
-    String diskBus = windows ? "sata" : "virtio";
-    String nicModel = windows ? "e1000e" : "virtio";
-    if (windows) {
-      warnings.add("Windows guest: disks on SATA and NICs as e1000e, since virtio drivers may be missing");
-    }
+    String diskBus = devices.diskBus();
+    String nicModel = devices.nicModel();
 
     StringBuilder x = new StringBuilder();
     x.append("<domain type='kvm'>\n");
@@ -98,7 +109,7 @@ public final class LibvirtDomain {
       x.append("    <disk type='file' device='disk'>\n");
       x.append("      <driver name='qemu' type='").append(esc(d.format())).append("'/>\n");
       x.append("      <source file='").append(esc(d.path())).append("'/>\n");
-      x.append("      <target dev='").append(windows ? "sd" : "vd").append(driveLetters(i)).append("' bus='")
+      x.append("      <target dev='").append("virtio".equals(diskBus) ? "vd" : "sd").append(driveLetters(i)).append("' bus='")
           .append(diskBus).append("'/>\n");
       x.append("      <boot order='").append(i + 1).append("'/>\n");
       x.append("    </disk>\n");

@@ -36,6 +36,9 @@ public final class MigrationRequests {
         .libvirt(o.libvirtIntegration())
         .libvirtUri(o.libvirtUri())
         .libvirtAutostart(o.libvirtAutostart())
+        .fix(o.fix())
+        .bootCheck(o.bootCheck())
+        .bootCheckTimeoutSeconds(o.bootCheckTimeout())
         .build();
     return mapper.request(def.vmPath(), Path.of(def.outputDir()), def.format(), options);
   }

@@ -6,6 +6,8 @@ import io.hypersdk.jobs.connections.NamedConnection;
 import io.hypersdk.jobs.model.JobDefinition;
 import io.hypersdk.jobs.model.JobOptions;
 import io.hypersdk.jobs.store.JobStore;
+import io.hypersdk.manifest.Pipeline;
+import io.hypersdk.migration.MigrationRequestMapper;
 import io.hypersdk.providers.InvalidSettingException;
 import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderSettings;
@@ -31,7 +33,8 @@ public final class JobParser {
       "provider", "connection", "settings", "options", "vcenter", "vcenter_url", "username", "password", "insecure");
   private static final Set<String> OPTIONS = Set.of("enable_pipeline", "hyper2kvm_path", "hyper2kvm_daemon",
       "hyper2kvm_instance", "hyper2kvm_watch_dir", "hyper2kvm_output_dir", "hyper2kvm_poll_interval",
-      "hyper2kvm_daemon_timeout", "libvirt_integration", "libvirt_uri", "libvirt_autostart");
+      "hyper2kvm_daemon_timeout", "libvirt_integration", "libvirt_uri", "libvirt_autostart", "fix", "boot_check",
+      "boot_check_timeout");
   /**
    * The design's {@code vcenter} block and the legacy top-level fields, as provider settings; the generic
    * {@code settings} object (by the provider's schema) wins over both.
@@ -199,8 +202,26 @@ public final class JobParser {
     if (uri != null && !uri.matches("[a-z][a-z0-9+.-]*:.*")) {
       throw new InvalidJobException("options.libvirt_uri", "must be a libvirt URI such as qemu:///system");
     }
+    Boolean fix = bool(o, "fix", "options.fix");
+    String bootCheck = text(o, "boot_check", "options.boot_check");
+    if (bootCheck != null && !Pipeline.BOOT_CHECK_MODES.contains(bootCheck)) {
+      throw new InvalidJobException("options.boot_check", "must be off, on or warn, not '" + bootCheck + "'");
+    }
     return new JobOptions(flag(o, "enable_pipeline"), h2kPath, flag(o, "hyper2kvm_daemon"), instance, watch, out,
-        poll, timeout, flag(o, "libvirt_integration"), uri, flag(o, "libvirt_autostart"));
+        poll, timeout, flag(o, "libvirt_integration"), uri, flag(o, "libvirt_autostart"), fix == null || fix,
+        bootCheck, bootCheckTimeout(o));
+  }
+
+  private static Integer bootCheckTimeout(JsonNode o) throws InvalidJobException {
+    JsonNode v = o.get("boot_check_timeout");
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    int min = MigrationRequestMapper.MIN_BOOT_CHECK_TIMEOUT_SECONDS;
+    if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min) {
+      throw new InvalidJobException("options.boot_check_timeout", "must be a whole number of seconds, at least " + min);
+    }
+    return v.asInt();
   }
 
   private void checkWritablePath(String field, String value) throws InvalidJobException {

@@ -90,7 +90,8 @@ class JobRunnerTest {
   }
 
   private static JobOptions pipeline(Path converter) {
-    return new JobOptions(true, converter.toString(), false, null, null, null, null, null, false, null, false);
+    return new JobOptions(true, converter.toString(), false, null, null, null, null, null, false, null, false, true,
+        null, null);
   }
 
   private Job awaitStatus(String id, String status) {

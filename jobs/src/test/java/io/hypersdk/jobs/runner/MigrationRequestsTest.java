@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hypersdk.jobs.model.JobDefinition;
 import io.hypersdk.jobs.model.JobOptions;
 import io.hypersdk.jobs.store.JobStore;
+import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.migration.MigrationRequest;
 import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.providers.ExportFormat;
@@ -28,7 +29,7 @@ class MigrationRequestsTest {
   @Test
   void everyOptionIsHonoured() {
     MigrationRequest r = requests.build(job("ova", new JobOptions(true, "/opt/h2k/../bin/hyper2kvm", true, "blue",
-        "/exports/q/", "/exports/o", 0.25, 1.5, true, "qemu+ssh://kvm1/system", true)));
+        "/exports/q/", "/exports/o", 0.25, 1.5, true, "qemu+ssh://kvm1/system", true, false, "warn", 120)));
 
     assertThat(r.export().vm()).isEqualTo("/vms/web01.ova");
     assertThat(r.export().outputDir()).isEqualTo(Path.of("/exports/web01"));
@@ -50,12 +51,15 @@ class MigrationRequestsTest {
     assertThat(p.libvirtUri()).isEqualTo("qemu+ssh://kvm1/system");
     assertThat(p.libvirtAutostart()).isTrue();
     assertThat(p.dryRun()).isFalse();
+    assertThat(r.stages().fix().enabled()).isFalse();
+    assertThat(r.stages().bootCheck()).isEqualTo(new Pipeline.BootCheck("warn", 120));
   }
 
   @Test
   void unsetOptionsKeepThePipelineDefaults() {
-    PipelineOptions p = requests.build(job("ovf", new JobOptions(true, null, false, null, null, null, null, null,
-        false, null, false))).pipeline();
+    MigrationRequest r = requests.build(job("ovf", new JobOptions(true, null, false, null, null, null, null, null,
+        false, null, false, true, null, null)));
+    PipelineOptions p = r.pipeline();
 
     assertThat(p.hyper2kvmPath()).isNull();
     assertThat(p.daemonRequested()).isFalse();
@@ -68,6 +72,8 @@ class MigrationRequestsTest {
     assertThat(p.libvirt()).isFalse();
     assertThat(p.libvirtUri()).isEqualTo(PipelineOptions.DEFAULT_LIBVIRT_URI);
     assertThat(p.libvirtAutostart()).isFalse();
+    assertThat(r.stages().fix().enabled()).isTrue();
+    assertThat(r.stages().bootCheck()).as("the converter's boot_check setting applies").isNull();
   }
 
   @Test

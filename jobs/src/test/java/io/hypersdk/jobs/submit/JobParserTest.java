@@ -58,6 +58,7 @@ class JobParserTest {
     assertThat(d.credentials()).isNull();
     assertThat(d.needsSecret()).isFalse();
     assertThat(d.options()).isEqualTo(JobOptions.NONE);
+    assertThat(d.options().fix()).as("the fix runs unless turned off").isTrue();
     assertThat(d.createdAt()).isNotBlank();
   }
 
@@ -90,7 +91,8 @@ class JobParserTest {
          'options': {'enable_pipeline': true, 'hyper2kvm_path': '/usr/bin/hyper2kvm', 'hyper2kvm_daemon': true,
            'hyper2kvm_instance': 'blue.1', 'hyper2kvm_watch_dir': '/exports/q', 'hyper2kvm_output_dir': '/exports/o',
            'hyper2kvm_poll_interval': 0.5, 'hyper2kvm_daemon_timeout': 2, 'libvirt_integration': true,
-           'libvirt_uri': 'qemu+ssh://kvm1/system', 'libvirt_autostart': true}}
+           'libvirt_uri': 'qemu+ssh://kvm1/system', 'libvirt_autostart': true, 'fix': false, 'boot_check': 'warn',
+           'boot_check_timeout': 600}}
         """);
     JobDefinition d = job.definition();
 
@@ -107,7 +109,7 @@ class JobParserTest {
     assertThat(job.secrets()).isEqualTo(Map.of("password", "pw-1"));
     assertThat(job.toString()).doesNotContain("pw-1");
     assertThat(d.options()).isEqualTo(new JobOptions(true, "/usr/bin/hyper2kvm", true, "blue.1", "/exports/q",
-        "/exports/o", 0.5, 2.0, true, "qemu+ssh://kvm1/system", true));
+        "/exports/o", 0.5, 2.0, true, "qemu+ssh://kvm1/system", true, false, "warn", 600));
   }
 
   @Test
@@ -141,6 +143,7 @@ class JobParserTest {
         + " 'format': null, 'options': null, 'vcenter': null}").definition();
     assertThat(d.format()).isEqualTo("ovf");
     assertThat(d.options()).isEqualTo(JobOptions.NONE);
+    assertThat(d.options().fix()).as("the fix runs unless turned off").isTrue();
     assertThat(d.settings()).isEmpty();
   }
 
@@ -181,6 +184,11 @@ class JobParserTest {
       {'vm_path': '/v', 'output_dir': '/exports/a', 'options': {'hyper2kvm_poll_interval': '1'}} | options.hyper2kvm_poll_interval | must be a positive number
       {'vm_path': '/v', 'output_dir': '/exports/a', 'options': {'hyper2kvm_daemon_timeout': -1}} | options.hyper2kvm_daemon_timeout | must be a positive number
       {'vm_path': '/v', 'output_dir': '/exports/a', 'options': {'libvirt_uri': 'system'}} | options.libvirt_uri | must be a libvirt URI such as qemu:///system
+      {'vm_path': '/v', 'output_dir': '/exports/a', 'options': {'fix': 'no'}} | options.fix | must be true or false
+      {'vm_path': '/v', 'output_dir': '/exports/a', 'options': {'boot_check': 'maybe'}} | options.boot_check | "must be off, on or warn, not 'maybe'"
+      {'vm_path': '/v', 'output_dir': '/exports/a', 'options': {'boot_check': true}} | options.boot_check | must be a string
+      {'vm_path': '/v', 'output_dir': '/exports/a', 'options': {'boot_check_timeout': 5}} | options.boot_check_timeout | "must be a whole number of seconds, at least 10"
+      {'vm_path': '/v', 'output_dir': '/exports/a', 'options': {'boot_check_timeout': '60'}} | options.boot_check_timeout | "must be a whole number of seconds, at least 10"
       """)
   void badInputNamesItsField(String job, String field, String problem) {
     assertThatThrownBy(() -> parse(job))

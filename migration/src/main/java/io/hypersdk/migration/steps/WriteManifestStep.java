@@ -22,12 +22,13 @@ import java.time.temporal.ChronoUnit;
 /**
  * Builds the Artifact Manifest from an export and writes it to {@code OUTPUT/artifact-manifest.json}. The
  * boot disk gets hint 0 (kept on write), memory is rounded up to whole GiB, firmware and OS family use
- * the manifest's values, and the job id is the run's own.
+ * the manifest's values, the job id is the run's own, and the pipeline section is what the request asks for.
  */
 public final class WriteManifestStep {
   public static final String FILE_NAME = "artifact-manifest.json";
 
-  public ArtifactManifest build(ExportedVm export, String provider, String jobId, Path outputDir) {
+  /** The manifest of {@code export}, asking the converter for {@code stages} (its pipeline section). */
+  public ArtifactManifest build(ExportedVm export, String provider, String jobId, Path outputDir, Pipeline stages) {
     VmInfo vm = export.vm();
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     ArtifactManifest.Builder b = ArtifactManifest.builder()
@@ -35,8 +36,7 @@ public final class WriteManifestStep {
         .vm(new VmSpec(vm.cpu(), vm.memGb(), vm.firmware() == null ? "unknown" : vm.firmware(), vm.secureBoot(),
             vm.osHint() == null ? "unknown" : vm.osHint(), vm.osVersion()))
         .metadata(new Metadata(HyperSdkVersion.get(), jobId, now, null))
-        .pipeline(new Pipeline(new Pipeline.Inspect(true, false), new Pipeline.Fix(false, null, null, null, null, null,
-            null), new Pipeline.Convert(true, false, null), new Pipeline.Validate(true, true)))
+        .pipeline(stages)
         .output(new Output(outputDir.toAbsolutePath().toString(), "qcow2", null));
     for (ExportedDisk d : export.disks()) {
       b.addDisk(Disk.builder().id(d.id()).sourceFormat(d.format()).bytes(d.bytes()).localPath(d.path())

@@ -5,7 +5,19 @@ public class ProviderException extends Exception {
   private static final long serialVersionUID = 1L;
 
   /** What kind of failure, which decides the exit code. */
-  public enum Kind { INVALID_REQUEST, NOT_FOUND, EXPORT_FAILED }
+  public enum Kind {
+    INVALID_REQUEST,
+    NOT_FOUND,
+    EXPORT_FAILED,
+    /** The platform refused the credentials (wrong, expired, or for another account). */
+    CREDENTIALS,
+    /** The credentials lack a permission; the message names it. */
+    PERMISSION,
+    /** A quota or limit of the platform was reached (e.g. too many snapshots). */
+    QUOTA,
+    /** The platform's endpoint could not be reached, or the connection dropped and retries did not help. */
+    NETWORK
+  }
 
   private final Kind kind;
 

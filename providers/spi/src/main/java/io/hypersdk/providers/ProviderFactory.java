@@ -9,6 +9,11 @@ public interface ProviderFactory {
   /** One line for help texts. */
   String description();
 
+  /** The provider's name as help texts write it, e.g. "vSphere" or "AWS"; the name unless a provider says. */
+  default String title() {
+    return name();
+  }
+
   /** Every setting {@link #open} reads, in the order a form or a help text shows them. */
   List<SettingSpec> settings();
 

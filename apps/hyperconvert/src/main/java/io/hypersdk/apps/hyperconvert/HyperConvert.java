@@ -7,6 +7,7 @@ import io.hypersdk.convert.ConversionEvents;
 import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionRequest;
 import io.hypersdk.convert.ConversionRunner;
+import io.hypersdk.convert.bootcheck.BootCheckFailedException;
 import io.hypersdk.convert.qemu.QemuImg;
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.InvalidManifestException;
@@ -14,6 +15,7 @@ import io.hypersdk.manifest.ManifestException;
 import io.hypersdk.manifest.ManifestIO;
 import io.hypersdk.manifest.ManifestValidator;
 import io.hypersdk.manifest.ManifestValidator.FileChecks;
+import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.queue.ConversionResult;
 import io.hypersdk.queue.OutputFile;
 import io.hypersdk.queue.OutputNames;
@@ -42,7 +44,7 @@ import picocli.CommandLine.Parameters;
     sortOptions = false,
     description = {"Converts the disks of an Artifact Manifest v1.0 with qemu-img and writes a libvirt domain.",
         "Compatible with hyper2kvm: prints one 'Output: PATH' line per converted disk."},
-    subcommands = {DaemonCommand.class, AutoComplete.GenerateCompletion.class})
+    subcommands = {DaemonCommand.class, BootCheckCommand.class, AutoComplete.GenerateCompletion.class})
 @ExitCodes({OK, INTERNAL, USAGE, INVALID_MANIFEST, CONVERSION_FAILED, VALIDATION_FAILED, ENVIRONMENT, INTERRUPTED})
 public final class HyperConvert implements Callable<Integer> {
 
@@ -62,6 +64,17 @@ public final class HyperConvert implements Callable<Integer> {
   @Option(names = "--output-dir", paramLabel = "DIR",
       description = "Where outputs go (default: the manifest's output.directory, else the manifest's folder).")
   Path outputDir;
+
+  @Option(names = "--boot-check", paramLabel = "MODE", arity = "0..1", fallbackValue = "on",
+      description = "Boot the converted VM headless before publishing it: on (a guest that does not boot fails the "
+          + "job), warn (only warns) or off; overrides the manifest's pipeline.boot_check (default: the manifest's, "
+          + "else off).")
+  String bootCheck;
+
+  @Option(names = "--boot-check-timeout", paramLabel = "SECONDS",
+      description = "How long the boot check waits for a login prompt; overrides the manifest (default: the "
+          + "manifest's, else 300).")
+  Integer bootCheckTimeout;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -92,6 +105,15 @@ public final class HyperConvert implements Callable<Integer> {
       err.println("hyperconvert: a MANIFEST is required (or the 'daemon' command); see 'hyperconvert --help'");
       return USAGE.code();
     }
+    if (bootCheck != null && !Pipeline.BOOT_CHECK_MODES.contains(bootCheck)) {
+      err.println("hyperconvert: --boot-check must be on, warn or off, not '" + bootCheck + "'");
+      return USAGE.code();
+    }
+    // The manifest's pipeline.boot_check.timeout_seconds has the same floor: no guest boots in less.
+    if (bootCheckTimeout != null && bootCheckTimeout < 10) {
+      err.println("hyperconvert: --boot-check-timeout must be at least 10 seconds, not " + bootCheckTimeout);
+      return USAGE.code();
+    }
     Cli.logLevel(verbose);
     try {
       ArtifactManifest manifest = ManifestIO.read(manifestPath);
@@ -119,6 +141,7 @@ public final class HyperConvert implements Callable<Integer> {
           // Checked above, so a bad manifest fails before any stage runs.
           .verifySources(false)
           .events(new ConsoleEvents(json.enabled() ? err : out, verbose))
+          .bootCheckOverride(new Pipeline.BootCheck(bootCheck, bootCheckTimeout))
           .build();
       ConversionResult result;
       try {
@@ -135,6 +158,11 @@ public final class HyperConvert implements Callable<Integer> {
       err.println("hyperconvert: invalid manifest: " + e.getMessage());
       return ExitCode.INVALID_MANIFEST.code();
     } catch (ConversionException e) {
+      if (e instanceof BootCheckFailedException b) {
+        out.println("Serial console (last " + b.report().serialTail().size() + " lines):");
+        b.report().serialTail().forEach(l -> out.println("  " + l));
+        out.flush();
+      }
       err.println("hyperconvert: " + e.getMessage());
       return switch (e.kind()) {
         case INVALID_MANIFEST -> ExitCode.INVALID_MANIFEST.code();
@@ -168,6 +196,10 @@ public final class HyperConvert implements Callable<Integer> {
       for (OutputFile f : result.disks()) {
         out.println("Would write: " + f.path());
       }
+    }
+    if (result.bootCheck() != null) {
+      out.println("Boot check: " + result.bootCheck().status() + ": " + result.bootCheck().reason()
+          + (result.bootCheck().accel() == null ? "" : " (accel " + result.bootCheck().accel() + ")"));
     }
     out.println("Result: status=" + result.status() + " job_id=" + result.jobId() + " disks=" + result.disks().size()
         + " domain=" + result.domainXml() + " total_ms=" + result.timingsMs().getOrDefault("total", 0L));

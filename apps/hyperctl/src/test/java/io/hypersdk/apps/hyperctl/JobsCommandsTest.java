@@ -113,7 +113,7 @@ class JobsCommandsTest {
   void aJobFromFlagsIsConvertedByTheDaemonFollowedShownListedAndLogged() throws Exception {
     Ctl.Result submit = ctl("jobs", "submit", "--vm", ova.toString(), "--output", work.resolve("export").toString(),
         "--provider", "local", "--format", "ova", "--name", "web01 migration", "--pipeline", "--hyper2kvm-daemon",
-        "--hyper2kvm-instance", "demo");
+        "--hyper2kvm-instance", "demo", "--no-fix", "--boot-check=off", "--boot-check-timeout", "60");
     assertThat(submit.exit()).as(submit.all()).isZero();
     String id = submittedId(submit);
 
@@ -130,6 +130,10 @@ class JobsCommandsTest {
     assertThat(job.path("id").asText()).isEqualTo(id);
     assertThat(job.path("result").path("pipeline_reason").asText()).contains("heartbeat");
     assertThat(job.path("definition").path("options").path("hyper2kvm_instance").asText()).isEqualTo("demo");
+    // The sample disk holds no operating system, which the fix refuses: the job was sent without it.
+    assertThat(job.path("definition").path("options").path("fix").asBoolean(true)).isFalse();
+    assertThat(job.path("definition").path("options").path("boot_check").asText()).isEqualTo("off");
+    assertThat(job.path("definition").path("options").path("boot_check_timeout").asInt()).isEqualTo(60);
 
     Ctl.Result list = ctl("jobs", "list", "--status", "completed");
     assertThat(list.exit()).isZero();

@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
     description = {"Exports a VM from a provider, writes OUTPUT/artifact-manifest.json, and with --pipeline converts "
         + "it to qcow2 with a libvirt domain: through the hyper2kvm daemon (--hyper2kvm-daemon) when one is running, "
         + "otherwise by running the converter directly."})
-@ExitCodes({OK, INTERNAL, USAGE, NOT_FOUND, EXPORT_FAILED, CONVERSION_FAILED, ENVIRONMENT, TIMED_OUT, INTERRUPTED})
+@ExitCodes({OK, INTERNAL, USAGE, NOT_FOUND, EXPORT_FAILED, CONVERSION_FAILED, ENVIRONMENT, TIMED_OUT,
+    PERMISSION_DENIED, QUOTA_EXCEEDED, NETWORK, INTERRUPTED})
 public final class HyperExport implements Callable<Integer> {
 
   @Option(names = "--vm", paramLabel = "VM", description = "The VM: for vsphere, an inventory path (/DC0/vm/web01) or "
@@ -72,6 +73,21 @@ public final class HyperExport implements Callable<Integer> {
   @Option(names = "--pipeline", arity = "0..1", fallbackValue = "true", defaultValue = "false", paramLabel = "BOOL",
       description = "Convert after export (--pipeline=false: export and manifest only).")
   boolean pipeline;
+
+  @Option(names = "--no-fix", description = "Convert the disks without changing the guest: the manifest says "
+      + "pipeline.fix.enabled false, so the converter skips its fix stage (drivers, fstab, VMware tools, network).")
+  boolean noFix;
+
+  @Option(names = "--boot-check", arity = "0..1", fallbackValue = "on", paramLabel = "on|warn|off",
+      description = "Boot the converted VM on a throwaway overlay and watch its console: on (a failed boot fails the "
+          + "job, the default without a value), warn (it only warns) or off. Not given: the converter's boot_check "
+          + "setting applies.")
+  String bootCheck;
+
+  @Option(names = "--boot-check-timeout", paramLabel = "SECONDS",
+      description = "How long the boot check waits for a login prompt (at least 10; not given: the converter's "
+          + "boot_check_timeout, else 300).")
+  Integer bootCheckTimeout;
 
   @Option(names = "--hyper2kvm-path", paramLabel = "PATH",
       description = "Converter for direct mode (default: hyper2kvm on PATH, else the bundled hyperconvert).")
@@ -177,11 +193,7 @@ public final class HyperExport implements Callable<Integer> {
     } catch (ProviderException e) {
       console.close();
       err.println("hyperexport: " + e.getMessage());
-      return switch (e.kind()) {
-        case INVALID_REQUEST -> USAGE.code();
-        case NOT_FOUND -> NOT_FOUND.code();
-        default -> ENVIRONMENT.code();
-      };
+      return exitCode(e.kind(), ENVIRONMENT);
     } catch (InterruptedException e) {
       console.close();
       err.println("hyperexport: interrupted");
@@ -240,11 +252,7 @@ public final class HyperExport implements Callable<Integer> {
       return OK.code();
     } catch (ProviderException e) {
       err.println("hyperexport: " + e.getMessage());
-      return switch (e.kind()) {
-        case INVALID_REQUEST -> USAGE.code();
-        case NOT_FOUND -> NOT_FOUND.code();
-        default -> ENVIRONMENT.code();
-      };
+      return exitCode(e.kind(), ENVIRONMENT);
     } catch (IOException e) {
       err.println("hyperexport: " + e.getMessage());
       return INTERNAL.code();
@@ -264,6 +272,9 @@ public final class HyperExport implements Callable<Integer> {
         .timeoutMinutes(timeoutMinutes)
         .libvirt(libvirt)
         .libvirtUri(libvirtUri)
+        .fix(!noFix)
+        .bootCheck(bootCheck)
+        .bootCheckTimeoutSeconds(bootCheckTimeout)
         .libvirtAutostart(libvirtAutostart)
         .dryRun(dryRun)
         .verbose(verbose)
@@ -311,6 +322,12 @@ public final class HyperExport implements Callable<Integer> {
       return OK.code();
     }
     PipelineResult p = r.pipeline();
+    // Refused credentials, a missing permission, a quota and the network each have their own code.
+    if (r.providerFailure() != null && java.util.EnumSet.of(ProviderException.Kind.CREDENTIALS,
+        ProviderException.Kind.PERMISSION, ProviderException.Kind.QUOTA, ProviderException.Kind.NETWORK)
+        .contains(r.providerFailure())) {
+      return exitCode(r.providerFailure(), EXPORT_FAILED);
+    }
     if (p == null) {
       return switch (r.failedStep()) {
         case SOURCE -> NOT_FOUND.code();
@@ -322,5 +339,18 @@ public final class HyperExport implements Callable<Integer> {
       return TIMED_OUT.code();
     }
     return p.jobState() == JobOutcome.NOT_SUBMITTED ? ENVIRONMENT.code() : CONVERSION_FAILED.code();
+  }
+
+  /** The exit code of a provider failure; {@code failed} for one that is none of the named kinds. */
+  private static int exitCode(ProviderException.Kind kind, io.hypersdk.cli.ExitCode failed) {
+    return switch (kind) {
+      case INVALID_REQUEST -> USAGE.code();
+      case NOT_FOUND -> NOT_FOUND.code();
+      case CREDENTIALS -> ENVIRONMENT.code();
+      case PERMISSION -> PERMISSION_DENIED.code();
+      case QUOTA -> QUOTA_EXCEEDED.code();
+      case NETWORK -> NETWORK.code();
+      case EXPORT_FAILED -> failed.code();
+    };
   }
 }

@@ -29,7 +29,11 @@ class BadInputTest extends EndToEndTest {
             List.of("--provider", "local", "--vm", "OVA", "--output", "OUT", "--hyper2kvm-daemon")),
         Arguments.of("zero timeout", 2, "must be positive",
             List.of("--provider", "local", "--vm", "OVA", "--output", "OUT", "--pipeline",
-                "--hyper2kvm-daemon-timeout", "0")));
+                "--hyper2kvm-daemon-timeout", "0")),
+        Arguments.of("unknown boot check mode", 2, "the boot check must be off, on or warn, not \"maybe\"",
+            List.of("--provider", "local", "--vm", "OVA", "--output", "OUT", "--pipeline", "--boot-check", "maybe")),
+        Arguments.of("short boot check timeout", 2, "the boot check timeout must be at least 10 seconds, not 3",
+            List.of("--provider", "local", "--vm", "OVA", "--output", "OUT", "--boot-check-timeout", "3")));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -36,7 +36,7 @@ class DaemonModeTest extends EndToEndTest {
 
   private static String[] daemonArgs(Path vmSource, Path out, Queue q, String... more) {
     List<String> a = new java.util.ArrayList<>(List.of("--provider", "local", "--vm", vmSource.toString(),
-        "--output", out.toString(), "--pipeline", "--hyper2kvm-daemon",
+        "--output", out.toString(), "--pipeline", "--no-fix", "--hyper2kvm-daemon",
         "--hyper2kvm-watch-dir", q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(),
         "--hyper2kvm-poll-interval", "0.2"));
     a.addAll(List.of(more));
@@ -86,7 +86,7 @@ class DaemonModeTest extends EndToEndTest {
     Path out = work.resolve("export");
 
     Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output", out.toString(),
-        "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-instance", "prod", "--hyper2kvm-config-dir", etc.toString(),
+        "--pipeline", "--no-fix", "--hyper2kvm-daemon", "--hyper2kvm-instance", "prod", "--hyper2kvm-config-dir", etc.toString(),
         "--hyper2kvm-poll-interval", "0.2", "--json");
 
     assertThat(r.exit()).as("%s\n--- daemon ---\n%s", r, d.log()).isZero();

@@ -20,7 +20,7 @@ class DirectModeTest extends EndToEndTest {
   void anOvaIsExportedAndConvertedAndPipelineImpliesTheManifest() throws Exception {
     Path out = work.resolve("export");
     Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output", out.toString(),
-        "--pipeline");
+        "--pipeline", "--no-fix");
 
     assertThat(r.exit()).as("%s", r).isZero();
     assertThat(r.values("Mode")).as("%s", r).containsExactly("direct (daemon mode not requested)");
@@ -46,7 +46,7 @@ class DirectModeTest extends EndToEndTest {
   void jsonSaysDirectModeAndListsTheOutputs() throws Exception {
     Path out = work.resolve("export");
     Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output", out.toString(),
-        "--pipeline", "--json");
+        "--pipeline", "--no-fix", "--json");
 
     assertThat(r.exit()).as("%s", r).isZero();
     JsonNode j = r.json();
@@ -71,7 +71,7 @@ class DirectModeTest extends EndToEndTest {
   void anOvfFolderIsASource() {
     Path out = work.resolve("export");
     Result r = tools.hyperexport("--provider", "local", "--vm", vm.ovfFolder().toString(), "--output",
-        out.toString(), "--pipeline", "-q");
+        out.toString(), "--pipeline", "--no-fix", "-q");
 
     assertThat(r.exit()).as("%s", r).isZero();
     assertThat(r.values("VM")).singleElement().asString().startsWith("web01 (2 disk(s)");
@@ -83,7 +83,7 @@ class DirectModeTest extends EndToEndTest {
   void diskImagesSeparatedByCommasAreASource() {
     Path out = work.resolve("export");
     Result r = tools.hyperexport("--provider", "local", "--vm", vm.webBootVmdk() + "," + vm.webDataVmdk(),
-        "--output", out.toString(), "--pipeline", "-q");
+        "--output", out.toString(), "--pipeline", "--no-fix", "-q");
 
     assertThat(r.exit()).as("%s", r).isZero();
     assertThat(r.values("Output")).containsExactly(out.resolve("web01.qcow2").toString(),
@@ -124,8 +124,30 @@ class DirectModeTest extends EndToEndTest {
       assertThat(d.path("bytes").asLong()).isEqualTo(Files.size(local));
       assertThat(d.path("source_format").asText()).isEqualTo("vmdk");
     }
+    assertThat(m.path("pipeline").path("fix").path("enabled").asBoolean()).as("the fix is on by default").isTrue();
+    assertThat(m.path("pipeline").has("boot_check")).as("no boot check asked for: the converter's default").isFalse();
     // The project's own validator, checksums included, accepts it as written.
     ManifestValidator.requireValid(ManifestIO.read(file), file.getFileName().toString(),
         ManifestValidator.FileChecks.PRESENCE_AND_CHECKSUM);
+  }
+
+  @Test
+  void noFixAndTheBootCheckReachTheManifest() throws Exception {
+    Path out = work.resolve("export");
+    Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output", out.toString(),
+        "--manifest", "--pipeline=false", "--no-fix", "--boot-check=warn", "--boot-check-timeout", "600", "-q");
+
+    assertThat(r.exit()).as("%s", r).isZero();
+    JsonNode p = new ObjectMapper().readTree(out.resolve("artifact-manifest.json").toFile()).path("pipeline");
+    assertThat(p.path("fix").path("enabled").asBoolean(true)).isFalse();
+    assertThat(p.path("boot_check").path("mode").asText()).isEqualTo("warn");
+    assertThat(p.path("boot_check").path("timeout_seconds").asInt()).isEqualTo(600);
+
+    Path bare = work.resolve("bare");
+    assertThat(tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output", bare.toString(),
+        "--manifest", "--boot-check", "-q").exit()).isZero();
+    JsonNode b = new ObjectMapper().readTree(bare.resolve("artifact-manifest.json").toFile()).path("pipeline");
+    assertThat(b.path("boot_check").path("mode").asText()).as("a bare --boot-check means on").isEqualTo("on");
+    assertThat(b.path("boot_check").has("timeout_seconds")).isFalse();
   }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Base of the end-to-end tests: the sample VMs (built once per class), a work folder per test, and a
  * launcher whose processes are all stopped after each test, whether it passed or not. Test classes run one
- * after another (the sample is a static field shared by the subclasses).
+ * after another (the sample is a static field shared by the subclasses). The sample VMs' disks hold no
+ * operating system, which the converter's fix stage refuses, so the tests that convert pass {@code --no-fix}.
  */
 @Timeout(180)
 abstract class EndToEndTest {

@@ -18,7 +18,7 @@ class EnvironmentTest extends EndToEndTest {
 
   private Result export(Path watch, Path output) {
     return tools.hyperexport("--provider", "local", "--vm", vm.dbVmdk().toString(), "--output",
-        work.resolve("export").toString(), "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
+        work.resolve("export").toString(), "--pipeline", "--no-fix", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
         watch.toString(), "--hyper2kvm-output-dir", output.toString(), "--hyper2kvm-poll-interval", "0.2", "-q");
   }
 

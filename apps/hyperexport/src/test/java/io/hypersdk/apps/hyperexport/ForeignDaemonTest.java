@@ -41,7 +41,7 @@ class ForeignDaemonTest extends EndToEndTest {
     Files.setLastModifiedTime(staleError, hourAgo);
 
     Running exporter = tools.startHyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output",
-        work.resolve("export").toString(), "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
+        work.resolve("export").toString(), "--pipeline", "--no-fix", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
         q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(), "--hyper2kvm-poll-interval", "0.2",
         "--json");
     ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -82,7 +82,7 @@ class ForeignDaemonTest extends EndToEndTest {
     Process daemon = fixtureDaemon("header-pause", q, markers);
     try {
       Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output",
-          work.resolve("export").toString(), "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
+          work.resolve("export").toString(), "--pipeline", "--no-fix", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
           q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(), "--hyper2kvm-poll-interval", "0.2",
           "--libvirt", "--libvirt-uri", "test:///default", "--json");
       boolean completeAtExit = Files.exists(markers.resolve("complete"));
@@ -106,7 +106,7 @@ class ForeignDaemonTest extends EndToEndTest {
     Process daemon = fixtureDaemon("truncated", q, dir("markers"));
     try {
       Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output",
-          work.resolve("export").toString(), "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
+          work.resolve("export").toString(), "--pipeline", "--no-fix", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
           q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(), "--hyper2kvm-poll-interval", "0.2",
           "--libvirt", "--libvirt-uri", "test:///default", "--json");
 

@@ -27,7 +27,7 @@ class InterruptTest extends EndToEndTest {
     SystemctlStandIn.install(bin()).answerAll("active", 0);
     Queue q = queue("q");
     Running exporter = tools.startHyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output",
-        work.resolve("export").toString(), "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
+        work.resolve("export").toString(), "--pipeline", "--no-fix", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
         q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(), "--hyper2kvm-poll-interval", "0.2");
 
     await("the manifest in " + q.watch()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
@@ -54,7 +54,7 @@ class InterruptTest extends EndToEndTest {
     }
     Path out = work.resolve("export");
     Running exporter = tools.startHyperexport("--provider", "local", "--vm", huge.toString(), "--output",
-        out.toString(), "--pipeline");
+        out.toString(), "--pipeline", "--no-fix");
 
     await("the copy to start in " + out).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
         .failFast("hyperexport ended early", () -> !exporter.process().isAlive())
@@ -74,7 +74,7 @@ class InterruptTest extends EndToEndTest {
     Path pidFile = work.resolve("converter.pid");
     Path converter = ConverterStandIn.slow(work, pidFile);
     Running exporter = tools.startHyperexport("--provider", "local", "--vm", vm.dbVmdk().toString(), "--output",
-        work.resolve("export").toString(), "--pipeline", "--hyper2kvm-path", converter.toString());
+        work.resolve("export").toString(), "--pipeline", "--no-fix", "--hyper2kvm-path", converter.toString());
     long sleepPid = -1;
     try {
       await("the converter to start").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))

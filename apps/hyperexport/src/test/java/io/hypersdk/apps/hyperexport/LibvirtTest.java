@@ -20,7 +20,7 @@ class LibvirtTest extends EndToEndTest {
   void theDomainIsDefinedOnTheTestDriver() {
     Path out = work.resolve("export");
     Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output", out.toString(),
-        "--pipeline", "--libvirt", "--libvirt-uri", "test:///default", "--libvirt-autostart");
+        "--pipeline", "--no-fix", "--libvirt", "--libvirt-uri", "test:///default", "--libvirt-autostart");
 
     assertThat(r.exit()).as("%s", r).isZero();
     assertThat(r.values("Libvirt domain")).as("%s", r).containsExactly("web01 on test:///default");
@@ -33,7 +33,7 @@ class LibvirtTest extends EndToEndTest {
   void jsonSaysTheDomainWasDefined() {
     Path out = work.resolve("export");
     Result r = tools.hyperexport("--provider", "local", "--vm", vm.dbVmdk().toString(), "--output",
-        out.toString(), "--pipeline", "--libvirt", "--libvirt-uri", "test:///default", "--json", "-q");
+        out.toString(), "--pipeline", "--no-fix", "--libvirt", "--libvirt-uri", "test:///default", "--json", "-q");
 
     assertThat(r.exit()).as("%s", r).isZero();
     JsonNode p = r.json().path("pipeline");
@@ -47,7 +47,7 @@ class LibvirtTest extends EndToEndTest {
   void aBadUriIsAWarningAndTheDisksAreKept() {
     Path out = work.resolve("export");
     Result r = tools.hyperexport("--provider", "local", "--vm", vm.dbVmdk().toString(), "--output",
-        out.toString(), "--pipeline", "--libvirt", "--libvirt-uri", "test:///nonexistent.xml", "--json");
+        out.toString(), "--pipeline", "--no-fix", "--libvirt", "--libvirt-uri", "test:///nonexistent.xml", "--json");
 
     assertThat(r.exit()).as("%s", r).isZero();
     assertThat(r.stderrLines()).anySatisfy(l -> assertThat(l)

@@ -19,7 +19,7 @@ class SystemdDetectionTest extends EndToEndTest {
         q.watch(), q.output());
 
     Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output",
-        work.resolve("export").toString(), "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
+        work.resolve("export").toString(), "--pipeline", "--no-fix", "--hyper2kvm-daemon", "--hyper2kvm-watch-dir",
         q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(), "--hyper2kvm-poll-interval", "0.2",
         "--json");
 
@@ -44,7 +44,7 @@ class SystemdDetectionTest extends EndToEndTest {
     Path out = work.resolve("export");
 
     Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output", out.toString(),
-        "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-instance", "blue", "--hyper2kvm-watch-dir",
+        "--pipeline", "--no-fix", "--hyper2kvm-daemon", "--hyper2kvm-instance", "blue", "--hyper2kvm-watch-dir",
         q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(), "--json");
 
     assertThat(r.exit()).as("%s", r).isZero();
@@ -66,7 +66,7 @@ class SystemdDetectionTest extends EndToEndTest {
     Path out = work.resolve("export");
 
     Result r = tools.hyperexport("--provider", "local", "--vm", vm.ova().toString(), "--output", out.toString(),
-        "--pipeline", "--hyper2kvm-daemon", "--hyper2kvm-instance", "blue", "--hyper2kvm-watch-dir",
+        "--pipeline", "--no-fix", "--hyper2kvm-daemon", "--hyper2kvm-instance", "blue", "--hyper2kvm-watch-dir",
         q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(), "--json");
 
     assertThat(r.exit()).as("%s", r).isZero();

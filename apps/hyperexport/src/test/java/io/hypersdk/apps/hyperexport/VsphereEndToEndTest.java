@@ -157,7 +157,7 @@ class VsphereEndToEndTest {
         output);
     Path out = work.resolve("export");
 
-    Result r = run(connection("--vm", VM, "--power-off", "--output", out.toString(), "--pipeline",
+    Result r = run(connection("--vm", VM, "--power-off", "--output", out.toString(), "--pipeline", "--no-fix",
         "--hyper2kvm-daemon", "--hyper2kvm-watch-dir", watch.toString(), "--hyper2kvm-output-dir",
         output.toString(), "--hyper2kvm-poll-interval", "0.2", "--json"));
 
@@ -192,7 +192,7 @@ class VsphereEndToEndTest {
     Path out = work.resolve("export");
 
     Result r = run(connection("--vm", EFI_VM, "--power-off", "--output", out.toString(), "--format", "ova",
-        "--pipeline", "--json"));
+        "--pipeline", "--no-fix", "--json"));
 
     assertThat(r.exit()).as("%s", r).isZero();
     JsonNode p = r.json().path("pipeline");

@@ -11,7 +11,7 @@ class WaitingTest extends EndToEndTest {
 
   private String[] args(Queue q, String... more) {
     java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("--provider", "local", "--vm",
-        vm.ova().toString(), "--output", work.resolve("export").toString(), "--pipeline", "--hyper2kvm-daemon",
+        vm.ova().toString(), "--output", work.resolve("export").toString(), "--pipeline", "--no-fix", "--hyper2kvm-daemon",
         "--hyper2kvm-watch-dir", q.watch().toString(), "--hyper2kvm-output-dir", q.output().toString(),
         "--hyper2kvm-poll-interval", "0.2"));
     a.addAll(java.util.List.of(more));

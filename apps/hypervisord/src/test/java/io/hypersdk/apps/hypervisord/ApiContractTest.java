@@ -165,6 +165,9 @@ class ApiContractTest {
             "options.hyper2kvm_daemon_timeout"),
         Arguments.of("{" + ok + ", \"options\": {\"libvirt_uri\": \"not a uri\"}}", "options.libvirt_uri"),
         Arguments.of("{" + ok + ", \"options\": {\"libvirt_autostart\": 1}}", "options.libvirt_autostart"),
+        Arguments.of("{" + ok + ", \"options\": {\"fix\": \"no\"}}", "options.fix"),
+        Arguments.of("{" + ok + ", \"options\": {\"boot_check\": \"always\"}}", "options.boot_check"),
+        Arguments.of("{" + ok + ", \"options\": {\"boot_check_timeout\": 1}}", "options.boot_check_timeout"),
         Arguments.of("{" + ok + ", \"vcenter\": {\"server\": \"vc\", \"token\": \"x\"}}", "vcenter.token"),
         Arguments.of("{" + ok + ", \"vcenter\": {\"password\": 12}}", "vcenter.password"),
         Arguments.of("{" + ok + ", \"id\": \"../../etc\"}", "id"),
@@ -297,6 +300,11 @@ class ApiContractTest {
     assertThat(definition.at("/options/properties/hyper2kvm_poll_interval/default").asInt()).isEqualTo(5);
     assertThat(definition.at("/options/properties/hyper2kvm_daemon_timeout/default").asInt()).isEqualTo(60);
     assertThat(definition.at("/options/properties/libvirt_uri/default").asText()).isEqualTo("qemu:///system");
+    assertThat(definition.at("/options/properties/fix/default").asBoolean(false)).isTrue();
+    assertThat(definition.at("/options/properties/boot_check/enum")).extracting(JsonNode::asText)
+        .containsExactly("off", "on", "warn");
+    assertThat(definition.at("/options/properties/boot_check_timeout/minimum").asInt()).isEqualTo(10);
+    assertThat(job.at("/definition/properties/options/properties/boot_check/type").asText()).isEqualTo("string");
     JsonNode entry = doc.at("/paths/~1hyper2kvm~1instances/get/responses/200/content/application~1json/schema"
         + "/properties/queue_entries/additionalProperties/items/properties");
     assertThat(entry.at("/state/type").asText()).isEqualTo("string");

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Base of the tests that run hypervisord as a process: the sample OVA (built once per class), a work folder
- * per test, an empty hyper2kvm config dir, and a bin folder for a systemctl stand-in.
+ * per test, an empty hyper2kvm config dir, and a bin folder for a systemctl stand-in. The sample disks hold
+ * no operating system, which the converter's fix stage refuses, so jobs that convert them say {@code "fix": false}.
  */
 @Timeout(180)
 abstract class DaemonTestBase {

@@ -1,7 +1,9 @@
 package io.hypersdk.apps.hypervisord;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -49,6 +51,15 @@ class DashboardBrowserTest extends DaemonTestBase {
       page.locator("[name=vm_path]").fill(ova.toString());
       page.locator("[name=output_dir]").fill(work.resolve("export").toString());
       page.locator("[name=provider]").selectOption("local");
+      // The sample disk holds no operating system, which the fix refuses; the boot check is asked to stay off.
+      assertThat(page.locator("[name=fix]")).isChecked();
+      page.locator("[name=fix]").uncheck();
+      Locator bootCheck = page.locator("[name=boot_check]");
+      assertThat(bootCheck).hasValue("");
+      bootCheck.selectOption("warn");
+      assertThat(page.locator("[name=boot_check_timeout]")).isVisible();
+      bootCheck.selectOption("off");
+      assertThat(page.locator("[name=boot_check_timeout]")).hasCount(0);
       page.locator("[name=hyper2kvm_daemon]").check();
       Locator select = page.locator("[name=hyper2kvm_instance]");
       assertThat(select.locator("option[value=" + INSTANCE + "]")).hasCount(1);
@@ -93,7 +104,12 @@ class DashboardBrowserTest extends DaemonTestBase {
       assertThat(page.getByTestId("outputs")).containsText(output.resolve(VM + ".qcow2").toString());
       assertThat(page.getByTestId("libvirt-domain")).hasText(VM);
       assertThat(page.getByTestId("log")).containsText("submitted");
+      assertThat(page.getByTestId("guest-options")).hasText("no fix, boot check off");
       PageChecks.check(page, "job-detail-desktop");
+      JsonNode options = d.api().get("/jobs/" + page.url().replaceAll(".*#/jobs/", "")).json()
+          .path("definition").path("options");
+      assertThat(options.path("fix").asBoolean(true)).as("%s", options).isFalse();
+      assertThat(options.path("boot_check").asText()).as("%s", options).isEqualTo("off");
 
       // Phone width: the jobs page, the detail page, and the form, where an API error shows at its field.
       page.setViewportSize(390, 844);

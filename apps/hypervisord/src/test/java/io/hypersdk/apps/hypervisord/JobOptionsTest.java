@@ -3,14 +3,16 @@ package io.hypersdk.apps.hypervisord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 
-/** A job's pipeline options reach the pipeline: the converter path, and the daemon timeout. */
+/** A job's pipeline options reach the pipeline: the converter path, fix and boot check, and the daemon timeout. */
 class JobOptionsTest extends DaemonTestBase {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void hyper2kvmPathRunsThatConverterInDirectMode() throws Exception {
@@ -23,7 +25,8 @@ class JobOptionsTest extends DaemonTestBase {
       Api api = d.api();
       String id = submit(api, """
           {"vm_path": "%s", "output_dir": "%s", "provider": "local",
-           "options": {"enable_pipeline": true, "hyper2kvm_path": "%s"}}
+           "options": {"enable_pipeline": true, "hyper2kvm_path": "%s", "fix": false, "boot_check": "warn",
+                       "boot_check_timeout": 120}}
           """.formatted(ova, work.resolve("export"), converter));
       JsonNode r = awaitStatus(api, id, "completed").path("result");
       assertThat(r.path("pipeline_mode").asText()).isEqualTo("direct");
@@ -34,6 +37,11 @@ class JobOptionsTest extends DaemonTestBase {
           .isEqualTo(work.resolve("export").resolve("artifact-manifest.json").toString());
       assertThat(api.get("/jobs/" + id + "/logs").json().path("lines").findValuesAsText("message"))
           .contains("Output: /converted/web01.qcow2");
+      JsonNode stages = JSON.readTree(work.resolve("export").resolve("artifact-manifest.json").toFile())
+          .path("pipeline");
+      assertThat(stages.path("fix").path("enabled").asBoolean(true)).as("%s", stages).isFalse();
+      assertThat(stages.path("boot_check").path("mode").asText()).isEqualTo("warn");
+      assertThat(stages.path("boot_check").path("timeout_seconds").asInt()).isEqualTo(120);
     }
   }
 

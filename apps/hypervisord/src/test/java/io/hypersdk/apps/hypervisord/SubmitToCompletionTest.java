@@ -41,7 +41,7 @@ class SubmitToCompletionTest extends DaemonTestBase {
           {"name": "web01 migration", "vm_path": "%s", "output_dir": "%s", "format": "ova", "provider": "local",
            "options": {"enable_pipeline": true, "hyper2kvm_daemon": true, "hyper2kvm_instance": "demo",
                        "hyper2kvm_poll_interval": 0.2, "hyper2kvm_daemon_timeout": 2,
-                       "libvirt_integration": true, "libvirt_uri": "test:///default"}}
+                       "libvirt_integration": true, "libvirt_uri": "test:///default", "fix": false}}
           """.formatted(ova, work.resolve("export"));
       String id = submit(api, job);
       JsonNode done = awaitStatus(api, id, "completed");
@@ -56,6 +56,7 @@ class SubmitToCompletionTest extends DaemonTestBase {
       assertThat(result.path("libvirt_domain").asText()).isEqualTo("web01");
       assertThat(done.path("progress").path("percent_complete").asDouble()).isEqualTo(100.0);
       assertThat(done.path("definition").path("options").path("hyper2kvm_instance").asText()).isEqualTo("demo");
+      assertThat(done.path("definition").path("options").path("fix").asBoolean(true)).isFalse();
       assertThat(done.path("definition").has("credentials")).isFalse();
       assertThat(done.path("started_at").asText()).isNotEmpty();
       assertThat(done.path("completed_at").asText()).isNotEmpty();

@@ -157,6 +157,8 @@ class VsphereDashboardTest extends DaemonTestBase {
     page.locator("[name=name]").fill(name);
     Path export = work.resolve("export-" + name.replace(' ', '-'));
     page.locator("[name=output_dir]").fill(export.toString());
+    // The simulator's disks hold no operating system, which the fix refuses.
+    page.locator("[name=fix]").uncheck();
     page.locator("[name=hyper2kvm_daemon]").check();
     page.locator("[name=hyper2kvm_instance]").selectOption(INSTANCE);
     page.locator("[name=hyper2kvm_poll_interval]").fill("0.2");

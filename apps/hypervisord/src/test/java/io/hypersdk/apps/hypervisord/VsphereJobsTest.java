@@ -93,7 +93,8 @@ class VsphereJobsTest extends DaemonTestBase {
               "hyper2kvm_instance": "vsphere-prod",
               "hyper2kvm_watch_dir": "%s",
               "hyper2kvm_output_dir": "%s",
-              "libvirt_integration": true
+              "libvirt_integration": true,
+              "fix": false
             }
           }
           """.formatted(VM, work.resolve("export"), watch, output);
@@ -115,7 +116,7 @@ class VsphereJobsTest extends DaemonTestBase {
     Path watch = dir("queue");
     String connectionJob = """
         {"vm_path": "%s", "output_dir": "%s", "connection": "lab", "settings": {"parallel": 2},
-         "options": {"enable_pipeline": true}}
+         "options": {"enable_pipeline": true, "fix": false}}
         """.formatted(VM, work.resolve("export-lab"));
     String id;
     try (Hypervisord d = Hypervisord.start(work, data, configDir, bin, "--config", config().toString(),

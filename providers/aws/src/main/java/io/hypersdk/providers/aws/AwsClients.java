@@ -8,6 +8,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ebs.EbsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 final class AwsClients implements AutoCloseable {
   final Ec2Client ec2;
   final EbsClient ebs;
+  final S3Client s3;
   private final SdkHttpClient http;
   private final StsClient sts;
   private final AwsCredentialsProvider credentials;
@@ -48,12 +50,19 @@ final class AwsClients implements AutoCloseable {
     }
     ec2 = e.build();
     ebs = s.build();
+    var s3b = S3Client.builder().region(region).httpClient(http).credentialsProvider(credentials);
+    if (config.s3Endpoint() != null) {
+      // S3-compatible stores and test servers answer on one host: bucket names go in the path.
+      s3b.endpointOverride(config.s3Endpoint()).forcePathStyle(true);
+    }
+    s3 = s3b.build();
   }
 
   @Override
   public void close() {
     ec2.close();
     ebs.close();
+    s3.close();
     if (sts != null) {
       sts.close();
     }

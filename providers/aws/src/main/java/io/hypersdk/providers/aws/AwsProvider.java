@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 /**
  * The {@code aws} provider. An export snapshots all of the instance's EBS volumes at once (crash-consistent;
  * the instance keeps running), reads each snapshot through the EBS direct APIs into a sparse raw disk, and
- * deletes the snapshots however the export ends.
+ * deletes the snapshots however the export ends; or, with export-task, has VM Export write an OVA to S3.
  */
 final class AwsProvider implements Provider {
   static final String EXPORT_METHOD = "aws-ebs-direct";
@@ -63,6 +63,11 @@ final class AwsProvider implements Provider {
   public ExportedVm export(ExportRequest request, ExportProgress progress) throws ProviderException,
       InterruptedException {
     Instance instance = inventory.find(request.vm());
+    String arch = instance.architectureAsString();
+    if (arch != null && arch.startsWith("arm64")) {
+      throw new ProviderException(ProviderException.Kind.INVALID_REQUEST, "instance " + instance.instanceId()
+          + " is " + arch + ": the target is x86_64 KVM, so only x86_64 instances can be exported");
+    }
     VmInfo vm = inventory.describe(List.of(instance)).get(0);
     if (vm.disks().isEmpty()) {
       throw new ProviderException(ProviderException.Kind.INVALID_REQUEST, "instance " + vm.id()
@@ -80,6 +85,20 @@ final class AwsProvider implements Provider {
       t.setDaemon(true);
       return t;
     });
+    try {
+      if (config.exportMethod().equals(AwsConfig.EXPORT_TASK)) {
+        VmExportTask task = new VmExportTask(clients.ec2, clients.s3, config, pool);
+        task.checkLimits(instance, vm);
+        return task.export(instance, vm, out, progress);
+      }
+      return exportSnapshots(vm, out, pool, progress);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private ExportedVm exportSnapshots(VmInfo vm, Path out, ExecutorService pool, ExportProgress progress)
+      throws ProviderException, InterruptedException {
     try (InstanceSnapshots snapshots = InstanceSnapshots.take(clients.ec2, vm.id())) {
       snapshots.awaitCompleted();
       SnapshotDownload download = new SnapshotDownload(clients.ebs, pool, config.parallel(), progress);
@@ -95,9 +114,14 @@ final class AwsProvider implements Provider {
         disks.add(new ExportedDisk(d.id(), w.path().toString(), "raw", w.bytes(), w.sha256(), i, d.label()));
       }
       progress.finish();
+      for (ExportedDisk d : disks) {
+        // Every volume is complete: nothing is left to resume.
+        Files.deleteIfExists(BlockJournal.fileOf(Path.of(d.path())));
+      }
       return new ExportedVm(vm, disks, null, null, EXPORT_METHOD, List.of());
-    } finally {
-      pool.shutdownNow();
+    } catch (IOException e) {
+      throw new ProviderException(ProviderException.Kind.EXPORT_FAILED, "cannot remove a block journal in " + out
+          + ": " + e.getMessage(), e);
     }
   }
 

@@ -51,10 +51,11 @@ final class Ec2Inventory {
             notTerminated()).build());
     if (found.isEmpty()) {
       throw new ProviderException(ProviderException.Kind.NOT_FOUND, "instance " + vm + " not found in region "
-          + region);
+          + region + " (is it in another region? set --region or AWS_REGION)");
     }
     if (found.size() > 1) {
-      throw new ProviderException(ProviderException.Kind.INVALID_REQUEST, "instance name " + vm + " is ambiguous in "
+      // NOT_FOUND, as for an unknown name: no one instance is found, in --vm-info as in an export.
+      throw new ProviderException(ProviderException.Kind.NOT_FOUND, "instance name " + vm + " is ambiguous in "
           + region + ": " + found.stream().map(i -> i.instanceId() + " (" + i.state().nameAsString() + ")")
           .collect(Collectors.joining(", ")) + "; use the instance id");
     }

@@ -21,6 +21,11 @@ public final class LocalProviderFactory implements ProviderFactory {
   }
 
   @Override
+  public String title() {
+    return "Local";
+  }
+
+  @Override
   public String description() {
     return "an existing OVA, OVF folder or disk images (vmdk, vhd, vhdx, raw, qcow2) as the VM";
   }

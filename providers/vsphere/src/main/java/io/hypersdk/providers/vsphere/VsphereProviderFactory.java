@@ -43,6 +43,11 @@ public final class VsphereProviderFactory implements ProviderFactory {
   }
 
   @Override
+  public String title() {
+    return "vSphere";
+  }
+
+  @Override
   public String description() {
     return "VMs of a vCenter or ESXi host, exported through NFC";
   }

@@ -72,6 +72,15 @@ public final class HypervisordClient {
     return send(request("/providers").GET().build(), false);
   }
 
+  /**
+   * {@code POST /providers/PROVIDER/vms} for a named connection: the VMs hypervisord sees through it, each with
+   * {@code path}, {@code name}, {@code power_state}, {@code cpus}, {@code memory_mib} and {@code disks}.
+   */
+  public JsonNode vms(String provider, String connection) throws HypervisordException, InterruptedException {
+    return send(post("/providers/" + segment(provider) + "/vms", JsonNodeFactory.instance.objectNode()
+        .put("connection", connection)), false);
+  }
+
   public JsonNode get(String id) throws HypervisordException, InterruptedException {
     return send(request("/jobs/" + segment(id)).GET().build(), false);
   }

@@ -84,6 +84,17 @@ final class JobsSubmitCommand extends ApiCommand {
     @Option(names = "--libvirt-uri", paramLabel = "URI", description = "options.libvirt_uri")
     String libvirtUri;
 
+    @Option(names = "--no-fix", description = "options.fix false: convert without changing the guest")
+    boolean noFix;
+
+    @Option(names = "--boot-check", arity = "0..1", fallbackValue = "on", paramLabel = "on|warn|off",
+        description = "options.boot_check: boot the converted VM; on (the bare flag) fails the job when it does not "
+            + "boot, warn only warns (default: the converter's setting)")
+    String bootCheck;
+
+    @Option(names = "--boot-check-timeout", paramLabel = "SECONDS", description = "options.boot_check_timeout")
+    Integer bootCheckTimeout;
+
     ObjectNode toJob() {
       ObjectNode job = JsonNodeFactory.instance.objectNode().put("vm_path", vm).put("output_dir", output);
       putIf(job, "name", name);
@@ -106,6 +117,13 @@ final class JobsSubmitCommand extends ApiCommand {
         o.put("libvirt_integration", true);
       }
       putIf(o, "libvirt_uri", libvirtUri);
+      if (noFix) {
+        o.put("fix", false);
+      }
+      putIf(o, "boot_check", bootCheck);
+      if (bootCheckTimeout != null) {
+        o.put("boot_check_timeout", bootCheckTimeout);
+      }
       if (!o.isEmpty()) {
         job.set("options", o);
       }

@@ -43,12 +43,15 @@ final class ConfirmStep implements Step {
   @Override
   public void render(Canvas c) {
     int row = Canvas.TOP;
-    c.text(2, row++, "Provider:  " + m.provider + given());
+    c.text(2, row++, m.connection != null ? "Provider:  " + m.provider + ", hypervisord's connection "
+        + m.connection.name() : "Provider:  " + m.provider + given());
     row = c.wrapped(2, row, "VMs:       " + m.selectedVms().stream().map(VmSummary::name)
         .collect(Collectors.joining(", ")), 3);
     c.text(2, row++, "Export:    " + m.outputDir + " (" + m.format + ")");
     c.text(2, row++, "Libvirt:   " + (m.libvirt ? "define each domain at " + m.pipelineOptions().libvirtUri()
         : "no domain defined (the domain XML is written)"));
+    c.text(2, row++, "Guest:     " + (m.fix ? "fixed for KVM" : "left as it is (no fix)") + ", boot check "
+        + m.bootCheck);
     c.text(2, row++, "Run on:    " + (m.viaHypervisord ? "hypervisord at " + m.hypervisord.url() : "this machine"));
     PipelineOptions o = m.pipelineOptions();
     if (o.daemonRequested()) {

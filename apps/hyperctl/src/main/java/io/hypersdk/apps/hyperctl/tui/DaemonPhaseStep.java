@@ -24,7 +24,9 @@ final class DaemonPhaseStep implements Step {
 
   DaemonPhaseStep(WizardModel m) {
     this.m = m;
-    FormField runOn = new ChoiceField("Run on", () -> List.of(HERE, HYPERVISORD),
+    // A named connection's secrets are hypervisord's, so only hypervisord can run with it.
+    FormField runOn = new ChoiceField("Run on", () -> m.connection != null ? List.of(HYPERVISORD)
+        : List.of(HERE, HYPERVISORD),
         () -> m.viaHypervisord ? HYPERVISORD : HERE, v -> m.viaHypervisord = v.equals(HYPERVISORD));
     List<FormField> pipeline = List.of(
         new ChoiceField("Daemon mode", () -> List.of("off", "on"), () -> m.daemon ? "on" : "off",

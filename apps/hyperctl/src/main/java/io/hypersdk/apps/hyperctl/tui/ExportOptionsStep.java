@@ -4,7 +4,10 @@ import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import java.util.List;
 
-/** Step 3: where the exports go, in what form, and whether the converted VMs are defined in libvirt. */
+/**
+ * Step 3: where the exports go, in what form, whether the converted VMs are defined in libvirt, whether the
+ * converter fixes each guest for KVM, and whether it boots each one to check it.
+ */
 final class ExportOptionsStep implements Step {
   private final WizardModel m;
   private final Form form;
@@ -17,7 +20,10 @@ final class ExportOptionsStep implements Step {
         new ChoiceField("Format", () -> List.of("ovf", "ova"), () -> m.format, v -> m.format = v),
         new ChoiceField("Define libvirt domain", () -> List.of("off", "on"), () -> m.libvirt ? "on" : "off",
             v -> m.libvirt = v.equals("on")),
-        new TextField("libvirt URI", () -> m.libvirtUri, v -> m.libvirtUri = v, false)));
+        new TextField("libvirt URI", () -> m.libvirtUri, v -> m.libvirtUri = v, false),
+        new ChoiceField("Fix the guest", () -> List.of("on", "off"), () -> m.fix ? "on" : "off",
+            v -> m.fix = v.equals("on")),
+        new ChoiceField("Boot check", () -> WizardModel.BOOT_CHECKS, () -> m.bootCheck, v -> m.bootCheck = v)));
   }
 
   @Override
@@ -36,6 +42,9 @@ final class ExportOptionsStep implements Step {
     c.text(2, row, "Each VM is exported into OUTPUT/VM-NAME with its artifact-manifest.json.");
     c.text(2, row + 1, "ovf writes a descriptor beside the disks; ova also packs one archive.");
     c.text(2, row + 2, "With libvirt on, each converted VM is defined as a domain (virsh define) at that URI.");
+    c.text(2, row + 3, "The fix makes each guest boot on KVM: virtio drivers, stable disk names, no VMware");
+    c.text(2, row + 4, "tools. The boot check boots each converted VM once: on fails a VM that does not");
+    c.text(2, row + 5, "boot, warn only warns.");
     c.error(error);
   }
 

@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The wizard's choices as hypervisord job definitions (the API's field names), one per VM. A secret setting (a
- * password) travels only in the request body, which hypervisord keeps in memory for that run.
+ * The wizard's choices as hypervisord job definitions (the API's field names), one per VM: with a named
+ * connection, its name; else the typed settings, where a secret (a password) travels only in the request body,
+ * which hypervisord keeps in memory for that run.
  */
 final class JobDefinitions {
   private JobDefinitions() {}
@@ -31,12 +32,21 @@ final class JobDefinitions {
           .put("output_dir", ExportFolders.of(root, vm.name()).toString())
           .put("format", m.format)
           .put("provider", m.provider);
-      job.set("settings", settings(m));
+      if (m.connection != null) {
+        // hypervisord has the connection's settings and secrets; the job only names it.
+        job.put("connection", m.connection.name());
+      } else {
+        job.set("settings", settings(m));
+      }
       ObjectNode options = job.putObject("options").put("enable_pipeline", true)
           .put("hyper2kvm_daemon", o.daemonRequested())
           .put("hyper2kvm_poll_interval", o.pollInterval().toMillis() / 1000.0)
           .put("hyper2kvm_daemon_timeout", o.daemonTimeout().toMillis() / 60_000.0)
-          .put("libvirt_integration", o.libvirt());
+          .put("libvirt_integration", o.libvirt())
+          .put("fix", m.fix);
+      if (m.bootCheckOrNull() != null) {
+        options.put("boot_check", m.bootCheckOrNull());
+      }
       if (o.libvirt()) {
         options.put("libvirt_uri", o.libvirtUri());
       }

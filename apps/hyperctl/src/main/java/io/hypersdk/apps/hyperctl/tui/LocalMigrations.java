@@ -1,5 +1,6 @@
 package io.hypersdk.apps.hyperctl.tui;
 
+import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.migration.MigrationEvents;
 import io.hypersdk.migration.MigrationRequest;
 import io.hypersdk.migration.MigrationRunner;
@@ -25,15 +26,17 @@ final class LocalMigrations implements Runnable {
   private final Path outputRoot;
   private final ExportFormat format;
   private final PipelineOptions options;
+  private final Pipeline stages;
 
   LocalMigrations(Provider provider, List<VmSummary> vms, List<VmRun> runs, Path outputRoot, ExportFormat format,
-      PipelineOptions options) {
+      PipelineOptions options, Pipeline stages) {
     this.provider = provider;
     this.vms = List.copyOf(vms);
     this.runs = List.copyOf(runs);
     this.outputRoot = outputRoot;
     this.format = format;
     this.options = options;
+    this.stages = stages;
   }
 
   @Override
@@ -48,7 +51,7 @@ final class LocalMigrations implements Runnable {
       VmSummary vm = vms.get(i);
       run.phase("exporting");
       MigrationRequest request = new MigrationRequest(new ExportRequest(vm.path(),
-          ExportFolders.of(outputRoot, vm.name()), format), true, options);
+          ExportFolders.of(outputRoot, vm.name()), format), true, options, stages);
       try {
         run.finished(VmOutcome.of(runner.run(request, events(run))));
       } catch (InterruptedException e) {

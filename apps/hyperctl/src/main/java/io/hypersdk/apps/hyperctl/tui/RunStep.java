@@ -47,7 +47,7 @@ final class RunStep implements Step {
       }
     } else {
       migrations = new LocalMigrations(m.session, vms, m.runs, Path.of(m.outputDir.strip()).toAbsolutePath()
-          .normalize(), m.exportFormat(), m.pipelineOptions());
+          .normalize(), m.exportFormat(), m.pipelineOptions(), m.stages());
     }
     cancelling = false;
     worker = new Thread(migrations, "hyperctl-migration");

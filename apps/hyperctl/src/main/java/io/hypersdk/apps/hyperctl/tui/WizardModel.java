@@ -1,6 +1,7 @@
 package io.hypersdk.apps.hyperctl.tui;
 
 import io.hypersdk.apps.hyperctl.client.ConnectionSettings;
+import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.migration.MigrationOptions;
 import io.hypersdk.migration.MigrationRequestMapper;
 import io.hypersdk.pipeline.PipelineOptions;
@@ -30,6 +31,9 @@ final class WizardModel {
   static final String LOCAL = "local";
   /** How instance discovery names the main instance, hyper2kvm.service. */
   static final String MAIN_INSTANCE = "default";
+  /** The boot check choice that sends none: the converter's own setting applies. */
+  static final String CONVERTER_DEFAULT = "converter default";
+  static final List<String> BOOT_CHECKS = List.of(CONVERTER_DEFAULT, "off", "on", "warn");
 
   // Connect
   /** The providers of this build; the Connect step's choice and fields come from their declared settings. */
@@ -40,6 +44,13 @@ final class WizardModel {
    * A secret (a typed password) stays in this process's memory: it is never rendered, logged or stored.
    */
   final Map<String, Map<String, String>> settings = new HashMap<>();
+  /** hypervisord's named connections, when a hypervisord was given. */
+  List<HypervisordConnection> connections = List.of();
+  /**
+   * The named connection picked on the Connect step instead of typed settings, or null. hypervisord then lists
+   * the VMs and runs the jobs, which name it; its secrets never reach this process.
+   */
+  HypervisordConnection connection;
   /** The provider connected by the Connect step; the wizard closes it when it ends. */
   Provider session;
 
@@ -53,6 +64,10 @@ final class WizardModel {
   String format = "ovf";
   boolean libvirt;
   String libvirtUri = PipelineOptions.DEFAULT_LIBVIRT_URI;
+  /** Whether the converter's fix stage changes each guest so it boots on KVM. */
+  boolean fix = true;
+  /** One of {@link #BOOT_CHECKS}; {@link #CONVERTER_DEFAULT} leaves it to the converter's boot_check setting. */
+  String bootCheck = CONVERTER_DEFAULT;
 
   // Pipeline and daemon phase
   final Path configDir;
@@ -130,7 +145,21 @@ final class WizardModel {
    * @throws IllegalArgumentException with a line to show when a number is not a positive number
    */
   PipelineOptions pipelineOptions() {
-    return new MigrationRequestMapper(configDir, bundledConverter).pipelineOptions(MigrationOptions.builder()
+    return new MigrationRequestMapper(configDir, bundledConverter).pipelineOptions(migrationOptions());
+  }
+
+  /** The manifest's pipeline section the run will ask for: the fix and the boot check as chosen. */
+  Pipeline stages() {
+    return MigrationRequestMapper.stages(migrationOptions());
+  }
+
+  /** The boot check to send, or null for the converter's default. */
+  String bootCheckOrNull() {
+    return bootCheck.equals(CONVERTER_DEFAULT) ? null : bootCheck;
+  }
+
+  private MigrationOptions migrationOptions() {
+    return MigrationOptions.builder()
         .pipeline(true)
         .daemon(daemon)
         .instance(instance.equals(MAIN_INSTANCE) ? null : instance)
@@ -140,7 +169,9 @@ final class WizardModel {
         .timeoutMinutes(positive(timeoutMinutes, "timeout"))
         .libvirt(libvirt)
         .libvirtUri(libvirtUri)
-        .build());
+        .fix(fix)
+        .bootCheck(bootCheckOrNull())
+        .build();
   }
 
   private static double positive(String text, String what) {

@@ -25,8 +25,9 @@ class ScreensTest extends WizardTest {
       w.key(KeyType.Enter);
       w.shows("select at least one VM with Space");
       w.type(" ").key(KeyType.Enter);
-      w.shows("step 3/7: Export options", "Output folder", "Format", "< ovf >", "Define libvirt domain", "< off >",
-          "libvirt URI", "qemu:///system");
+      String options = w.shows("step 3/7: Export options", "Output folder", "Format", "< ovf >",
+          "Define libvirt domain", "< off >", "libvirt URI", "qemu:///system", "The fix makes each guest boot on KVM");
+      assertThat(VirtualWizard.flat(options)).contains("Fix the guest < on >", "Boot check < converter default >");
       assertHelpOnLastRow(w, "Enter next", "Esc back");
 
       w.key(KeyType.Enter);
@@ -39,6 +40,10 @@ class ScreensTest extends WizardTest {
       }
       w.type("test:///default");
       w.shows("< on >", "test:///default");
+      // Down to "Fix the guest", off (the sample disks hold no operating system, which the fix refuses); down to
+      // "Boot check", off.
+      w.key(KeyType.ArrowDown).type(" ").key(KeyType.ArrowDown).type(" ");
+      w.shows("Fix the guest < off >", "Boot check < off >");
       w.key(KeyType.Enter);
       w.shows("step 4/7: Pipeline options: daemon configuration", "Daemon mode", "< off >", "Instance",
           "Watch dir", "Output dir", "Poll interval (s)", "Timeout (min)", "Daemon status: daemon mode off",
@@ -47,7 +52,7 @@ class ScreensTest extends WizardTest {
 
       w.key(KeyType.Enter);
       w.shows("step 5/7: Confirm", "VMs:       db01", "Libvirt:   define each domain at test:///default",
-          "Pipeline:  direct mode");
+          "Guest:     left as it is (no fix), boot check off", "Pipeline:  direct mode");
       assertHelpOnLastRow(w, "Enter start the migration", "Esc back", "q quit");
 
       w.key(KeyType.Enter);
@@ -56,6 +61,9 @@ class ScreensTest extends WizardTest {
           .contains("qcow2: " + work.resolve("out/db01/db01.qcow2")).contains("libvirt domain: db01");
       assertHelpOnLastRow(w, "Enter/q quit", "Esc back to confirm");
       assertThat(work.resolve("out/db01/db01.qcow2")).isRegularFile();
+      String manifest = Files.readString(work.resolve("out/db01/artifact-manifest.json"));
+      assertThat(manifest.replaceAll("\\s+", "")).contains("\"fix\":{\"enabled\":false")
+          .contains("\"boot_check\":{\"mode\":\"off\"}");
       assertThat(Arrays.asList(connect.split("\n"))).allMatch(l -> l.length() <= VirtualWizard.COLUMNS);
 
       w.type("q");

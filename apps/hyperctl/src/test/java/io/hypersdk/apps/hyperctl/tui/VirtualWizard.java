@@ -12,20 +12,25 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The wizard running on Lanterna's 80x24 virtual terminal in a thread of the test: keys go in as KeyStrokes,
- * the screen is read back as text.
+ * The wizard running on Lanterna's virtual terminal (80x24 unless a test asks for another size) in a thread of
+ * the test: keys go in as KeyStrokes, the screen is read back as text.
  */
 final class VirtualWizard implements AutoCloseable {
   static final int COLUMNS = 80;
   static final int ROWS = 24;
-  final DefaultVirtualTerminal terminal = new DefaultVirtualTerminal(new TerminalSize(COLUMNS, ROWS));
+  /** How long a screen may take to show something: generous, since CI machines are shared and loaded. */
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+  final DefaultVirtualTerminal terminal;
   final WizardModel model;
+  private final int rows;
   private final Thread thread;
   private final AtomicInteger exit = new AtomicInteger(-1);
   private volatile Throwable failure;
 
-  private VirtualWizard(WizardModel model) throws IOException {
+  private VirtualWizard(WizardModel model, TerminalSize size) throws IOException {
     this.model = model;
+    this.terminal = new DefaultVirtualTerminal(size);
+    this.rows = size.getRows();
     MigrationWizard wizard = new MigrationWizard(new TerminalScreen(terminal), model);
     thread = new Thread(() -> {
       try {
@@ -39,9 +44,19 @@ final class VirtualWizard implements AutoCloseable {
 
   /** A wizard whose first screen is the local provider on {@code source}, instances read from {@code configDir}. */
   static VirtualWizard local(Path source, Path configDir) throws IOException {
+    return local(source, configDir, new TerminalSize(COLUMNS, ROWS));
+  }
+
+  /** The same on a terminal of {@code size}. */
+  static VirtualWizard local(Path source, Path configDir, TerminalSize size) throws IOException {
     WizardModel m = new WizardModel(configDir, HyperConvert.inThisJvm());
     m.settings().put("root", source.toString());
-    return new VirtualWizard(m);
+    return new VirtualWizard(m, size);
+  }
+
+  /** A wizard on an 80x24 terminal whose model a test has prepared (provider, settings, hypervisord). */
+  static VirtualWizard of(WizardModel m) throws IOException {
+    return new VirtualWizard(m, new TerminalSize(COLUMNS, ROWS));
   }
 
   VirtualWizard type(String text) {
@@ -64,14 +79,20 @@ final class VirtualWizard implements AutoCloseable {
   /** The whole screen, one line per row, trailing blanks removed. */
   String text() {
     StringBuilder sb = new StringBuilder();
-    for (int row = 0; row < ROWS; row++) {
+    TerminalSize size = terminal.getTerminalSize();
+    for (int row = 0; row < size.getRows(); row++) {
       StringBuilder line = new StringBuilder();
-      for (int col = 0; col < COLUMNS; col++) {
+      for (int col = 0; col < size.getColumns(); col++) {
         line.append(terminal.getCharacter(col, row).getCharacterString());
       }
       sb.append(line.toString().stripTrailing()).append('\n');
     }
     return sb.toString();
+  }
+
+  /** The last row, where the key help is. */
+  int lastRow() {
+    return rows - 1;
   }
 
   /** One row of the screen. */
@@ -86,7 +107,7 @@ final class VirtualWizard implements AutoCloseable {
   String rowShows(int row, String... texts) {
     String[] last = {""};
     try {
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+      org.awaitility.Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
           .until(() -> {
             last[0] = row(row);
             return java.util.Arrays.stream(texts).allMatch(last[0]::contains);
@@ -105,7 +126,7 @@ final class VirtualWizard implements AutoCloseable {
 
   /** Waits until the screen shows all of {@code texts} (wrapped or not); fails with the screen as it was. */
   String shows(String... texts) {
-    return shows(Duration.ofSeconds(20), texts);
+    return shows(TIMEOUT, texts);
   }
 
   String shows(Duration atMost, String... texts) {

@@ -33,7 +33,7 @@ public final class ApiErrors {
       case INVALID_REQUEST -> 400;
       case NOT_FOUND -> 404;
       // The platform behind the provider failed (unreachable, login refused): a bad gateway, not this daemon.
-      case EXPORT_FAILED -> 502;
+      case EXPORT_FAILED, CREDENTIALS, PERMISSION, QUOTA, NETWORK -> 502;
     }, e.getMessage().lines().findFirst().orElse(""), null));
     // Javalin's own refusals, e.g. 413 when a body exceeds the configured size.
     routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(),

@@ -1,6 +1,8 @@
 package io.hypersdk.apps.hypervisord.api;
 
 import io.hypersdk.jobs.submit.JobParser;
+import io.hypersdk.manifest.Pipeline;
+import io.hypersdk.migration.MigrationRequestMapper;
 import io.hypersdk.pipeline.PipelineOptions;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,6 +118,14 @@ public final class OpenApiDocument {
     options.put("libvirt_integration", off);
     options.put("libvirt_uri", Map.of("type", "string", "default", PipelineOptions.DEFAULT_LIBVIRT_URI));
     options.put("libvirt_autostart", off);
+    options.put("fix", Map.of("type", "boolean", "default", true,
+        "description", "run the converter's fix stage on the guest (drivers, fstab, VMware tools, network)"));
+    options.put("boot_check", Map.of("type", "string", "enum", Pipeline.BOOT_CHECK_MODES,
+        "description", "boot the converted VM: on fails the job when it does not boot, warn only warns; "
+            + "absent: the converter's boot_check setting, else off"));
+    options.put("boot_check_timeout", Map.of("type", "integer", "minimum",
+        MigrationRequestMapper.MIN_BOOT_CHECK_TIMEOUT_SECONDS,
+        "description", "seconds; absent: the converter's boot_check_timeout, else 300"));
     Map<String, Object> job = new LinkedHashMap<>();
     job.put("id", str);
     job.put("name", str);

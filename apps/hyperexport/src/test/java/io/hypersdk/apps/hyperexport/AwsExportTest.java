@@ -1,0 +1,202 @@
+package io.hypersdk.apps.hyperexport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hypersdk.providers.aws.testing.AwsFixture;
+import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.SystemctlStandIn;
+import io.hypersdk.testing.Tools;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * hyperexport --provider aws as a real process against WireMock answering as EC2 and EBS: the bad-input table,
+ * Ctrl-C during the block download, and a two-volume instance through the queue daemon to qcow2.
+ */
+@Timeout(240)
+class AwsExportTest {
+  /** Not a real key: the SDK's default chain reads them from the environment, as on a user's machine. */
+  private static final String SECRET = "test-secret-not-real-5f3a";
+
+  @TempDir
+  Path work;
+  Launcher tools;
+  AwsFixture aws;
+
+  @BeforeEach
+  void start() {
+    tools = new Launcher(work).env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00").env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    aws = new AwsFixture();
+  }
+
+  @AfterEach
+  void stop() {
+    tools.close();
+    aws.close();
+  }
+
+  private List<String> aws(String... more) {
+    return awsIn("eu-west-1", more);
+  }
+
+  private List<String> awsIn(String region, String... more) {
+    List<String> a = new ArrayList<>(List.of("--provider", "aws", "--region", region, "--endpoint-url",
+        aws.endpoint(), "--parallel", "4"));
+    a.addAll(List.of(more));
+    return a;
+  }
+
+  private Result run(List<String> args) {
+    Result r = tools.hyperexport(args.toArray(String[]::new));
+    assertThat(r.stdout() + r.stderr()).as("the secret key is never shown: %s", r).doesNotContain(SECRET);
+    EndToEndTest.assertNoStackTrace(r);
+    return r;
+  }
+
+  /** One row of the bad-input table: what the emulator answers, the command, the exit code and the line. */
+  enum BadInput {
+    UNKNOWN_VM(3, "hyperexport: instance i-0000000000000dead not found in region eu-west-1 (is it in another "
+        + "region? set --region or AWS_REGION)", a -> a.ec2Error("DescribeInstances", 400, "InvalidInstanceID.NotFound",
+        "The instance ID 'i-0000000000000dead' does not exist"), "--vm", "i-0000000000000dead"),
+    AMBIGUOUS_NAME(3, "hyperexport: instance name web01 is ambiguous in eu-west-1: " + AwsFixture.INSTANCE
+        + " (running), " + AwsFixture.TWIN + " (stopped); use the instance id", AwsFixture::twin, "--vm", "web01"),
+    WRONG_CREDENTIALS(6, "hyperexport: AWS refused the credentials (AuthFailure) calling ec2:DescribeInstances: check "
+        + "--profile, AWS_PROFILE or the keys in the SDK's default credential chain", a -> a.ec2Error(
+        "DescribeInstances", 401, "AuthFailure", "AWS was not able to validate the provided access credentials"),
+        "--vm", "web01"),
+    MISSING_PERMISSION(12, "hyperexport: not allowed to call ebs:GetSnapshotBlock (AccessDenied): add "
+        + "ebs:GetSnapshotBlock to the IAM policy of these credentials (docs/CONFIGURATION.md)", a -> a.ebsError(
+        AwsFixture.ROOT_SNAPSHOT, 0, 403, "AccessDeniedException", "not authorized", "UNAUTHORIZED_ACCOUNT"),
+        "--vm", "web01"),
+    MISSING_KMS_PERMISSION(12, "hyperexport: not allowed to decrypt the encrypted snapshot calling ebs:GetSnapshotBlock "
+        + "(AccessDenied): add kms:Decrypt on the volume's KMS key to the IAM policy of these credentials "
+        + "(docs/CONFIGURATION.md)", a -> a.ebsError(AwsFixture.DATA_SNAPSHOT, 3, 403, "AccessDeniedException",
+        "KMS key not accessible", "DEPENDENCY_ACCESS_DENIED"), "--vm", "web01"),
+    QUOTA(13, "hyperexport: ec2:CreateSnapshots refused: a limit of the account was reached (SnapshotLimitExceeded: "
+        + "You have exceeded the maximum number of snapshots allowed.); delete unused snapshots or ask AWS for a "
+        + "higher quota", a -> a.ec2Error("CreateSnapshots", 400, "SnapshotLimitExceeded", "You have exceeded the "
+        + "maximum number of snapshots allowed."), "--vm", "web01"),
+    UNKNOWN_REGION(2, "hyperexport: --region eu-wset-1 is not an AWS region (e.g. us-east-1, eu-west-1; aws ec2 "
+        + "describe-regions lists them)", a -> { }, "--vm", "web01"),
+    INTERRUPTED_NETWORK(14, "hyperexport: block 4 of " + AwsFixture.DATA_SNAPSHOT + " failed 4 times: cannot reach AWS "
+        + "calling ebs:GetSnapshotBlock: ", a -> a.dropConnection(AwsFixture.DATA_SNAPSHOT, 4), "--vm", "web01"),
+    ARM64(3, "hyperexport: instance " + AwsFixture.INSTANCE + " is arm64: the target is x86_64 KVM, so only x86_64 "
+        + "instances can be exported", AwsFixture::arm64, "--vm", "web01");
+
+    final int exit;
+    final String line;
+    final Consumer<AwsFixture> setUp;
+    final String[] args;
+
+    BadInput(int exit, String line, Consumer<AwsFixture> setUp, String... args) {
+      this.exit = exit;
+      this.line = line;
+      this.setUp = setUp;
+      this.args = args;
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(BadInput.class)
+  void badInputIsOneLineWithItsOwnExitCodeAndNoSnapshotIsLeft(BadInput bad) throws Exception {
+    bad.setUp.accept(aws);
+    List<String> args = awsIn(bad == BadInput.UNKNOWN_REGION ? "eu-wset-1" : "eu-west-1", "--output",
+        work.resolve("out").toString());
+    args.addAll(List.of(bad.args));
+    Result r = run(args);
+
+    assertThat(r.exit()).as("%s", r).isEqualTo(bad.exit);
+    assertThat(EndToEndTest.errorLines(r)).as("%s", r).singleElement().asString().startsWith(bad.line);
+    assertThat(aws.deletes(AwsFixture.ROOT_SNAPSHOT)).as("snapshots taken are deleted").isEqualTo(aws.snapshotsTaken());
+    assertThat(aws.deletes(AwsFixture.DATA_SNAPSHOT)).isEqualTo(aws.snapshotsTaken());
+    // A volume read in full before the failure stays, complete; the one that failed never gets its final name.
+    for (String n : EndToEndTest.names(work.resolve("out"))) {
+      if (n.endsWith(".raw")) {
+        String snapshot = n.startsWith(AwsFixture.ROOT_VOLUME) ? AwsFixture.ROOT_SNAPSHOT : AwsFixture.DATA_SNAPSHOT;
+        assertThat(Files.mismatch(work.resolve("out").resolve(n), aws.expectedDisk(snapshot,
+            work.resolve(snapshot + ".expected")))).as("%s is complete", n).isEqualTo(-1L);
+      }
+    }
+  }
+
+  @Test
+  void ctrlCDuringGetSnapshotBlockExits130DeletesTheSnapshotsAndLeavesNoDisk() {
+    aws.slowBlocks(3_000);
+    Path out = work.resolve("out");
+    Running running = tools.startHyperexport(aws("--vm", "web01", "--output", out.toString())
+        .toArray(String[]::new));
+    await("a block download under way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .failFast("hyperexport ended early", () -> !running.process().isAlive())
+        .until(() -> EndToEndTest.names(out).stream().anyMatch(n -> n.endsWith(".raw.part"))
+            && aws.blockRequests() > 0);
+    running.signal("INT");
+    Result r = running.await(Duration.ofSeconds(60));
+
+    assertThat(r.exit()).as("%s", r).isEqualTo(130);
+    assertThat(EndToEndTest.errorLines(r)).as("%s", r).containsExactly("hyperexport: interrupted");
+    EndToEndTest.assertNoStackTrace(r);
+    assertThat(aws.creates()).isEqualTo(1);
+    assertThat(aws.deletes(AwsFixture.ROOT_SNAPSHOT)).as("%s", r).isEqualTo(1);
+    assertThat(aws.deletes(AwsFixture.DATA_SNAPSHOT)).as("%s", r).isEqualTo(1);
+    // What was flushed stays as NAME.raw.part with its journal, for the next run to resume from.
+    assertThat(EndToEndTest.names(out)).as("no disk under its final name, no manifest").isNotEmpty()
+        .allMatch(n -> n.endsWith(".raw.part") || n.endsWith(".raw.part.blocks"));
+  }
+
+  @Test
+  void aTwoVolumeInstanceGoesThroughTheQueueDaemonToQcow2() throws Exception {
+    Tools.require("qemu-img", "qemu-utils");
+    SystemctlStandIn.install(Files.createDirectories(work.resolve("bin"))).answerAll("inactive", 3);
+    tools.pathFirst(work.resolve("bin"));
+    Path watch = Files.createDirectories(work.resolve("q/queue"));
+    Path output = Files.createDirectories(work.resolve("q/output"));
+    QueueDaemon d = tools.daemon(QueueDaemon.writeConfig(work.resolve("etc/hyper2kvm.conf"), watch, output, 2), watch,
+        output);
+    Path out = work.resolve("export");
+
+    Result r = run(aws("--vm", AwsFixture.NAME, "--output", out.toString(), "--pipeline", "--hyper2kvm-daemon",
+        "--hyper2kvm-watch-dir", watch.toString(), "--hyper2kvm-output-dir", output.toString(),
+        "--hyper2kvm-poll-interval", "0.2", "--json"));
+
+    assertThat(r.exit()).as("%s\n--- daemon ---\n%s", r, d.log()).isZero();
+    JsonNode p = r.json().path("pipeline");
+    assertThat(p.path("execution").path("mode").asText()).isEqualTo("daemon");
+    List<String> outputs = new ArrayList<>();
+    p.path("outputs").forEach(o -> outputs.add(o.asText()));
+    assertThat(outputs).hasSize(2);
+    Path root = aws.expectedDisk(AwsFixture.ROOT_SNAPSHOT, work.resolve("root.expected"));
+    Path data = aws.expectedDisk(AwsFixture.DATA_SNAPSHOT, work.resolve("data.expected"));
+    assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", "qcow2", root.toString(),
+        outputs.get(0)))).contains("Images are identical");
+    assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", "qcow2", data.toString(),
+        outputs.get(1)))).contains("Images are identical");
+
+    JsonNode manifest = new ObjectMapper().readTree(out.resolve("artifact-manifest.json").toFile());
+    assertThat(manifest.path("source").path("provider").asText()).isEqualTo("aws");
+    assertThat(manifest.path("source").path("datacenter").asText()).isEqualTo("eu-west-1");
+    assertThat(manifest.path("source").path("export_method").asText()).isEqualTo("aws-ebs-direct");
+    assertThat(manifest.path("vm").path("cpu").asInt()).isEqualTo(2);
+    assertThat(manifest.path("vm").path("mem_gb").asInt()).isEqualTo(8);
+    assertThat(manifest.path("vm").path("firmware").asText()).isEqualTo("uefi");
+    assertThat(manifest.path("disks").get(0).path("boot_order_hint").asInt()).isZero();
+    assertThat(manifest.path("nics").get(0).path("mac").asText()).isEqualTo(AwsFixture.MAC0);
+    assertThat(aws.deletes(AwsFixture.ROOT_SNAPSHOT)).isEqualTo(1);
+    assertThat(aws.deletes(AwsFixture.DATA_SNAPSHOT)).isEqualTo(1);
+    assertThat(d.term()).isZero();
+  }
+}

@@ -1,0 +1,27 @@
+package io.hypersdk.convert.fix;
+
+import io.hypersdk.convert.domain.DeviceModels;
+import io.hypersdk.queue.GuestChange;
+import java.util.List;
+
+/**
+ * What the fix stage did to one guest: the OS it found, its kernels, every change, warnings for the operator,
+ * the devices the guest now supports, and how long the appliance took to start, each fix and the whole stage.
+ */
+public record FixOutcome(
+    String os,
+    List<String> kernels,
+    List<GuestChange> changes,
+    List<String> warnings,
+    DeviceModels devices,
+    long applianceMs,
+    long totalMs,
+    java.util.Map<String, Long> fixMs) {
+
+  public FixOutcome {
+    kernels = List.copyOf(kernels);
+    changes = List.copyOf(changes);
+    warnings = List.copyOf(warnings);
+    fixMs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fixMs));
+  }
+}
