@@ -75,9 +75,13 @@ class FixedGuestIT {
     List<String> fstab = guest.all("FSTAB");
     assertThat(fstab).as("fstab").isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("UUID="));
     assertThat(fstab).anySatisfy(l -> assertThat(l).containsPattern("\\s/home\\s"));
-    assertThat(guest.first("HOME")).as("/home mounted from the second disk").get().asString()
-        .startsWith("/dev/vdb1").contains("/home/HYPERSDK-HOME-DISK");
-    assertThat(guest.first("ROOT")).get().asString().startsWith("/dev/vda");
+    // The guest's report: "HYPERSDK-ROOT /dev/vdX1 ext4", "HYPERSDK-HOME /dev/vdY1 ext4 /home/HYPERSDK-HOME-DISK".
+    String root = guest.first("ROOT").orElseThrow();
+    String home = guest.first("HOME").orElseThrow();
+    assertThat(root).matches("/dev/vd[a-z]\\d+ ext4");
+    assertThat(home).as("/home mounted from the second disk").matches("/dev/vd[a-z]1 ext4 /home/HYPERSDK-HOME-DISK");
+    assertThat(home.substring(0, "/dev/vdX".length())).as("/home is on another disk than /")
+        .isNotEqualTo(root.substring(0, "/dev/vdX".length()));
 
     List<String> changed = new ArrayList<>();
     result.path("changes").forEach(c -> changed.add(c.path("file").asText() + ": " + c.path("change").asText()));

@@ -53,7 +53,7 @@ class VsphereGuestIT {
           .containsPattern("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+");
       assertThat(guest.first("VMTOOLS")).contains("absent");
       assertThat(guest.all("FSTAB")).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("UUID="));
-      assertThat(guest.first("HOME")).get().asString().startsWith("/dev/vdb1");
+      assertThat(guest.first("HOME")).get().asString().matches("/dev/vd[a-z]1 ext4 /home/HYPERSDK-HOME-DISK");
     }
   }
 }
