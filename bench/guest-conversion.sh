@@ -47,7 +47,7 @@ mkdir -p "$work/ours"
 t=$(now)
 ours_rc=0
 HYPER2KVM_CONFIG_DIR=$work/no-etc bin/hyperexport --provider local --vm "$ova" --output "$work/ours" --pipeline \
-  --boot-check on --boot-check-timeout "$boot_timeout" --json > "$work/ours.json" 2> "$work/ours.err" || ours_rc=$?
+  --boot-check=on --boot-check-timeout "$boot_timeout" --json > "$work/ours.json" 2> "$work/ours.err" || ours_rc=$?
 ours_wall=$(secs "$t" "$(now)")
 result=$(find "$work/ours" -name "$vm.result.json" | head -1)
 ours_boot=failed
