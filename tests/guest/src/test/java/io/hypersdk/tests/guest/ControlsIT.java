@@ -81,7 +81,7 @@ class ControlsIT {
     String reason = run.error();
     assertThat(reason).as("the job's error says the boot failed and why").containsIgnoringCase("boot")
         .containsIgnoringCase("root");
-    assertThat(run.tool().stderr()).contains(reason);
+    assertThat(run.tool().stdout() + run.tool().stderr()).as("hyperexport shows the daemon's reason").contains(reason);
     JsonNode boot = run.result().path("boot_check");
     assertThat(boot.path("status").asText()).as("%s", boot).isEqualTo("failed");
     assertThat(boot.path("reason").asText()).containsIgnoringCase("root");

@@ -49,6 +49,9 @@ final class GuestPipeline implements AutoCloseable {
       Files.createDirectories(output);
       // Hermetic: neither the machine's /etc/hyper2kvm nor its systemd decides anything here.
       env.put("HYPER2KVM_CONFIG_DIR", Files.createDirectories(work.resolve("empty-etc-hyper2kvm")).toString());
+      // hyperexport's jar names its libraries in its manifest, so logback.xml is found twice on this class path
+      // and logback would print that on stdout, in front of --json's output.
+      env.put("JAVA_TOOL_OPTIONS", "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
       Path bin = Files.createDirectories(work.resolve("bin"));
       SystemctlStandIn.install(bin).answerAll("inactive", 3);
       pathFirst.add(bin);
