@@ -10,7 +10,8 @@
 # ratio (target: ours <= 1.0 x virt-v2v), both boot results, our fix stage's own time (result.json
 # timings_ms) and the libguestfs appliance start (guestfish -a /dev/null run) under the accelerator in use.
 # Environment (defaults): BENCH_FIRMWARE (bios; or uefi), BENCH_TMPDIR (/var/tmp: virt-v2v needs 1 GiB
-# there), BENCH_MVN_FLAGS (extra Maven flags, e.g. -o), BENCH_BOOT_TIMEOUT (600 s). Needs root (the guest
+# there), BENCH_MVN_FLAGS (extra Maven flags, e.g. -o), BENCH_BUILD (1; 0 uses the jars already built),
+# BENCH_BOOT_TIMEOUT (600 s). Needs root (the guest
 # build). Exits non-zero only when it cannot run; a missed target or a failed boot is reported, not fatal.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -36,9 +37,11 @@ echo "building the test guest (tests/guest/build-guest.sh, cached)..." >&2
 guest=$(bash tests/guest/build-guest.sh | tail -1)
 ova=$guest/$firmware/hypersdk-guest.ova
 vm=hypersdk-guest-$firmware
-echo "building hyperexport and hyperconvert (mvn -DskipTests package)..." >&2
-# shellcheck disable=SC2086
-mvn -B -q -Dstyle.color=never ${BENCH_MVN_FLAGS:-} -DskipTests package -pl apps/hyperexport,apps/hyperconvert -am
+if [[ ${BENCH_BUILD:-1} == 1 ]]; then
+  echo "building hyperexport and hyperconvert (mvn -DskipTests package)..." >&2
+  # shellcheck disable=SC2086
+  mvn -B -q -Dstyle.color=never ${BENCH_MVN_FLAGS:-} -DskipTests package -pl apps/hyperexport,apps/hyperconvert -am
+fi
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs" >&2
 
