@@ -15,8 +15,8 @@ ensure_packages curl:curl
 ensure_packages chromium:chromium
 # The packaging tests: systemd-analyze verifies the units, man renders the man pages, ansible checks the role.
 ensure_packages systemd-analyze:systemd man:man-db ansible-playbook:ansible-core ansible-lint:ansible-lint
-# The fix stage's tests: hivexregedit edits Windows' registry; small guest images are made with mke2fs.
-ensure_packages hivexregedit:libwin-hivex-perl mke2fs:e2fsprogs
+# The fix stage's tests: hivexregedit edits Windows' registry; small guest images are made with mke2fs and mkntfs.
+ensure_packages hivexregedit:libwin-hivex-perl mke2fs:e2fsprogs mkntfs:ntfs-3g
 cd "$ROOT"
 mvn -B verify "$@"
 # The system tests: the .deb just built, installed with the Ansible playbook into containers that boot
