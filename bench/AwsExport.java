@@ -38,7 +38,7 @@ public final class AwsExport {
     System.setProperty("aws.secretAccessKey", "bench-secret-not-real");
     int blocksPerVolume = (int) (AwsFixture.VOLUME_BYTES / AwsFixture.BLOCK);
     long bytes = 2 * AwsFixture.VOLUME_BYTES;
-    try (AwsFixture aws = new AwsFixture()) {
+    try (AwsFixture aws = new AwsFixture(false)) {
       aws.dense();
       var factory = Providers.discover().get("aws");
       ProviderSettings settings = ProviderSettings.builder(factory).set("region", "eu-west-1")

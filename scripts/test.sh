@@ -15,9 +15,17 @@ ensure_packages curl:curl
 ensure_packages chromium:chromium
 # The packaging tests: systemd-analyze verifies the units, man renders the man pages, ansible checks the role.
 ensure_packages systemd-analyze:systemd man:man-db ansible-playbook:ansible-core ansible-lint:ansible-lint
+# The guest tests (tests/guest): the VMware-like test guest is built with debootstrap and packed with sfdisk,
+# mkfs, grub (in the guest) and qemu-img; it boots under qemu (SeaBIOS, OVMF); the bench compares virt-v2v.
+ensure_packages debootstrap:debootstrap sfdisk:fdisk mkfs.vfat:dosfstools mcopy:mtools qemu-img:qemu-utils \
+  qemu-system-x86_64:qemu-system-x86 /usr/share/OVMF/OVMF_CODE_4M.fd:ovmf lsinitramfs:initramfs-tools
 # The fix stage's tests: hivexregedit edits Windows' registry; small guest images are made with mke2fs and mkntfs.
 ensure_packages hivexregedit:libwin-hivex-perl mke2fs:e2fsprogs mkntfs:ntfs-3g
+# The boot check's tests boot the host's kernel with a tiny initramfs, and empty disks under SeaBIOS and OVMF.
+ensure_packages qemu-system-x86_64:qemu-system-x86 /usr/share/OVMF/OVMF_CODE_4M.fd:ovmf /vmlinuz:linux-image-cloud-amd64
 cd "$ROOT"
+# Built (or taken from its cache) before the tests, so its minutes show up here and not as a test's timeout.
+bash "$ROOT/tests/guest/build-guest.sh"
 mvn -B verify "$@"
 # The system tests: the .deb just built, installed with the Ansible playbook into containers that boot
 # systemd (systemd-nspawn); they install systemd-container and debootstrap themselves.

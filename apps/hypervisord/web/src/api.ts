@@ -73,6 +73,8 @@ export interface JobResult {
   warnings?: string[];
   failed_step?: string;
   error?: string;
+  changes?: { file: string; change: string }[];
+  boot_check?: { status: string; reason?: string; boot_seconds?: number; accel?: string };
 }
 
 export interface Job {

@@ -124,6 +124,31 @@ export function JobDetailPage({ id }: { id: string }) {
                 </dd>
                 <dt>Libvirt domain</dt>
                 <dd data-testid="libvirt-domain">{r.libvirt_domain ?? '—'}</dd>
+                {r.boot_check && (
+                  <>
+                    <dt>Boot check</dt>
+                    <dd data-testid="boot-check" data-status={r.boot_check.status}>
+                      {r.boot_check.status}
+                      {r.boot_check.reason ? `: ${r.boot_check.reason}` : ''}
+                      {r.boot_check.boot_seconds != null ? ` in ${Math.round(r.boot_check.boot_seconds)} s` : ''}
+                      {r.boot_check.accel ? ` (${r.boot_check.accel})` : ''}
+                    </dd>
+                  </>
+                )}
+                {r.changes && r.changes.length > 0 && (
+                  <>
+                    <dt>Guest changes</dt>
+                    <dd>
+                      <ul className="outputs" data-testid="guest-changes">
+                        {r.changes.map((c) => (
+                          <li key={`${c.file} ${c.change}`}>
+                            <code>{c.file}</code>: {c.change}
+                          </li>
+                        ))}
+                      </ul>
+                    </dd>
+                  </>
+                )}
                 {r.warnings && r.warnings.length > 0 && (
                   <>
                     <dt>Warnings</dt>

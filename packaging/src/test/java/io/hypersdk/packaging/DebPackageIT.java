@@ -102,7 +102,7 @@ class DebPackageIT {
     String control = Tools.run(List.of("dpkg-deb", "-f", deb().toString()));
     assertThat(control).contains("Package: hypersdk\n", "Version: 0.1.0\n", "Architecture: all\n",
         "Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless, qemu-utils, passwd\n",
-        "Recommends: libvirt-clients\n");
+        "Recommends: libvirt-clients, qemu-system-x86, ovmf\n");
   }
 
   @Test

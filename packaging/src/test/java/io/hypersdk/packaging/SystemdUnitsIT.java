@@ -106,7 +106,8 @@ class SystemdUnitsIT {
       assertThat(one(unit, "PrivateDevices")).isEqualTo("yes");
       assertThat(one(unit, "BindPaths")).isEqualTo("-/dev/kvm");
       assertThat(one(unit, "DeviceAllow")).isEqualTo("/dev/kvm rw");
-      assertThat(one(unit, "SupplementaryGroups")).isEqualTo("kvm");
+      // Group kvm comes from the user database (hypersdk-setup), so a host without the group still starts it.
+      assertThat(unit).doesNotContainKey("SupplementaryGroups");
       assertThat(one(unit, "CacheDirectory")).isEqualTo("hyper2kvm");
       Path copy = Files.copy(BuiltPackages.staged("/lib/systemd/system/" + name),
           tmp.resolve(name.replace("@.", "@example.")));

@@ -3,6 +3,7 @@ package io.hypersdk.pipeline;
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.pipeline.steps.AwaitResultStep;
 import io.hypersdk.pipeline.steps.ConversionOutcome;
+import io.hypersdk.pipeline.steps.ConverterResultFile;
 import io.hypersdk.pipeline.steps.DefineDomainStep;
 import io.hypersdk.pipeline.steps.CheckDaemonAccessStep;
 import io.hypersdk.pipeline.steps.DetectDaemonStep;
@@ -12,6 +13,7 @@ import io.hypersdk.pipeline.steps.RunConverterStep;
 import io.hypersdk.pipeline.steps.SubmitManifestStep;
 import io.hypersdk.pipeline.steps.SubmitManifestStep.Submission;
 import io.hypersdk.pipeline.systemd.SystemdUnits;
+import io.hypersdk.queue.ConversionResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,6 +82,9 @@ public final class PipelineExecutor {
         converterName = converter.description();
         collecting.info("direct mode: running " + converter.description());
         outcome = step.run(converter, manifestPath, o, collecting);
+        if (outcome.success()) {
+          outcome = outcome.withResult(ConverterResultFile.read(outcome.domainXml(), manifest.jobId()));
+        }
         durations.put("convert", ms(t));
       }
     } catch (PipelineException e) {
@@ -103,15 +108,21 @@ public final class PipelineExecutor {
       }
     }
     durations.put("total", ms(start));
+    ConversionResult converted = outcome.result();
+    if (converted != null) {
+      // The converter's warnings (e.g. a boot check that failed in warn mode) belong to the job's too.
+      warnings.addAll(converted.warnings());
+    }
     return new PipelineResult(outcome.success(), manifest.jobId(), manifestPath.toString(), mode, converterName,
-        outcome.outputs(), domainXml, domainName, defined, outcome.jobState(), durations, warnings, outcome.error());
+        outcome.outputs(), domainXml, domainName, defined, outcome.jobState(), durations, warnings, outcome.error(),
+        converted == null ? List.of() : converted.changes(), converted == null ? null : converted.bootCheck());
   }
 
   private static ConversionOutcome viaDaemon(ArtifactManifest manifest, ResolvedQueue queue, PipelineOptions o,
       PipelineEvents events, Map<String, Long> durations) throws PipelineException, InterruptedException {
     if (o.dryRun()) {
       events.info("dry run: the manifest would be submitted to " + queue.layout().watchDir());
-      return new ConversionOutcome(true, List.of(), null, null, JobOutcome.DRY_RUN);
+      return new ConversionOutcome(true, List.of(), null, null, JobOutcome.DRY_RUN, null);
     }
     long t = System.nanoTime();
     Submission s = new SubmitManifestStep().run(manifest, queue.layout());

@@ -132,7 +132,7 @@ public final class BootCheck {
         Files.copy(ovmf.varsTemplate(), vars);
       }
       List<String> cmd = new QemuCommand(qemu, domain, accel, overlays, code, vars, work).args();
-      LOG.debug("boot check: {}", String.join(" ", cmd));
+      LOG.info("boot check: {}", String.join(" ", cmd));
       return boot(domain, cmd, work, options);
     } catch (IOException e) {
       throw new ConversionException(Kind.ENVIRONMENT, "the boot check cannot write its work files in " + work
@@ -156,8 +156,9 @@ public final class BootCheck {
     String format = disk.format() != null ? disk.format() : qemuImg.info(actual).format();
     List<String> cmd = List.of(qemuImg.binary().toString(), "create", "-q", "-f", "qcow2", "-F", format, "-b",
         actual.toString(), overlay.toString());
+    Process p = null;
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+      p = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (p.waitFor() != 0) {
@@ -166,6 +167,10 @@ public final class BootCheck {
       }
     } catch (IOException e) {
       throw new ConversionException(Kind.ENVIRONMENT, "cannot run " + qemuImg.binary() + ": " + e.getMessage());
+    } finally {
+      if (p != null) {
+        p.destroyForcibly();
+      }
     }
     return overlay;
   }

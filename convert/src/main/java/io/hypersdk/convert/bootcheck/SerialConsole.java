@@ -111,8 +111,9 @@ final class SerialConsole {
       stop("no boot disk found by the firmware (" + (firstBootFailure != null ? firstBootFailure : line.strip())
           + ")");
     } else if (line.contains("UEFI Interactive Shell") || line.contains("No bootable option or device was found")) {
+      // OVMF makes a boot option for every disk it can read; with none to fail, it saw no disk at all.
       stop("no boot disk found by the firmware (" + (firstBootFailure != null ? firstBootFailure
-          : "UEFI found nothing to boot and started its shell") + ")");
+          : "UEFI saw no disk: its OVMF has no driver for the disk controller, e.g. pvscsi or lsilogic") + ")");
     } else if (line.contains("grub rescue>")) {
       stop("GRUB stopped at its rescue prompt (" + (lastGrubError != null ? lastGrubError : "no error shown")
           + "): it cannot find its own files on the boot disk");

@@ -41,6 +41,10 @@ class SerialConsoleTest {
     assertThat(fed("error: no such device: 1234-abcd.\r\nEntering rescue mode...\r\ngrub rescue> ").event().reason())
         .isEqualTo("GRUB stopped at its rescue prompt (error: no such device: 1234-abcd.): it cannot find its own "
             + "files on the boot disk");
+    assertThat(fed("BdsDxe: loading Boot0001 \"EFI Internal Shell\" from Fv(7CB8)\r\n",
+        "\u001B[2J\u001B[01;01HUEFI Interactive Shell v2.2\r\n").event().reason())
+        .isEqualTo("no boot disk found by the firmware (UEFI saw no disk: its OVMF has no driver for the disk "
+            + "controller, e.g. pvscsi or lsilogic)");
     assertThat(fed("Warning: /dev/mapper/rhel-root does not exist\r\n").event().reason())
         .startsWith("the root device was not found (Warning: /dev/mapper/rhel-root does not exist)");
   }

@@ -3,11 +3,14 @@ package io.hypersdk.jobs.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hypersdk.migration.MigrationResult;
 import io.hypersdk.pipeline.JobOutcome;
+import io.hypersdk.queue.BootCheckReport;
+import io.hypersdk.queue.GuestChange;
 import java.util.List;
 
 /**
  * What a finished job produced: the exported VM and manifest, how the pipeline ran and why (direct or
- * daemon mode), the converted disks, the libvirt domain and the warnings.
+ * daemon mode), the converted disks, the libvirt domain, the warnings, what the fix changed in the guest and
+ * how the boot check went (null when none ran or the converter does not report it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobResult(
@@ -28,4 +31,6 @@ public record JobResult(
     List<String> warnings,
     MigrationResult.Step failedStep,
     String error,
-    long durationMs) {}
+    long durationMs,
+    List<GuestChange> changes,
+    BootCheckReport bootCheck) {}

@@ -219,11 +219,11 @@ public final class JobRunner {
     PipelineResult p = r.pipeline();
     if (p == null) {
       return new JobResult(r.success(), r.vm(), r.manifest(), exported, total, null, null, null, r.jobId(), null,
-          List.of(), null, null, false, List.of(), r.failedStep(), r.error(), ms);
+          List.of(), null, null, false, List.of(), r.failedStep(), r.error(), ms, List.of(), null);
     }
     return new JobResult(r.success(), r.vm(), r.manifest(), exported, total, p.execution().mode(),
         p.execution().reason(), p.converter(), p.jobId(), p.jobState(), p.outputs(), p.domainXml(), p.libvirtDomain(),
-        p.libvirtDefined(), p.warnings(), r.failedStep(), r.error(), ms);
+        p.libvirtDefined(), p.warnings(), r.failedStep(), r.error(), ms, p.changes(), p.bootCheck());
   }
 
   /**

@@ -154,7 +154,7 @@ public final class AwaitResultStep {
     ConversionResult result = r.result();
     List<String> disks = result == null ? List.of() : result.disks().stream().map(OutputFile::path).toList();
     return Optional.of(new ConversionOutcome(true, disks, result == null ? null : result.domainXml(), null,
-        JobOutcome.COMPLETED));
+        JobOutcome.COMPLETED, result));
   }
 
   private static ConversionOutcome failedWithoutRecord(QueueLayout layout, Submission s) {

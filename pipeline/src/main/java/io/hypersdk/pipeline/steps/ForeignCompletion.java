@@ -82,7 +82,7 @@ final class ForeignCompletion {
     if (Duration.between(verifiedAt, Instant.now()).compareTo(stableFor) < 0) {
       return report("the qcow2 looks complete; confirming that it stays so for one poll interval");
     }
-    return Optional.of(new ConversionOutcome(true, List.of(qcow2.toString()), null, null, JobOutcome.COMPLETED));
+    return Optional.of(new ConversionOutcome(true, List.of(qcow2.toString()), null, null, JobOutcome.COMPLETED, null));
   }
 
   /** What still makes the file unfinished; qemu's lock first, as qemu tools are the usual writers. */

@@ -108,6 +108,6 @@ public final class RunConverterStep {
           + " succeeded but printed no 'Output:' line, so the converted disk is unknown", JobOutcome.FAILED);
     }
     return new ConversionOutcome(true, outputs, domain[0], null,
-        o.dryRun() ? JobOutcome.DRY_RUN : JobOutcome.COMPLETED);
+        o.dryRun() ? JobOutcome.DRY_RUN : JobOutcome.COMPLETED, null);
   }
 }

@@ -305,6 +305,13 @@ public final class HyperExport implements Callable<Integer> {
       if (p.libvirtDefined()) {
         out.println("Libvirt domain: " + p.libvirtDomain() + " on " + libvirtUri);
       }
+      if (!p.changes().isEmpty()) {
+        out.println("Guest changes: " + p.changes().size() + " (listed in the converter's result.json)");
+      }
+      if (p.bootCheck() != null) {
+        out.println("Boot check: " + p.bootCheck().status() + (p.bootCheck().reason() == null ? ""
+            : " (" + p.bootCheck().reason() + ")"));
+      }
       if (p.jobState() != null && !p.success()) {
         out.println("Job state: " + p.jobState());
       }

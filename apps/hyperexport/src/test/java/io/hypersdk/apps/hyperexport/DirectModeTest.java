@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hypersdk.cli.ExitCode;
 import io.hypersdk.io.Sha256;
 import io.hypersdk.manifest.HyperSdkVersion;
 import io.hypersdk.manifest.ManifestIO;
 import io.hypersdk.manifest.ManifestValidator;
+import io.hypersdk.testing.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,5 +151,35 @@ class DirectModeTest extends EndToEndTest {
     JsonNode b = new ObjectMapper().readTree(bare.resolve("artifact-manifest.json").toFile()).path("pipeline");
     assertThat(b.path("boot_check").path("mode").asText()).as("a bare --boot-check means on").isEqualTo("on");
     assertThat(b.path("boot_check").has("timeout_seconds")).isFalse();
+  }
+
+  @Test
+  void theBootCheckAskedForOnTheCommandLineRunsInTheConverter() throws Exception {
+    Tools.require("qemu-system-x86_64", "qemu-system-x86");
+    // The sample disks hold no operating system, so the guest cannot boot: warn completes with the reason,
+    // on fails the conversion with it.
+    Path warned = work.resolve("warn");
+    Result warn = tools.hyperexport("--provider", "local", "--vm", vm.dbVmdk().toString(), "--output",
+        warned.toString(), "--pipeline", "--no-fix", "--boot-check=warn", "--boot-check-timeout", "10", "--json");
+
+    assertThat(warn.exit()).as("%s", warn).isZero();
+    // The converter's own lines, streamed to stderr in direct mode.
+    assertThat(warn.stderr()).as("%s", warn)
+        .contains("Warning: boot check failed (boot_check: warn, so the job goes on): ")
+        .contains("Boot check: failed: ");
+    assertThat(warned.resolve("db01.qcow2")).isRegularFile();
+    JsonNode pipeline = warn.json().path("pipeline");
+    assertThat(pipeline.path("boot_check").path("status").asText()).as("%s", warn).isEqualTo("failed");
+    assertThat(pipeline.path("boot_check").path("reason").asText()).isNotBlank();
+    assertThat(pipeline.path("warnings")).extracting(JsonNode::asText)
+        .anyMatch(w -> w.startsWith("boot check failed (boot_check: warn, so the job goes on): "));
+
+    Path failed = work.resolve("on");
+    Result on = tools.hyperexport("--provider", "local", "--vm", vm.dbVmdk().toString(), "--output",
+        failed.toString(), "--pipeline", "--no-fix", "--boot-check", "--boot-check-timeout", "10", "--json");
+
+    assertThat(on.exit()).as("%s", on).isEqualTo(ExitCode.CONVERSION_FAILED.code());
+    assertThat(on.json().path("pipeline").path("error").asText()).as("%s", on).contains("boot check failed: ");
+    assertThat(names(failed)).as("a VM that does not boot is not published").noneMatch(n -> n.endsWith(".qcow2"));
   }
 }

@@ -1,8 +1,10 @@
 package io.hypersdk.apps.hyperexport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hypersdk.cli.ProviderOptions;
+import io.hypersdk.providers.InvalidSettingException;
 import io.hypersdk.providers.ProviderSettings;
 import io.hypersdk.providers.Providers;
 import java.util.List;
@@ -56,6 +58,11 @@ class ProviderFlagsHelpTest {
 
     ParseResult given = new CommandLine(spec).parseArgs("--vcenter-url", "vc", "--username", "u", "--parallel", "5");
     assertThat(options.settings(given, "vsphere").get("parallel")).contains("5");
+
+    // A flag in another provider's section is still refused, naming it.
+    ParseResult foreign = new CommandLine(spec).parseArgs("--region", "eu-west-1", "--parallel", "2");
+    assertThatThrownBy(() -> options.settings(foreign, "local")).isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("is not a setting of provider local");
   }
 
   /** The lines of one help section, from its heading to the next empty line. */

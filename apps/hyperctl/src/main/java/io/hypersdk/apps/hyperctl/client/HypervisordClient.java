@@ -215,8 +215,9 @@ public final class HypervisordClient {
     } catch (IOException notJson) {
       // The status alone then says what went wrong.
     }
-    return new HypervisordException(status, "hypervisord answered " + status
-        + (error != null ? ": " + firstLine(error) : body.isBlank() ? "" : ": " + firstLine(body)));
+    String message = "hypervisord answered " + status
+        + (error != null ? ": " + firstLine(error) : body.isBlank() ? "" : ": " + firstLine(body));
+    return new HypervisordException(status, message, error != null ? firstLine(error) : message);
   }
 
   private static boolean hasField(String body, String field) {

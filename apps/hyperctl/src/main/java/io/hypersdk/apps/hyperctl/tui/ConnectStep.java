@@ -157,8 +157,12 @@ final class ConnectStep implements Step {
         m.session = ProviderConnection.open(m);
         m.vms = m.session.listVms();
       }
-    } catch (ProviderException | HypervisordException e) {
+    } catch (ProviderException e) {
       error = e.getMessage();
+      return Transition.STAY;
+    } catch (HypervisordException e) {
+      // hypervisord's reason alone: with the status in front, an 80-column line loses its end.
+      error = m.connection.name() + ": " + e.reason();
       return Transition.STAY;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

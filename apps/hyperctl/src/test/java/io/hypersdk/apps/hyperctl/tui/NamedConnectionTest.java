@@ -37,6 +37,7 @@ class NamedConnectionTest {
     Tools.require("qemu-img", "qemu-utils");
     Path secrets = Files.createDirectories(work.resolve("secrets"));
     Files.writeString(secrets.resolve("lab"), Vcsim.PASSWORD + "\n", StandardCharsets.UTF_8);
+    Files.writeString(secrets.resolve("bad"), "not-the-password\n", StandardCharsets.UTF_8);
     Path out = work.resolve("out");
     try (Vcsim sim = Vcsim.start(work.resolve("sim"))) {
       sim.putDisk(VM, 0, TestDisks.vmdkStreamOptimized(TestDisks.raw(Files.createDirectories(work.resolve("raw")),
@@ -45,18 +46,28 @@ class NamedConnectionTest {
       Files.writeString(config, """
           connections:
             lab: {provider: vsphere, url: "%s", username: %s, password_file: %s, power_off: true}
+            bad: {provider: vsphere, url: "%s", username: %s, password_file: %s}
             other: {provider: local, root: %s}
-          """.formatted(sim.url(), Vcsim.USER, secrets.resolve("lab"), work), StandardCharsets.UTF_8);
+          """.formatted(sim.url(), Vcsim.USER, secrets.resolve("lab"), sim.url(), Vcsim.USER, secrets.resolve("bad"),
+          work), StandardCharsets.UTF_8);
       Path etc = Files.createDirectories(work.resolve("etc-hyper2kvm"));
       try (Hypervisord d = Hypervisord.start(work, work.resolve("data"), etc, null, "--config", config.toString())) {
         String url = "http://127.0.0.1:" + d.port;
         WizardModel m = new WizardModel(etc, HyperConvert.inThisJvm());
         m.hypervisord = new ConnectionSettings(URI.create(url), d.token);
+        m.fix = false; // the simulator's disk holds no operating system, which the fix refuses
         try (VirtualWizard w = VirtualWizard.of(m)) {
           w.shows("step 1/7", "Connection", "< enter settings >", "Provider", "< local >",
-              "Named connections of hypervisord: lab (vsphere), other (local); or enter the settings below");
+              "Named connections of hypervisord: bad (vsphere), lab (vsphere), other (local); or enter the settings "
+              + "below");
 
-          // enter settings -> lab: the provider's fields give way to the connection.
+          // enter settings -> bad: hypervisord's refusal of its login is one line, and the step stays.
+          w.type(" ").shows("< bad (vsphere) >");
+          w.key(KeyType.Enter);
+          String refused = w.shows("rejected the login of " + Vcsim.USER);
+          assertThat(refused).contains("step 1/7").doesNotContain("not-the-password");
+
+          // bad -> lab: the provider's fields give way to the connection.
           String picked = w.type(" ").shows("< lab (vsphere) >", "lab on hypervisord: vsphere,",
               "url " + sim.url(), "username " + Vcsim.USER);
           assertThat(picked).contains("power_off true", "its secrets stay on hypervisord")

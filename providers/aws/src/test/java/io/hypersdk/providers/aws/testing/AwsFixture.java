@@ -44,12 +44,22 @@ public final class AwsFixture implements AutoCloseable {
   public static final Map<String, int[]> BLOCKS = Map.of(ROOT_SNAPSHOT, new int[] {0, 1, 5, 2047},
       DATA_SNAPSHOT, new int[] {3, 4});
 
-  public final WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+  public final WireMockServer server;
   private final Map<String, byte[]> data = new LinkedHashMap<>();
   private final java.util.List<com.github.tomakehurst.wiremock.stubbing.StubMapping> faults =
       new java.util.ArrayList<>();
 
   public AwsFixture() {
+    this(true);
+  }
+
+  /**
+   * {@code journal} false: WireMock keeps no request journal (it would hold every response body served, too much
+   * for a benchmark); the counting methods then do not work.
+   */
+  public AwsFixture(boolean journal) {
+    var config = wireMockConfig().dynamicPort().bindAddress("127.0.0.1");
+    server = new WireMockServer(journal ? config : config.disableRequestJournal());
     server.start();
     Random r = new Random(13);
     BLOCKS.forEach((snap, indexes) -> {

@@ -1,0 +1,95 @@
+package io.hypersdk.tests.guest;
+
+import io.hypersdk.testing.Tools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The VMware-like Debian guest of {@code tests/guest/build-guest.sh}: its OVAs, built once per machine
+ * (the script caches them by its own hash, so after the first build this is instant).
+ */
+final class TestGuest {
+  /** The size of each of the guest's two disks (a simulated vSphere VM's disks get the same capacity). */
+  static final long DISK_MIB = 2048;
+  /** The MACs the build script writes into the OVFs. */
+  static final String BIOS_MAC = "00:50:56:a1:12:01";
+  static final String UEFI_MAC = "00:50:56:a1:12:02";
+  /** A cold build: debootstrap and two disks, several minutes on a shared 2-core machine. */
+  private static final long BUILD_TIMEOUT_MINUTES = 40;
+
+  private static Path built;
+
+  private TestGuest() {}
+
+  /** The OVA of the {@code bios} or {@code uefi} variant. */
+  static Path ova(String firmware) {
+    return folder().resolve(firmware).resolve("hypersdk-guest.ova");
+  }
+
+  /** The VM's name in the OVF, which names the outputs. */
+  static String vmName(String firmware) {
+    return "hypersdk-guest-" + firmware;
+  }
+
+  static String mac(String firmware) {
+    return "uefi".equals(firmware) ? UEFI_MAC : BIOS_MAC;
+  }
+
+  private static synchronized Path folder() {
+    if (built == null) {
+      built = build();
+    }
+    return built;
+  }
+
+  private static Path build() {
+    for (String[] tool : List.of(new String[] {"debootstrap", "debootstrap"}, new String[] {"sfdisk", "fdisk"},
+        new String[] {"qemu-img", "qemu-utils"}, new String[] {"mkfs.vfat", "dosfstools"})) {
+      Tools.require(tool[0], tool[1]);
+    }
+    Path script = script();
+    Path log = Path.of(System.getProperty("java.io.tmpdir"), "hypersdk-build-guest.log");
+    try {
+      Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+      if (!p.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+        p.destroy();
+        throw new AssertionError(script + " did not finish in " + BUILD_TIMEOUT_MINUTES + " min; log " + log);
+      }
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0 || lines.isEmpty()) {
+        throw new AssertionError(script + " exited " + p.exitValue() + ":\n" + String.join("\n", lines));
+      }
+      Path folder = Path.of(lines.get(lines.size() - 1).trim());
+      if (!Files.isRegularFile(folder.resolve("bios/hypersdk-guest.ova"))
+          || !Files.isRegularFile(folder.resolve("uefi/hypersdk-guest.ova"))) {
+        throw new AssertionError(script + " printed " + folder + ", which lacks bios/ or uefi/hypersdk-guest.ova");
+      }
+      return folder;
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + script + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** The build script, found from the module folder Maven runs the tests in. */
+  private static Path script() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("tests/guest/build-guest.sh");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+      if (Files.isRegularFile(dir.resolve("build-guest.sh"))) {
+        return dir.resolve("build-guest.sh");
+      }
+    }
+    throw new AssertionError("tests/guest/build-guest.sh not found above " + Path.of("").toAbsolutePath());
+  }
+}
