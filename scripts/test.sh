@@ -19,8 +19,8 @@ ensure_packages systemd-analyze:systemd man:man-db ansible-playbook:ansible-core
 # mkfs, grub (in the guest) and qemu-img; it boots under qemu (SeaBIOS, OVMF); the bench compares virt-v2v.
 ensure_packages debootstrap:debootstrap sfdisk:fdisk mkfs.vfat:dosfstools mcopy:mtools qemu-img:qemu-utils \
   qemu-system-x86_64:qemu-system-x86 /usr/share/OVMF/OVMF_CODE_4M.fd:ovmf lsinitramfs:initramfs-tools
-# The fix stage's tests: hivexregedit edits Windows' registry; small guest images are made with mke2fs.
-ensure_packages hivexregedit:libwin-hivex-perl mke2fs:e2fsprogs
+# The fix stage's tests: hivexregedit edits Windows' registry; small guest images are made with mke2fs and mkntfs.
+ensure_packages hivexregedit:libwin-hivex-perl mke2fs:e2fsprogs mkntfs:ntfs-3g
 # The boot check's tests boot the host's kernel with a tiny initramfs, and empty disks under SeaBIOS and OVMF.
 ensure_packages qemu-system-x86_64:qemu-system-x86 /usr/share/OVMF/OVMF_CODE_4M.fd:ovmf /vmlinuz:linux-image-cloud-amd64
 cd "$ROOT"

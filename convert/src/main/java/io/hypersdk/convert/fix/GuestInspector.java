@@ -76,13 +76,26 @@ public final class GuestInspector {
       String why = Guestfish.oneLine(r.error());
       if ("windows".equals(type) && (why.contains("hibernat") || why.contains("unsafe state")
           || why.contains("Fast Restart") || why.contains("Fast Startup"))) {
-        throw new ConversionException(Kind.CONVERSION, "the Windows volume " + e.getValue() + " is hibernated "
-            + "or was shut down with Fast Startup, so it cannot be changed safely; boot the VM on the source, "
-            + "disable Fast Startup (powercfg /h off) and shut it down fully, then export it again");
+        throw hibernated(e.getValue());
       }
       throw new ConversionException(Kind.CONVERSION, "cannot mount the guest's " + e.getKey() + " ("
           + e.getValue() + "): " + why);
     }
+    if ("windows".equals(type) && mountpoints.containsKey("/")) {
+      // ntfs-3g mounts a hibernated volume (hibernation or Fast Startup) read-only instead of failing.
+      String probe = "/hypersdk-write-check";
+      Guestfish.Reply touch = fish.command("touch " + probe);
+      if (!touch.ok() && Guestfish.oneLine(touch.error()).contains("Read-only")) {
+        throw hibernated(mountpoints.get("/"));
+      }
+      fish.command("rm-f " + probe);
+    }
+  }
+
+  private static ConversionException hibernated(String device) {
+    return new ConversionException(Kind.CONVERSION, "the Windows volume " + device + " is hibernated "
+        + "or was shut down with Fast Startup, so it cannot be changed safely; boot the VM on the source, "
+        + "disable Fast Startup (powercfg /h off) and shut it down fully, then export it again");
   }
 
   /** Kernel versions with both modules and a kernel image in /boot, oldest first. */
