@@ -61,6 +61,12 @@ if [[ -n $result ]]; then
   ours_reason=$(jq -r '.boot_check.reason // empty' "$result")
   fix_ms=$(jq -r '.timings_ms.fix // empty' "$result")
 fi
+# A failed job publishes no result.json: take the reason and the fix stage's time from hyperexport's --json.
+if [[ -z $result ]]; then
+  ours_reason=$(jq -r '.error // empty' "$work/ours.json" 2>/dev/null || true)
+  fix_ms=$(jq -r '[.. | objects | .timings_ms? | objects | .fix? | numbers] | first // empty' "$work/ours.json" \
+    2>/dev/null || true)
+fi
 if (( ours_rc != 0 )) && [[ $ours_boot == passed ]]; then ours_boot="passed, but hyperexport exited $ours_rc"; fi
 
 # virt-v2v and the appliance timing get the accelerator our converter chose (its probe: KVM only where it

@@ -23,12 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 45, unit = java.util.concurrent.TimeUnit.MINUTES)
 class FixedGuestIT {
-  @TempDir
-  Path work;
   GuestPipeline pipeline;
 
   @BeforeAll
-  void start() {
+  void start(@TempDir Path work) {
     pipeline = new GuestPipeline(work);
   }
 

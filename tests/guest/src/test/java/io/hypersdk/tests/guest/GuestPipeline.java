@@ -158,11 +158,18 @@ final class GuestPipeline implements AutoCloseable {
       return tool.json();
     }
 
-    /** The pipeline's result.json, as the daemon wrote it next to the outputs (also for a failed job). */
+    /**
+     * The job's result as the daemon recorded it: the {@code result} of its job record, which a failed job has
+     * too (VM.result.json is only published for a completed one).
+     */
     JsonNode result() {
-      Path file = output.resolve(vmName + ".result.json");
+      Path file = output.resolve(".jobs").resolve(json().path("job_id").asText() + ".json");
       try {
-        return JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        JsonNode result = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8)).path("result");
+        if (result.isMissingNode() || result.isNull()) {
+          throw new AssertionError("the job record " + file + " has no result\n" + this);
+        }
+        return result;
       } catch (IOException e) {
         throw new AssertionError("cannot read " + file + ": " + e.getMessage() + "\n" + this);
       }
