@@ -113,23 +113,29 @@ public final class StableDeviceNames implements GuestFix {
         out.append(line).append('\n');
         continue;
       }
-      Matcher m = CMDLINE_DEVICE.matcher(line);
-      StringBuilder l = new StringBuilder();
-      while (m.find()) {
-        String stable = stable(guest, m.group(2));
-        String replacement = stable == null ? m.group() : m.group(1) + "=" + stable;
-        if (stable != null) {
-          rewritten.add(m.group() + " -> " + replacement);
-        }
-        m.appendReplacement(l, Matcher.quoteReplacement(replacement));
-      }
-      m.appendTail(l);
-      out.append(l).append('\n');
+      out.append(stableArguments(guest, line, rewritten)).append('\n');
     }
     if (!rewritten.isEmpty()) {
       guest.replace(path, old, trimLast(out), "kernel arguments made stable: "
           + String.join(", ", rewritten.stream().distinct().toList()));
     }
+  }
+
+  /** {@code line} with each {@code root=}/{@code resume=}-style device made stable; each rewrite is added to {@code rewritten}. */
+  private String stableArguments(Guest guest, String line, List<String> rewritten)
+      throws ConversionException, InterruptedException {
+    Matcher m = CMDLINE_DEVICE.matcher(line);
+    StringBuilder l = new StringBuilder();
+    while (m.find()) {
+      String stable = stable(guest, m.group(2));
+      String replacement = stable == null ? m.group() : m.group(1) + "=" + stable;
+      if (stable != null) {
+        rewritten.add(m.group() + " -> " + replacement);
+      }
+      m.appendReplacement(l, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(l);
+    return l.toString();
   }
 
   /**
@@ -147,18 +153,7 @@ public final class StableDeviceNames implements GuestFix {
       if (line.matches("#+")) {
         continue;
       }
-      Matcher m = CMDLINE_DEVICE.matcher(line);
-      StringBuilder l = new StringBuilder();
-      while (m.find()) {
-        String stable = line.startsWith("kernelopts=") ? stable(guest, m.group(2)) : null;
-        String replacement = stable == null ? m.group() : m.group(1) + "=" + stable;
-        if (stable != null) {
-          rewritten.add(m.group() + " -> " + replacement);
-        }
-        m.appendReplacement(l, Matcher.quoteReplacement(replacement));
-      }
-      m.appendTail(l);
-      body.append(l).append('\n');
+      body.append(line.startsWith("kernelopts=") ? stableArguments(guest, line, rewritten) : line).append('\n');
     }
     if (rewritten.isEmpty() || body.length() > 1024) {
       return;
