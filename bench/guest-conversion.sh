@@ -104,7 +104,11 @@ echo "libguestfs appliance start (guestfish -a /dev/null run): ${appliance} s"
 printf '%-10s %10s  %s\n' "" "wall s" "boot check"
 printf '%-10s %10s  %s\n' "ours" "$ours_wall" "$ours_boot${ours_boot_s:+ in ${ours_boot_s} s}${ours_reason:+ ($ours_reason)}"
 printf '%-10s %10s  %s\n' "virt-v2v" "$v2v_wall" "$v2v_boot${v2v_boot_s:+ in ${v2v_boot_s} s}${v2v_reason:+ ($v2v_reason)} (virt-v2v itself: ${v2v_convert} s)"
-echo "our fix stage: ${fix_ms:+$(awk -v m="$fix_ms" 'BEGIN { printf "%.1f s", m / 1000 }')}${fix_ms:-no timing in result.json}"
+if [[ -n ${fix_ms:-} ]]; then
+  echo "our fix stage: $(awk -v m="$fix_ms" 'BEGIN { printf "%.1f s", m / 1000 }')"
+else
+  echo "our fix stage: no timing in result.json"
+fi
 echo "ratio ours / virt-v2v: $(awk -v a="$ours_wall" -v b="$v2v_wall" 'BEGIN { printf "%.2f", a / b }') (target <= 1.00)"
 if (( ours_rc != 0 )); then
   echo "hyperexport exited $ours_rc:"; tail -5 "$work/ours.err"
