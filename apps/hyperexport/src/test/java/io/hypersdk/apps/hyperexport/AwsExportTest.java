@@ -159,19 +159,21 @@ class AwsExportTest {
   }
 
   @Test
-  void aTwoVolumeInstanceGoesThroughTheQueueDaemonToQcow2() throws Exception {
+  void aTwoVolumeInstanceGoesThroughTheAwsProdQueueInstanceToQcow2() throws Exception {
     Tools.require("qemu-img", "qemu-utils");
     SystemctlStandIn.install(Files.createDirectories(work.resolve("bin"))).answerAll("inactive", 3);
     tools.pathFirst(work.resolve("bin"));
     Path watch = Files.createDirectories(work.resolve("q/queue"));
     Path output = Files.createDirectories(work.resolve("q/output"));
-    QueueDaemon d = tools.daemon(QueueDaemon.writeConfig(work.resolve("etc/hyper2kvm.conf"), watch, output, 2), watch,
-        output);
+    // The design's Scenario 2: a hyper2kvm@aws-prod instance, found by its name through its own config file.
+    Path etc = work.resolve("etc");
+    QueueDaemon d = tools.daemon(QueueDaemon.writeConfig(etc.resolve("aws-prod.yaml"), watch, output, 2), watch,
+        output, "--instance", "aws-prod");
     Path out = work.resolve("export");
 
     // The volumes hold random bytes, no OS: nothing for the fix stage to change.
     List<String> args = aws("--vm", AwsFixture.NAME, "--output", out.toString(), "--pipeline", "--no-fix",
-        "--hyper2kvm-daemon", "--hyper2kvm-watch-dir", watch.toString(), "--hyper2kvm-output-dir", output.toString(),
+        "--hyper2kvm-daemon", "--hyper2kvm-instance", "aws-prod", "--hyper2kvm-config-dir", etc.toString(),
         "--hyper2kvm-poll-interval", "0.2", "--json");
     // Two 1 GiB volumes are hashed whole three times (export, the daemon's check, conversion): slow on a busy CI.
     Result r = tools.startHyperexport(args.toArray(String[]::new)).await(Duration.ofMinutes(6));
@@ -181,6 +183,7 @@ class AwsExportTest {
     assertThat(r.exit()).as("%s\n--- daemon ---\n%s", r, d.log()).isZero();
     JsonNode p = r.json().path("pipeline");
     assertThat(p.path("execution").path("mode").asText()).isEqualTo("daemon");
+    assertThat(p.path("execution").path("heartbeat").asText()).endsWith("-aws-prod");
     List<String> outputs = new ArrayList<>();
     p.path("outputs").forEach(o -> outputs.add(o.asText()));
     assertThat(outputs).hasSize(2);
