@@ -88,7 +88,7 @@ public final class GuestFixRunner {
           fixes.add(new RegenerateBootloader());
           // grub-mkconfig in the appliance writes root=/dev/sdX when the guest disables UUIDs
           // (GRUB_DISABLE_LINUX_UUID) or udev made no by-uuid link: the new grub.cfg is made stable again.
-          fixes.add(new StableDeviceNames(StableDeviceNames.Mode.of(settings.fstabMode())));
+          fixes.add(StableDeviceNames.afterBootloaderRegeneration(StableDeviceNames.Mode.of(settings.fstabMode())));
         }
         fixes.add(new UefiFallbackLoader());
       }

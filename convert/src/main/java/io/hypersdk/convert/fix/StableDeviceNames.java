@@ -32,10 +32,26 @@ public final class StableDeviceNames implements GuestFix {
 
   private final Mode mode;
   private final Map<String, String> cache = new HashMap<>();
+  private final boolean applianceNames;
   private List<String> applianceDisks;
+  private java.util.Set<String> applianceNodes = java.util.Set.of();
+  private String guestRoot;
 
   public StableDeviceNames(Mode mode) {
+    this(mode, false);
+  }
+
+  private StableDeviceNames(Mode mode, boolean applianceNames) {
     this.mode = mode;
+    this.applianceNames = applianceNames;
+  }
+
+  /**
+   * The pass after grub-mkconfig ran in the appliance: the devices it wrote into grub.cfg are the appliance's
+   * names, which need not be the guest's (the appliance may enumerate its disks in another order).
+   */
+  public static StableDeviceNames afterBootloaderRegeneration(Mode mode) {
+    return new StableDeviceNames(mode, true);
   }
 
   @Override
@@ -44,6 +60,17 @@ public final class StableDeviceNames implements GuestFix {
       return;
     }
     applianceDisks = guest.fish().require("list-devices");
+    if (applianceNames) {
+      applianceNodes = new java.util.HashSet<>(applianceDisks);
+      applianceNodes.addAll(guest.fish().require("list-partitions"));
+      // grub-probe in the appliance may name a node that exists nowhere (seen: /dev/sdc2 for the root on sda2):
+      // root= can only mean the guest's root filesystem, which inspection found.
+      List<String> roots = guest.fish().require("inspect-get-roots");
+      guestRoot = roots.isEmpty() ? null : roots.get(0);
+      editCmdline(guest, "/boot/grub/grub.cfg", StableDeviceNames::kernelLine);
+      editCmdline(guest, "/boot/grub2/grub.cfg", StableDeviceNames::kernelLine);
+      return;
+    }
     rewrite(guest, "/etc/fstab", 0, "block devices named by UUID/PARTUUID/LABEL");
     rewrite(guest, "/etc/crypttab", 1, "encrypted devices named by UUID");
     editCmdline(guest, "/etc/default/grub", l -> l.startsWith("GRUB_CMDLINE_LINUX"));
@@ -128,6 +155,9 @@ public final class StableDeviceNames implements GuestFix {
     StringBuilder l = new StringBuilder();
     while (m.find()) {
       String stable = stable(guest, m.group(2));
+      if (stable == null && applianceNames && guestRoot != null && m.group(1).equals("root")) {
+        stable = stable(guest, guestRoot);
+      }
       String replacement = stable == null ? m.group() : m.group(1) + "=" + stable;
       if (stable != null) {
         rewritten.add(m.group() + " -> " + replacement);
@@ -169,7 +199,8 @@ public final class StableDeviceNames implements GuestFix {
 
   /** The stable name (UUID=..., PARTUUID=..., LABEL=...) for a device name the mode rewrites, else null. */
   private String stable(Guest guest, String device) throws ConversionException, InterruptedException {
-    String appliance = applianceDevice(device, mode, applianceDisks);
+    String appliance = applianceNames ? (applianceNodes.contains(device) ? device : null)
+        : applianceDevice(device, mode, applianceDisks);
     if (appliance == null) {
       return null;
     }
