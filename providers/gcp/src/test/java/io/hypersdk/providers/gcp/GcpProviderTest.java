@@ -91,9 +91,6 @@ class GcpProviderTest {
       assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", format, expected.toString(), d.path())))
           .contains("Images are identical");
       if (format.equals("raw")) {
-        assertThat(Files.mismatch(expected, Path.of(d.path()))).isEqualTo(-1L);
-        assertThat(d.sha256()).isEqualTo("sha256:" + Tools.run(List.of("sha256sum", expected.toString()))
-            .substring(0, 64));
         // The holes of the sparse disk.raw stay holes: far fewer blocks than the 1 GiB size.
         long blocks = Long.parseLong(Tools.run(List.of("stat", "-c", "%b", d.path())).strip());
         assertThat(blocks * 512).isLessThan(64L << 20);
