@@ -195,6 +195,12 @@ class GcpExportTest {
     assertThat(manifest.path("vm").path("mem_gb").asInt()).isEqualTo(8);
     assertThat(manifest.path("vm").path("firmware").asText()).isEqualTo("uefi");
     assertThat(manifest.path("disks").get(0).path("source_format").asText()).isEqualTo(format);
+    if (format.equals("raw")) {
+      // disk.raw was a sparse tar entry: its holes stay holes in the exported disk.
+      long blocks = Long.parseLong(Tools.run(List.of("stat", "-c", "%b", manifest.path("disks").get(0)
+          .path("local_path").asText())).strip());
+      assertThat(blocks * 512).isLessThan(64L << 20);
+    }
     assertThat(manifest.path("nics").get(0).path("mac").isNull() || manifest.path("nics").get(0).path("mac")
         .isMissingNode()).as("%s", manifest.path("nics")).isTrue();
     assertThat(manifest.toString()).contains("no MAC address");

@@ -74,8 +74,9 @@ class GcpProviderTest {
     }
   }
 
+  /** The image.tar.gz format runs end to end in hyperexport's GcpExportTest: 2 GiB of zeros hashed is slow. */
   @ParameterizedTest
-  @ValueSource(strings = {"qcow2", "raw"})
+  @ValueSource(strings = {"qcow2", "vmdk"})
   void exportsBothDisksWithTheirChecksumsAndLeavesNothingInTheProject(String format) throws Exception {
     Tools.require("qemu-img", "qemu-utils");
     Path out = work.resolve("out");
@@ -90,11 +91,6 @@ class GcpProviderTest {
       Path expected = gcp.expectedDisk(d.id());
       assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", format, expected.toString(), d.path())))
           .contains("Images are identical");
-      if (format.equals("raw")) {
-        // The holes of the sparse disk.raw stay holes: far fewer blocks than the 1 GiB size.
-        long blocks = Long.parseLong(Tools.run(List.of("stat", "-c", "%b", d.path())).strip());
-        assertThat(blocks * 512).isLessThan(64L << 20);
-      }
     }
     assertThat(vm.warnings()).anyMatch(w -> w.contains("no MAC address") && w.contains("nic0 (GVNIC)"))
         .anyMatch(w -> w.contains("1 local SSD"));
@@ -105,11 +101,7 @@ class GcpProviderTest {
     assertThat(gcp.snapshotRequests()).allMatch(u -> u.contains("guestFlush=true"));
     assertThat(gcp.buildArgs()).allSatisfy(a -> {
       assertThat(a).contains("-client_id=api");
-      if (format.equals("raw")) {
-        assertThat(a).noneMatch(x -> x.startsWith("-format"));
-      } else {
-        assertThat(a).contains("-format=qcow2");
-      }
+      assertThat(a).contains("-format=" + format);
     });
     assertThat(Files.list(out).map(f -> f.getFileName().toString()).toList()).noneMatch(n -> n.endsWith(".part"));
   }
