@@ -36,7 +36,7 @@ public final class GcpExport {
     int rounds = Integer.parseInt(env("BENCH_ROUNDS", "3"));
     int parallel = Integer.parseInt(env("BENCH_PARALLEL", "8"));
     try (GcpFixture gcp = new GcpFixture(work.resolve("fixture"), false)) {
-      gcp.dense();
+      gcp.dense(1024);
       var factory = Providers.discover().get("gcp");
       ProviderSettings settings = ProviderSettings.builder(factory).set("project", GcpFixture.PROJECT)
           .set("credentials_file", gcp.keyFile(work.resolve("key.json")).toString())

@@ -85,8 +85,7 @@ class GcpExportTest {
         + "exceeded.  Limit: 10.0 globally.", "quotaExceeded"), "--vm", "web01"),
     REFUSED_DISK(4, "hyperexport: the image-export build ", g -> g.refuseExport("disk web01 is encrypted with a "
         + "customer-supplied key, which the image export cannot read"), "--vm", "web01"),
-    INTERRUPTED_NETWORK(14, "hyperexport: cannot reach 127.0.0.1 calling storage.objects.get: ", GcpFixture::dropMedia,
-        "--vm", "web01"),
+    INTERRUPTED_NETWORK(14, "hyperexport: bytes 0-", GcpFixture::dropMedia, "--vm", "web01"),
     NO_STAGING_BUCKET(3, "hyperexport: --staging-bucket is required to export from gcp: the Cloud Storage bucket the "
         + "image-export build writes each disk to", g -> { }, "--vm", "web01");
 
@@ -125,6 +124,9 @@ class GcpExportTest {
       case WRONG_CREDENTIALS -> assertThat(EndToEndTest.errorLines(r).get(0)).contains("invalid_grant");
       case MISSING_PERMISSION -> assertThat(EndToEndTest.errorLines(r).get(0))
           .contains("lack the permission compute.snapshots.create");
+      case INTERRUPTED_NETWORK -> assertThat(EndToEndTest.errorLines(r).get(0)).contains(" of gs://"
+          + GcpFixture.BUCKET + "/hypersdk-export/hxi-web01-0-").contains(".qcow2 failed 4 times: cannot reach "
+          + "127.0.0.1 calling storage.objects.get: ");
       case REFUSED_DISK -> assertThat(EndToEndTest.errorLines(r).get(0)).contains("ended FAILURE")
           .contains("encrypted with a customer-supplied key").contains("log: https://console.cloud.google.com/");
       default -> { }

@@ -50,7 +50,7 @@ final class GcpApi {
 
   /**
    * A media read: the response's status and headers are checked, its body is the caller's to read and close.
-   * {@code range} is an HTTP Range value or null.
+   * {@code range} is an HTTP Range value or null. A failure another attempt may fix is a {@link TransientFailure}.
    */
   HttpResponse<InputStream> media(String url, String range, String permission) throws ProviderException,
       InterruptedException {
@@ -62,7 +62,7 @@ final class GcpApi {
     try {
       r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      throw network(url, permission, e);
+      throw new TransientFailure(network(url, permission, e));
     }
     if (r.statusCode() / 100 != 2) {
       String body;
@@ -71,7 +71,8 @@ final class GcpApi {
       } catch (IOException e) {
         body = "";
       }
-      throw error(r.statusCode(), body, permission);
+      ProviderException e = error(r.statusCode(), body, permission);
+      throw r.statusCode() >= 500 || r.statusCode() == 429 ? new TransientFailure(e) : e;
     }
     return r;
   }
@@ -158,6 +159,15 @@ final class GcpApi {
     return new ProviderException(Kind.NETWORK, "cannot reach " + URI.create(url).getHost() + " calling " + permission
         + ": " + rootMessage(e) + "; check the network, a proxy, or the --compute-endpoint, --storage-endpoint and "
         + "--cloudbuild-endpoint settings", e);
+  }
+
+  /** A failure another attempt may fix: a dropped connection, a 5xx, throttling (429). */
+  static final class TransientFailure extends ProviderException {
+    private static final long serialVersionUID = 1L;
+
+    TransientFailure(ProviderException e) {
+      super(e.kind(), e.getMessage(), e.getCause());
+    }
   }
 
   static String firstLine(String s) {

@@ -7,10 +7,11 @@ import io.hypersdk.providers.ExportRequest;
 import io.hypersdk.providers.ExportedDisk;
 import io.hypersdk.providers.ExportedVm;
 import io.hypersdk.providers.Provider;
-import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderException.Kind;
+import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.VmInfo;
 import io.hypersdk.providers.VmSummary;
+import io.hypersdk.providers.download.RangeJournal;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -19,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The {@code gcp} provider. Compute Engine has no block-read API, so an export snapshots each persistent disk
@@ -147,13 +150,35 @@ final class GcpProvider implements Provider {
       progress.start(staged.stream().mapToLong(StagedObject::size).sum());
       List<ExportedDisk> disks = new ArrayList<>();
       String format = config.imageFormat();
-      for (int i = 0; i < staged.size(); i++) {
-        DiskInfo d = vm.disks().get(i);
-        StagedObject.Written w = staged.get(i).download(out.resolve(d.id() + "." + format), progress);
-        disks.add(new ExportedDisk(d.id(), w.path().toString(), format, w.bytes(), w.sha256(), i, d.label()));
+      ExecutorService pool = Executors.newFixedThreadPool(config.parallel(), r -> {
+        Thread t = new Thread(r, "gcs-range");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        for (int i = 0; i < staged.size(); i++) {
+          DiskInfo d = vm.disks().get(i);
+          StagedObject.Written w = staged.get(i).download(out.resolve(d.id() + "." + format), progress, pool);
+          disks.add(new ExportedDisk(d.id(), w.path().toString(), format, w.bytes(), w.sha256(), i, d.label()));
+        }
+      } finally {
+        pool.shutdownNow();
       }
       progress.finish();
+      for (ExportedDisk d : disks) {
+        // Every disk is complete: nothing is left to resume.
+        deleteQuietly(RangeJournal.fileOf(Path.of(d.path())));
+      }
       return new ExportedVm(vm, disks, null, null, EXPORT_METHOD, warnings);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      System.err.println("gcp: could not remove the range journal " + file + " (remove it by hand): "
+          + e.getMessage());
     }
   }
 

@@ -2,8 +2,15 @@ package io.hypersdk.providers.gcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.providers.ExportProgress;
-import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderException.Kind;
+import io.hypersdk.providers.ProviderException;
+import io.hypersdk.providers.download.DiskRange;
+import io.hypersdk.providers.download.Downloaded;
+import io.hypersdk.providers.download.RangeChecksum;
+import io.hypersdk.providers.download.RangeJournal;
+import io.hypersdk.providers.download.RangeReader;
+import io.hypersdk.providers.download.RangedDownload;
+import io.hypersdk.providers.download.RetryableReadException;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -19,8 +26,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.zip.CRC32C;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -28,11 +38,16 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * One image the build staged in Cloud Storage, read into a local disk: every byte of the object is checked
- * against the object's CRC32C, the disk's SHA-256 is computed as it is written, and zero blocks stay holes.
- * An {@code image.tar.gz} is unpacked while it streams: its sparse {@code disk.raw} becomes the raw disk.
+ * against the object's CRC32C, the disk's SHA-256 is computed as it is written, and zero blocks stay holes. A
+ * qcow2 or vmdk object is read in parallel ranges by the shared {@link RangedDownload} (retried, resumable); an
+ * {@code image.tar.gz} is unpacked while it streams in order: its sparse {@code disk.raw} becomes the raw disk.
  */
 final class StagedObject {
   private static final int BLOCK = 1 << 20;
+  /** One ranged read: large enough that a request's overhead is small, small enough for 32 at once in memory. */
+  static final long RANGE_BYTES = 8L << 20;
+  /** Cloud Storage sends no per-range checksum: the journal records each range's CRC32C, cheap to compute. */
+  private static final RangeChecksum CRC32C_BASE64 = new RangeChecksum("CRC32C", StagedObject::crc32c);
   private final GcpApi api;
   private final GcpConfig config;
   private final String name;
@@ -76,8 +91,79 @@ final class StagedObject {
     return url(config, name) + "?alt=media&generation=" + generation;
   }
 
+  /**
+   * Reads the object into {@code target}: an image.tar.gz in one ordered stream, anything else in parallel ranges
+   * on {@code pool}. Either way it is written as {@code .part} first and gets its final name only when verified.
+   */
+  Written download(Path target, ExportProgress progress, ExecutorService pool) throws ProviderException,
+      InterruptedException {
+    if (name.endsWith(".tar.gz")) {
+      return stream(target, progress);
+    }
+    List<DiskRange> ranges = new ArrayList<>();
+    for (long at = 0; at < size; at += RANGE_BYTES) {
+      ranges.add(new DiskRange(at, Math.min(RANGE_BYTES, size - at)));
+    }
+    CRC32C crc = new CRC32C();
+    // The source is the object's content, not its generation: a new export of an unchanged disk stages the same
+    // bytes under a new name, and the ranges an interrupted run wrote are reused.
+    RangedDownload d = RangedDownload.builder(pool, this::read, size).ranges(ranges).parallel(config.parallel())
+        .progress(progress).checksum(CRC32C_BASE64, "Cloud Storage").journal("gcs-ranges", RANGE_BYTES)
+        .source("crc32c " + crc32c + " size " + size)
+        .describe(r -> "bytes " + r.offset() + "-" + (r.end() - 1) + " of " + gsUri()).observer(crc::update)
+        .skipZeroRanges(true).build();
+    Downloaded w = d.to(target);
+    String got = base64(crc);
+    if (crc32c != null && !crc32c.equals(got)) {
+      try {
+        Files.deleteIfExists(target);
+        Files.deleteIfExists(RangeJournal.fileOf(target));
+      } catch (IOException e) {
+        // The message below says to run again; a leftover file is replaced then.
+      }
+      throw new ProviderException(Kind.EXPORT_FAILED, gsUri() + " does not match its CRC32C (" + crc32c + ", read "
+          + got + "): the download was corrupted; run the export again");
+    }
+    return new Written(w.path(), w.bytes(), w.sha256());
+  }
+
+  /** One range of this generation of the object; a dropped connection or a 5xx may be tried again. */
+  private RangeReader.Chunk read(DiskRange range, RangeReader.Earlier earlier) throws ProviderException,
+      RetryableReadException, InterruptedException {
+    if (earlier.intact()) {
+      return RangeReader.Chunk.unchanged();
+    }
+    try {
+      HttpResponse<InputStream> r = api.media(mediaUrl(), "bytes=" + range.offset() + "-" + (range.end() - 1),
+          "storage.objects.get");
+      byte[] data;
+      try (InputStream in = r.body()) {
+        data = in.readNBytes((int) range.length() + 1);
+      } catch (IOException e) {
+        throw new RetryableReadException(api.network(mediaUrl(), "storage.objects.get", e));
+      }
+      if (data.length != range.length()) {
+        throw new RetryableReadException(Kind.NETWORK, "storage.objects.get returned " + data.length + " bytes for "
+            + range.length(), null);
+      }
+      return new RangeReader.Chunk(data, null);
+    } catch (GcpApi.TransientFailure e) {
+      throw new RetryableReadException(e);
+    }
+  }
+
+  private static String crc32c(byte[] data) {
+    CRC32C c = new CRC32C();
+    c.update(data);
+    return base64(c);
+  }
+
+  private static String base64(CRC32C c) {
+    return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) c.getValue()).array());
+  }
+
   /** Reads the whole object in order into {@code target} ({@code .part} first, renamed when verified). */
-  Written download(Path target, ExportProgress progress) throws ProviderException, InterruptedException {
+  private Written stream(Path target, ExportProgress progress) throws ProviderException, InterruptedException {
     Path part = target.resolveSibling(target.getFileName() + ".part");
     CRC32C crc = new CRC32C();
     Written w;
@@ -93,7 +179,7 @@ final class StagedObject {
           + gsUri() + " failed: " + GcpApi.rootMessage(e) + (e instanceof BadArchive ? ""
           : "; check the network and run the export again"), e);
     }
-    String got = Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    String got = base64(crc);
     if (crc32c != null && !crc32c.equals(got)) {
       throw new ProviderException(Kind.EXPORT_FAILED, gsUri() + " does not match its CRC32C (" + crc32c + ", read "
           + got + "): the download was corrupted; run the export again");

@@ -131,4 +131,47 @@ class GcpProviderTest {
     }
     assertThat(gcp.leftovers()).hasSize(6);
   }
+
+  @Test
+  void anInterruptedDownloadResumesFromTheRangesOnDiskWhenRunAgain() throws Exception {
+    Tools.require("qemu-img", "qemu-utils");
+    gcp.dense(40);
+    // The data disk's third 8 MiB range cannot be read: the export fails after the retries.
+    gcp.dropRange(1, "bytes=16777216-25165823");
+    Path out = work.resolve("out");
+    try (Provider p = open("parallel", "2")) {
+      assertThatThrownBy(() -> p.export(new ExportRequest(GcpFixture.NAME, out, ExportFormat.OVF),
+          io.hypersdk.providers.ExportProgress.NONE)).isInstanceOfSatisfying(ProviderException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ProviderException.Kind.NETWORK);
+            assertThat(e.getMessage()).startsWith("bytes 16777216-25165823 of gs://" + GcpFixture.BUCKET
+                + "/hypersdk-export/hxi-web01-1-").contains(" failed 4 times: cannot reach 127.0.0.1 calling "
+                + "storage.objects.get: ");
+          });
+    }
+    assertThat(gcp.leftovers()).isEmpty();
+    assertThat(Files.list(out).map(f -> f.getFileName().toString()).sorted().toList()).as("nothing half-written "
+        + "under a final name").contains("web01-data.qcow2.part", "web01-data.qcow2.part.blocks")
+        .doesNotContain("web01-data.qcow2");
+    int bootBefore = gcp.requests("GET", "/storage/.*hxi-web01-0-.*");
+    int dataBefore = gcp.requests("GET", "/storage/.*hxi-web01-1-.*");
+    gcp.heal();
+
+    ExportedVm vm;
+    try (Provider p = open("parallel", "2")) {
+      vm = p.export(new ExportRequest(GcpFixture.NAME, out, ExportFormat.OVF),
+          io.hypersdk.providers.ExportProgress.NONE);
+    }
+    // The boot disk was complete: only its object's metadata is read again. Of the data disk, the two ranges
+    // written before the failure are reused.
+    assertThat(gcp.requests("GET", "/storage/.*hxi-web01-0-.*") - bootBefore).isEqualTo(1);
+    long dataRanges = (gcp.stagedSize(GcpFixture.DATA_DISK, "qcow2") + (8 << 20) - 1) / (8 << 20);
+    assertThat(gcp.requests("GET", "/storage/.*hxi-web01-1-.*") - dataBefore).isEqualTo(1 + dataRanges - 2);
+    for (var d : vm.disks()) {
+      assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", "qcow2",
+          gcp.expectedDisk(d.id()).toString(), d.path()))).contains("Images are identical");
+    }
+    assertThat(Files.list(out).map(f -> f.getFileName().toString()).sorted().toList())
+        .containsExactly("web01-data.qcow2", "web01.qcow2");
+    assertThat(gcp.leftovers()).isEmpty();
+  }
 }

@@ -203,24 +203,31 @@ public final class GcpFixture implements AutoCloseable {
   }
 
   /**
-   * Fills both disks with data, for benchmarks: every 1 MiB block is one of ten random blocks, so the staged
-   * objects are as large as the disks. {@link #BLOCKS} no longer describes them.
+   * Fills the first {@code mib} MiB of both disks with data (the whole disk for benchmarks): every 1 MiB block is
+   * one of ten random blocks, so the staged objects are about that large. {@link #BLOCKS} no longer describes them.
    */
-  public void dense() {
+  public void dense(int mib) {
     Random r = new Random(31);
     byte[][] ten = new byte[10][BLOCK];
     for (byte[] b : ten) {
       r.nextBytes(b);
     }
     for (String disk : BLOCKS.keySet()) {
-      try (var out = Files.newOutputStream(expectedDisk(disk))) {
-        for (int i = 0; i < DISK_BYTES / BLOCK; i++) {
-          out.write(ten[(i + disk.length()) % 10]);
+      try (RandomAccessFile f = new RandomAccessFile(expectedDisk(disk).toFile(), "rw")) {
+        for (int i = 0; i < Math.min(mib, DISK_BYTES / BLOCK); i++) {
+          f.write(ten[(i + disk.length()) % 10]);
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
+  }
+
+  /** Drops the connection of every read of {@code range} (an HTTP Range value) of the staged disk {@code index}. */
+  public void dropRange(int index, String range) {
+    faults.add(server.stubFor(get(urlPathMatching("/storage/v1/b/" + BUCKET + "/o/.*hxi-" + NAME + "-" + index
+        + "-.*")).withHeader("Range", equalTo(range)).atPriority(1)
+        .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))));
   }
 
   /**
@@ -235,6 +242,15 @@ public final class GcpFixture implements AutoCloseable {
     }
     return endpoint() + "/storage/v1/b/" + BUCKET + "/o/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
         + "?alt=media";
+  }
+
+  /** The size of {@code disk} as the builder stages it in {@code format}. */
+  public long stagedSize(String disk, String format) {
+    try {
+      return Files.size(emulation.staged(disk, format));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The size of staged object {@code name}. */
