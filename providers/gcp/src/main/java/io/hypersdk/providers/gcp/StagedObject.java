@@ -2,8 +2,8 @@ package io.hypersdk.providers.gcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.providers.ExportProgress;
-import io.hypersdk.providers.ProviderException.Kind;
 import io.hypersdk.providers.ProviderException;
+import io.hypersdk.providers.ProviderException.Kind;
 import io.hypersdk.providers.download.DiskRange;
 import io.hypersdk.providers.download.Downloaded;
 import io.hypersdk.providers.download.RangeChecksum;
