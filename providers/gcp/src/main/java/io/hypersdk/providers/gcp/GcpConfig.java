@@ -43,7 +43,7 @@ record GcpConfig(String project, String zone, Path credentialsFile, String stagi
     }
     return new GcpConfig(project, zone, key, s.get(GcpProviderFactory.STAGING_BUCKET).orElse(null),
         s.get(GcpProviderFactory.IMAGE_FORMAT).orElse(QCOW2),
-        Boolean.parseBoolean(s.get(GcpProviderFactory.GUEST_FLUSH).orElse("true")), parallel,
+        !Boolean.parseBoolean(s.get(GcpProviderFactory.CRASH_CONSISTENT).orElse("false")), parallel,
         Boolean.parseBoolean(s.get(GcpProviderFactory.KEEP_EXPORT).orElse("false")),
         url("--compute-endpoint", s.get(GcpProviderFactory.COMPUTE_ENDPOINT).orElse("https://compute.googleapis.com")),
         url("--storage-endpoint", s.get(GcpProviderFactory.STORAGE_ENDPOINT).orElse("https://storage.googleapis.com")),

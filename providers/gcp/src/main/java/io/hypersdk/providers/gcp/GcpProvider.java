@@ -113,7 +113,7 @@ final class GcpProvider implements Provider {
       warnings.add(scratch + " local SSD(s) of " + vm.name() + " not exported: their contents cannot be snapshotted");
     }
     String stamp = Long.toString(System.currentTimeMillis(), 36);
-    // A stopped instance has no guest to flush; a running one is asked to, when the user allows it.
+    // A stopped instance has no guest to flush; a running one is asked to, unless --crash-consistent.
     boolean flush = config.guestFlush() && "RUNNING".equals(instance.path("status").asText());
     try (Temporaries temps = new Temporaries(api, inventory, config)) {
       List<JsonNode> ops = new ArrayList<>();
@@ -124,8 +124,22 @@ final class GcpProvider implements Provider {
         snapshots.add(name);
         ops.add(temps.snapshot(attached.get(i).path("source").asText(), name, vm.name(), flush));
       }
-      for (JsonNode op : ops) {
-        temps.await(op, "compute.disks.createSnapshot");
+      for (int i = 0; i < ops.size(); i++) {
+        try {
+          temps.await(ops.get(i), "compute.disks.createSnapshot");
+        } catch (ProviderException e) {
+          // A guest that cannot flush (no guest environment, or not set up for it) fails the snapshot: take it
+          // again crash-consistent, as a snapshot of a stopped instance is, and say so.
+          if (!flush || e.kind() != Kind.EXPORT_FAILED || !e.getMessage().toLowerCase(Locale.ROOT).contains("guest")) {
+            throw e;
+          }
+          String name = resourceName("hx-" + vm.name() + "-" + i + "-" + stamp + "-nf");
+          snapshots.set(i, name);
+          temps.await(temps.snapshot(attached.get(i).path("source").asText(), name, vm.name(), false),
+              "compute.disks.createSnapshot");
+          warnings.add("the guest could not flush disk " + vm.disks().get(i).id() + " before its snapshot ("
+              + e.getMessage() + "): it was taken crash-consistent");
+        }
       }
       List<String> images = new ArrayList<>();
       ops.clear();

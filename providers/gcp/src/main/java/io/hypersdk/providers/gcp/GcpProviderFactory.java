@@ -15,7 +15,7 @@ public final class GcpProviderFactory implements ProviderFactory {
   static final String CREDENTIALS_FILE = "credentials_file";
   static final String STAGING_BUCKET = "staging_bucket";
   static final String IMAGE_FORMAT = "image_format";
-  static final String GUEST_FLUSH = "guest_flush";
+  static final String CRASH_CONSISTENT = "crash_consistent";
   static final String PARALLEL = "parallel";
   static final int DEFAULT_PARALLEL = 8;
   static final String KEEP_EXPORT = "keep_export";
@@ -39,9 +39,9 @@ public final class GcpProviderFactory implements ProviderFactory {
           .defaultValue(GcpConfig.QCOW2)
           .description("what the image-export build writes: qcow2, vmdk, or raw (image.tar.gz holding a sparse "
               + "disk.raw, unpacked while it downloads)").build(),
-      SettingSpec.builder(GUEST_FLUSH, Type.BOOL).defaultValue("true")
-          .description("ask the guest agent to flush file systems before each snapshot of a running instance "
-              + "(application-consistent where the guest supports it)").build(),
+      SettingSpec.builder(CRASH_CONSISTENT, Type.BOOL).defaultValue("false")
+          .description("snapshot a running instance without asking its guest agent to flush file systems first "
+              + "(by default it is asked, and a guest that cannot flush is snapshotted crash-consistent)").build(),
       SettingSpec.builder(PARALLEL, Type.INT).defaultValue(Integer.toString(DEFAULT_PARALLEL))
           .description("byte ranges of the staged object fetched at once, 1 to 32").build(),
       SettingSpec.builder(KEEP_EXPORT, Type.BOOL).defaultValue("false")

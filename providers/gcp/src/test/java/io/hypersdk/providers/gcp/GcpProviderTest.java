@@ -174,4 +174,20 @@ class GcpProviderTest {
         .containsExactly("web01-data.qcow2", "web01.qcow2");
     assertThat(gcp.leftovers()).isEmpty();
   }
+
+  @Test
+  void aGuestThatCannotFlushIsSnapshottedCrashConsistentWithAWarning() throws Exception {
+    Tools.require("qemu-img", "qemu-utils");
+    gcp.noGuestFlush();
+    ExportedVm vm;
+    try (Provider p = open()) {
+      vm = p.export(new ExportRequest(GcpFixture.NAME, work.resolve("out"), ExportFormat.OVF),
+          io.hypersdk.providers.ExportProgress.NONE);
+    }
+    assertThat(vm.disks()).hasSize(2);
+    assertThat(vm.warnings()).filteredOn(w -> w.startsWith("the guest could not flush disk")).hasSize(2)
+        .allMatch(w -> w.contains("Guest flush failed") && w.endsWith("it was taken crash-consistent"));
+    assertThat(gcp.snapshotRequests()).hasSize(4).filteredOn(u -> u.contains("guestFlush=true")).hasSize(2);
+    assertThat(gcp.leftovers()).isEmpty();
+  }
 }

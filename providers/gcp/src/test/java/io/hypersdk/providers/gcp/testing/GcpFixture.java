@@ -197,6 +197,11 @@ public final class GcpFixture implements AutoCloseable {
     emulation.failWith = line;
   }
 
+  /** Snapshots asked to flush the guest fail, as for a guest without a working guest agent. */
+  public void noGuestFlush() {
+    emulation.noGuestFlush = true;
+  }
+
   /** Builds stay WORKING until cancelled. */
   public void slowBuilds() {
     emulation.slow = true;
@@ -414,6 +419,7 @@ public final class GcpFixture implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger(1000);
     private volatile String failWith;
     private volatile boolean slow;
+    private volatile boolean noGuestFlush;
 
     @Override
     public String getName() {
@@ -445,6 +451,14 @@ public final class GcpFixture implements AutoCloseable {
       if (method.equals("POST") && (m = Pattern.compile(API + "/zones/([^/]+)/disks/([^/]+)/createSnapshot")
           .matcher(path)).matches()) {
         String name = JSON.readTree(r.getBodyAsString()).path("name").asText();
+        if (noGuestFlush && r.getUrl().contains("guestFlush=true")) {
+          // The operation ends in an error, as Compute reports a guest that did not flush.
+          ObjectNode op = (ObjectNode) JSON.readTree(operation("zones/" + m.group(1), "createSnapshot", "zones/"
+              + m.group(1) + "/disks/" + m.group(2), "DONE").build().getBody());
+          op.putObject("error").putArray("errors").addObject().put("code", "INVALID_USAGE").put("message",
+              "Guest flush failed: the guest agent did not answer the flush request.");
+          return json(200, op.toString());
+        }
         snapshots.put(name, m.group(2));
         count("snapshot");
         return operation("zones/" + m.group(1), "createSnapshot", "zones/" + m.group(1) + "/disks/" + m.group(2),
