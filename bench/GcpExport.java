@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * same objects in the same ranges with the same parallelism, in the same run. See bench/README.md.
  *
  * <p>Environment: BENCH_WORK (a temp dir the wrapper owns and removes), BENCH_ROUNDS (3), BENCH_PARALLEL (8, the
- * provider's default).
+ * provider's default), BENCH_MIB (1024: how many MiB of each 1 GiB disk hold data, so how large each object is).
  */
 public final class GcpExport {
   static final double TARGET = 0.9;
@@ -35,8 +35,9 @@ public final class GcpExport {
     Path work = Path.of(System.getenv("BENCH_WORK"));
     int rounds = Integer.parseInt(env("BENCH_ROUNDS", "3"));
     int parallel = Integer.parseInt(env("BENCH_PARALLEL", "8"));
+    int mib = Integer.parseInt(env("BENCH_MIB", "1024"));
     try (GcpFixture gcp = new GcpFixture(work.resolve("fixture"), false)) {
-      gcp.dense(1024);
+      gcp.dense(mib);
       var factory = Providers.discover().get("gcp");
       ProviderSettings settings = ProviderSettings.builder(factory).set("project", GcpFixture.PROJECT)
           .set("credentials_file", gcp.keyFile(work.resolve("key.json")).toString())

@@ -7,7 +7,7 @@
 # Builds the gcp provider and its test fixture (mvn -DskipTests package -pl providers/gcp -am), then runs
 # bench/GcpExport.java on the module's test class path: two dense 1 GiB disks staged as qcow2, project and curl
 # rounds alternating, MiB/s, medians and the ratio. Environment (defaults): BENCH_ROUNDS (3), BENCH_PARALLEL (8,
-# the provider's default), BENCH_TMPDIR ($TMPDIR or /var/tmp), BENCH_MVN_FLAGS (extra Maven flags, e.g. -o),
+# the provider's default), BENCH_MIB (1024: MiB of data per disk, so the size of each staged object), BENCH_TMPDIR ($TMPDIR or /var/tmp), BENCH_MVN_FLAGS (extra Maven flags, e.g. -o),
 # BENCH_JAVA_OPTS (extra JVM flags).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
