@@ -77,6 +77,24 @@ final class GcpApi {
     return r;
   }
 
+  /**
+   * One range of a media object, read whole into memory (the client's byte-array handler moves large bodies
+   * faster than its stream handler). A failure another attempt may fix is a {@link TransientFailure}.
+   */
+  byte[] mediaRange(String url, String range, String permission) throws ProviderException, InterruptedException {
+    HttpResponse<byte[]> r;
+    try {
+      r = http.send(request(url).GET().header("Range", range).build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new TransientFailure(network(url, permission, e));
+    }
+    if (r.statusCode() / 100 != 2) {
+      ProviderException e = error(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8), permission);
+      throw r.statusCode() >= 500 || r.statusCode() == 429 ? new TransientFailure(e) : e;
+    }
+    return r.body();
+  }
+
   private JsonNode call(String method, String url, Object body, String permission) throws ProviderException,
       InterruptedException {
     boolean idempotent = !method.equals("POST");

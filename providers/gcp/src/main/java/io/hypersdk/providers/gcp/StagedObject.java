@@ -134,14 +134,8 @@ final class StagedObject {
       return RangeReader.Chunk.unchanged();
     }
     try {
-      HttpResponse<InputStream> r = api.media(mediaUrl(), "bytes=" + range.offset() + "-" + (range.end() - 1),
+      byte[] data = api.mediaRange(mediaUrl(), "bytes=" + range.offset() + "-" + (range.end() - 1),
           "storage.objects.get");
-      byte[] data;
-      try (InputStream in = r.body()) {
-        data = in.readNBytes((int) range.length() + 1);
-      } catch (IOException e) {
-        throw new RetryableReadException(api.network(mediaUrl(), "storage.objects.get", e));
-      }
       if (data.length != range.length()) {
         throw new RetryableReadException(Kind.NETWORK, "storage.objects.get returned " + data.length + " bytes for "
             + range.length(), null);
