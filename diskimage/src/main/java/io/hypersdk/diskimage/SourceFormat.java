@@ -1,6 +1,11 @@
 package io.hypersdk.diskimage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -32,6 +37,41 @@ public enum SourceFormat {
    * that is nothing else is only raw if the caller says so.
    */
   public static Optional<SourceFormat> detect(Path file) throws IOException {
-    throw new UnsupportedOperationException("not yet");
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long length = ch.size();
+      if (length < 512) {
+        return Optional.empty();
+      }
+      ByteBuffer first = readAt(ch, 0);
+      if (first.order(ByteOrder.LITTLE_ENDIAN).getInt(0) == VmdkHeader.MAGIC) {
+        int flags = first.getInt(8);
+        boolean compressed = (flags & VmdkHeader.FLAG_COMPRESSED) != 0;
+        boolean markers = (flags & VmdkHeader.FLAG_MARKERS) != 0;
+        if (compressed && markers) {
+          return Optional.of(VMDK_STREAM_OPTIMIZED);
+        }
+        return compressed ? Optional.empty() : Optional.of(VMDK_MONOLITHIC_SPARSE);
+      }
+      if (isVhdCookie(first)) {
+        return Optional.empty(); // a footer copy at the start: dynamic or differencing VHD
+      }
+      ByteBuffer last = readAt(ch, length - 512);
+      if (isVhdCookie(last) && last.order(ByteOrder.BIG_ENDIAN).getInt(60) == 2) {
+        return Optional.of(VHD_FIXED);
+      }
+      return Optional.empty();
+    }
+  }
+
+  private static boolean isVhdCookie(ByteBuffer b) {
+    return "conectix".equals(new String(b.array(), 0, 8, StandardCharsets.ISO_8859_1));
+  }
+
+  private static ByteBuffer readAt(FileChannel ch, long position) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(512);
+    while (b.hasRemaining() && ch.read(b, position + b.position()) > 0) {
+      // a positional read may return fewer bytes than asked
+    }
+    return b.clear();
   }
 }
