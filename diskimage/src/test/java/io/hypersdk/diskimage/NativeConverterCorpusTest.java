@@ -76,6 +76,15 @@ class NativeConverterCorpusTest {
     convertAndCheck(raw, TestDisks.vmdkStreamOptimized(raw), SourceFormat.VMDK_STREAM_OPTIMIZED, false);
   }
 
+  /** The layout vSphere's export streams: grain directory at the end, metadata markers, end-of-stream. */
+  @ParameterizedTest
+  @ValueSource(strings = {"empty", "full", "odd-size", "zero-grains"})
+  void streamOptimizedVmdkAsVsphereExportsIt(String kind) throws Exception {
+    Path raw = content(kind);
+    Path vmdk = VmwareStreamVmdk.write(Files.readAllBytes(raw), dir.resolve(kind + ".nfc.vmdk"));
+    convertAndCheck(raw, vmdk, SourceFormat.VMDK_STREAM_OPTIMIZED, false);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"empty", "full", "odd-size", "zero-grains"})
   void monolithicSparseVmdk(String kind) throws Exception {
