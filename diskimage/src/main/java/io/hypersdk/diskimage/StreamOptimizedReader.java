@@ -46,6 +46,7 @@ final class StreamOptimizedReader implements ImageReader {
     }
     src.skipTo(h.overheadSectors() * 512, "the first grain");
     long seen = 0;
+    boolean footerSeen = false;
     // A deflated grain is at most a few bytes per 16 KiB block larger than the grain itself.
     long maxCompressed = h.grainBytes() + h.grainBytes() / 64 + 1024;
     List<Grain> batch = new ArrayList<>();
@@ -58,10 +59,7 @@ final class StreamOptimizedReader implements ImageReader {
       byte[] marker = new byte[12];
       int got = src.read(marker, 0, 12);
       if (got == 0 && listed[0] >= 0) {
-        if (seen != listed[0]) {
-          throw src.malformed(at, "the image ends after " + seen + " of the " + listed[0] + " grains its "
-              + "grain tables list; it was cut short");
-        }
+        checkComplete(src, at, seen, listed[0], true);
         break;
       }
       if (got < 12) {
@@ -94,6 +92,7 @@ final class StreamOptimizedReader implements ImageReader {
       int type = ByteBuffer.wrap(src.readFully(4, "the marker type")).order(ByteOrder.LITTLE_ENDIAN).getInt();
       src.skipTo(at + 512, "the marker's end");
       if (type == MARKER_EOS) {
+        checkComplete(src, at, seen, listed[0], footerSeen);
         break;
       }
       if (type == MARKER_GT || type == MARKER_GD) {
@@ -108,12 +107,29 @@ final class StreamOptimizedReader implements ImageReader {
         if (f.capacitySectors() != h.capacitySectors() || f.grainSectors() != h.grainSectors()) {
           throw src.malformed(footerAt, "footer disagrees with the header on the disk or grain size");
         }
+        footerSeen = true;
       } else {
         throw src.malformed(at + 12, "unknown marker type " + Integer.toUnsignedString(type));
       }
     }
     flush(batch, h, out, src);
     return h.capacityBytes();
+  }
+
+  /**
+   * At the end of the stream: every grain the tables in the metadata area listed must have come (qemu-img's
+   * layout), or else the footer must have (vSphere's), or the image was cut short.
+   */
+  private static void checkComplete(HashingSource src, long at, long seen, long listed, boolean footerSeen)
+      throws MalformedImageException {
+    if (listed >= 0 && seen != listed) {
+      throw src.malformed(at, "the image ends after " + seen + " of the " + listed + " grains its grain tables "
+          + "list; it was cut short");
+    }
+    if (listed < 0 && !footerSeen) {
+      throw src.malformed(at, "the stream ends without the footer that follows the grain directory; it was cut "
+          + "short");
+    }
   }
 
   private void flush(List<Grain> batch, VmdkHeader h, Qcow2Writer out, HashingSource src) throws IOException,

@@ -23,7 +23,7 @@ final class Workers {
 
   <T> List<T> map(List<Job<T>> jobs) throws IOException, InterruptedException {
     if (jobs.size() == 1) {
-      return List.of(jobs.get(0).run());
+      return java.util.Collections.singletonList(jobs.get(0).run()); // null-tolerant, unlike List.of
     }
     List<Callable<T>> calls = new ArrayList<>(jobs.size());
     for (Job<T> j : jobs) {
