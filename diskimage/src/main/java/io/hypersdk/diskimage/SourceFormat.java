@@ -12,18 +12,25 @@ import java.util.Optional;
 /** A source image format the native converter reads; every other format is left to qemu-img. */
 public enum SourceFormat {
   /** VMDK sparse extent with compressed grains and markers (vSphere export, OVA). */
-  VMDK_STREAM_OPTIMIZED("vmdk"),
+  VMDK_STREAM_OPTIMIZED("vmdk", "streamOptimized VMDK"),
   /** VMDK hosted sparse extent with its descriptor embedded (AWS export tasks, VMware Workstation). */
-  VMDK_MONOLITHIC_SPARSE("vmdk"),
+  VMDK_MONOLITHIC_SPARSE("vmdk", "monolithicSparse VMDK"),
   /** A plain disk image (EBS, GCP). */
-  RAW("raw"),
+  RAW("raw", "raw"),
   /** A fixed VHD: the disk's bytes followed by a 512-byte footer (Azure). */
-  VHD_FIXED("vpc");
+  VHD_FIXED("vpc", "fixed VHD");
 
   private final String qemuName;
+  private final String description;
 
-  SourceFormat(String qemuName) {
+  SourceFormat(String qemuName, String description) {
     this.qemuName = qemuName;
+    this.description = description;
+  }
+
+  /** How messages name the format: "streamOptimized VMDK", "fixed VHD", ... */
+  public String description() {
+    return description;
   }
 
   /** The name qemu-img uses for this format ({@code -f}). */

@@ -67,7 +67,7 @@ public final class ConvertDisksStep {
   public String describe(StagedDisk s, boolean compress) {
     Disk d = s.disk();
     if (s.nativeFormat() != null) {
-      return "native convert " + d.localPath() + " (" + s.nativeFormat().name().toLowerCase(java.util.Locale.ROOT)
+      return "native convert " + d.localPath() + " (" + s.nativeFormat().description()
           + ") -> " + s.staged() + " (qcow2" + (compress ? ", compressed" : "") + ")";
     }
     return String.join(" ", qemuImg.convertCommand(new SourceImage(Path.of(d.localPath()), d.format().qemuName()),
