@@ -203,9 +203,20 @@ public final class VirtioWin {
   private record IsoSource(Guestfish fish) implements Source {
     static IsoSource open(Path iso, Accel accel, Path scratch) throws ConversionException, InterruptedException {
       Guestfish fish = Guestfish.launchReadOnly(iso, accel, scratch);
-      List<String> fs = fish.require("list-filesystems");
-      String device = fs.isEmpty() ? "" : fs.get(0).substring(0, Math.max(0, fs.get(0).indexOf(':')));
-      if (device.isEmpty() || !fish.command("mount-ro " + Guestfish.quote(device) + " /").ok()) {
+      // An ISO is one filesystem on the whole device; a hybrid image may hold it in a partition instead.
+      List<String> candidates = new ArrayList<>(fish.require("list-devices"));
+      Guestfish.Reply partitions = fish.command("list-partitions");
+      if (partitions.ok()) {
+        candidates.addAll(partitions.lines());
+      }
+      boolean mounted = false;
+      for (String device : candidates) {
+        if (!device.isBlank() && fish.command("mount-ro " + Guestfish.quote(device.trim()) + " /").ok()) {
+          mounted = true;
+          break;
+        }
+      }
+      if (!mounted) {
         fish.close();
         throw new ConversionException(Kind.ENVIRONMENT, GuestFixRunner.VIRTIO_WIN + "=" + iso + " holds no "
             + "filesystem libguestfs can mount; point it to the virtio-win ISO or to a folder with its content");

@@ -67,6 +67,21 @@ final class WindowsHive {
     return run(List.of("hivexregedit", "--export", local.toString(), key));
   }
 
+  /** The values of {@code key} alone (no subkeys) as .reg lines, or "" when the hive has no such key. */
+  String valuesOf(String key) throws ConversionException, InterruptedException {
+    String out;
+    try {
+      out = export(key);
+    } catch (ConversionException e) {
+      if (e.getMessage().contains("path not found")) {
+        return "";
+      }
+      throw e;
+    }
+    String[] sections = out.replace("\r", "").split("\n\\[");
+    return sections.length > 1 ? sections[1] : "";
+  }
+
   /** Applies .reg sections whose keys are written relative to the hive's root, e.g. {@code [\ControlSet001\...]}. */
   void merge(String sections) throws ConversionException, InterruptedException {
     String reg = "Windows Registry Editor Version 5.00\r\n\r\n" + withParents(sections.replace("\r\n", "\n"))

@@ -49,7 +49,7 @@ public final class WindowsVirtio implements GuestFix {
         + "binds PCI\\VEN_1AF4&DEV_1001 and DEV_1042 to it, so the virtio boot disk's driver loads at first boot");
     WindowsHive software = WindowsHive.open(guest, WindowsHive.SOFTWARE, scratch);
     String key = "\\Microsoft\\Windows\\CurrentVersion";
-    String old = devicePath(software.export(key));
+    String old = devicePath(software.valuesOf(key));
     if (!old.toLowerCase().contains(STAGING_WINDOWS.toLowerCase())) {
       String value = (old.isEmpty() ? "%SystemRoot%\\inf" : old) + ";" + STAGING_WINDOWS;
       software.merge("[" + key + "]\n\"DevicePath\"=" + WindowsHive.hex(2, value) + "\n");
@@ -61,10 +61,10 @@ public final class WindowsVirtio implements GuestFix {
 
   private void copyFiles(Guest guest) throws ConversionException, InterruptedException {
     Guestfish fish = guest.fish();
-    String staging = fish.require("case-sensitive-path " + Guestfish.quote(STAGING)).get(0).trim();
+    String staging = inGuestCase(fish, STAGING);
     fish.require("mkdir-p " + Guestfish.quote(staging));
-    String driversDir = fish.require("case-sensitive-path " + Guestfish.quote("/Windows/System32/drivers")).get(0)
-        .trim();
+    String driversDir = inGuestCase(fish, "/Windows/System32/drivers");
+    fish.require("mkdir-p " + Guestfish.quote(driversDir));
     for (Map.Entry<String, List<Path>> e : drivers.files().entrySet()) {
       for (Path file : e.getValue()) {
         String name = file.getFileName().toString();
@@ -76,6 +76,23 @@ public final class WindowsVirtio implements GuestFix {
         }
       }
     }
+  }
+
+  /**
+   * {@code path} with each existing component in the case the guest wrote it (NTFS keeps case, ntfs-3g compares
+   * with it), and the missing rest as given.
+   */
+  static String inGuestCase(Guestfish fish, String path) throws ConversionException, InterruptedException {
+    String resolved = "";
+    String[] parts = path.substring(1).split("/");
+    for (int i = 0; i < parts.length; i++) {
+      Guestfish.Reply r = fish.command("case-sensitive-path " + Guestfish.quote(resolved + "/" + parts[i]));
+      if (!r.ok() || r.lines().isEmpty()) {
+        return resolved + "/" + String.join("/", java.util.Arrays.asList(parts).subList(i, parts.length));
+      }
+      resolved = r.lines().get(0).trim();
+    }
+    return resolved;
   }
 
   private static void upload(Guest guest, Path local, String guestPath, String change) throws ConversionException,
@@ -110,7 +127,7 @@ public final class WindowsVirtio implements GuestFix {
     return s.toString();
   }
 
-  /** The DevicePath value in a hivexregedit export, or "" when there is none. */
+  /** The DevicePath value in a key's .reg lines, or "" when there is none. */
   static String devicePath(String export) {
     Matcher m = DEVICE_PATH.matcher(export);
     if (!m.find()) {
