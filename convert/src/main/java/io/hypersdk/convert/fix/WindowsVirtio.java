@@ -42,11 +42,15 @@ public final class WindowsVirtio implements GuestFix {
     copyFiles(guest);
     WindowsHive system = WindowsHive.open(guest, WindowsHive.SYSTEM, scratch);
     String set = system.currentControlSet();
-    system.merge(viostorService(set) + criticalDevices(set));
+    boolean database = ViostorDriverDatabase.needed(guest.os());
+    ViostorDriverDatabase.Registration registration = database ? ViostorDriverDatabase.install(guest, drivers)
+        : null;
+    system.merge(viostorService(set) + criticalDevices(set) + (database ? registration.reg() : ""));
     system.save();
     guest.record(system.guestPath(), set + "\\Services\\viostor added (Type=1, Start=0, ErrorControl=1, Group=SCSI "
         + "miniport, ImagePath=system32\\drivers\\viostor.sys) and " + set + "\\Control\\CriticalDeviceDatabase "
-        + "binds PCI\\VEN_1AF4&DEV_1001 and DEV_1042 to it, so the virtio boot disk's driver loads at first boot");
+        + "binds PCI\\VEN_1AF4&DEV_1001 and DEV_1042 to it" + (database ? "; " + registration.description() : "")
+        + "; so the virtio boot disk's driver loads at first boot");
     WindowsHive software = WindowsHive.open(guest, WindowsHive.SOFTWARE, scratch);
     String key = "\\Microsoft\\Windows\\CurrentVersion";
     String old = devicePath(software.valuesOf(key));
@@ -95,7 +99,7 @@ public final class WindowsVirtio implements GuestFix {
     return resolved;
   }
 
-  private static void upload(Guest guest, Path local, String guestPath, String change) throws ConversionException,
+  static void upload(Guest guest, Path local, String guestPath, String change) throws ConversionException,
       InterruptedException {
     if (guest.fish().isFile(guestPath)) {
       guest.keepOriginal(guestPath);

@@ -85,7 +85,10 @@ class WindowsGuestTest {
         "/Windows/Drivers/VirtIO/viostor.cat", "/Windows/Drivers/VirtIO/netkvm.sys",
         "/Windows/Drivers/VirtIO/netkvm.inf", "/Windows/Drivers/VirtIO/netkvm.cat",
         "/Windows/System32/config/SYSTEM", "/Windows/System32/config/SYSTEM.hypersdk-orig",
-        "/Windows/System32/config/SOFTWARE", "/Windows/System32/config/SOFTWARE.hypersdk-orig");
+        "/Windows/System32/config/SOFTWARE", "/Windows/System32/config/SOFTWARE.hypersdk-orig",
+        "/Windows/INF/oem8.inf");
+    assertThat(result.changes()).extracting(c -> c.file()).anySatisfy(f -> assertThat(f)
+        .matches("/Windows/System32/DriverStore/FileRepository/viostor\\.inf_amd64_[0-9a-f]{16}/viostor\\.sys"));
     assertThat(result.changes()).anySatisfy(c -> assertThat(c.change()).contains("Services\\viostor added")
         .contains("CriticalDeviceDatabase"));
     assertThat(result.changes()).noneSatisfy(c -> assertThat(c.change()).contains("storahci"));
@@ -111,6 +114,14 @@ class WindowsGuestTest {
       assertThat(system).contains("[\\ControlSet001\\Control\\CriticalDeviceDatabase\\" + id + "]\n"
           + "\"ClassGUID\"=str(1):\"{4D36E97B-E325-11CE-BFC1-08002BE10318}\"\n\"Service\"=str(1):\"viostor\"\n");
     }
+    String database = Tools.run(List.of("hivexregedit", "--export", "--unsafe-printable-strings",
+        got.resolve("SYSTEM").toString(), "\\DriverDatabase")).replace("\r", "");
+    assertThat(database).contains("[\\DriverDatabase\\DeviceIds\\PCI\\VEN_1AF4&DEV_1001&SUBSYS_00021AF4&REV_00]\n"
+        + "\"oem8.inf\"=hex(3):01,ff,00,00\n")
+        .contains("[\\DriverDatabase\\DeviceIds\\PCI\\VEN_1AF4&DEV_1042&SUBSYS_11001AF4&REV_01]\n"
+        + "\"oem8.inf\"=hex(3):01,ff,00,00\n")
+        .containsPattern("\\[\\\\DriverDatabase\\\\DriverPackages\\\\viostor\\.inf_amd64_[0-9a-f]{16}\\\\Configurations"
+            + "\\\\rhelscsi_inst]\n\"ConfigFlags\"=dword:00000000\n\"Service\"=str\\(1\\):\"viostor\"\n");
     String software = Tools.run(List.of("hivexregedit", "--export", "--unsafe-printable-strings",
         got.resolve("SOFTWARE").toString(), "\\Microsoft\\Windows\\CurrentVersion")).replace("\r", "");
     assertThat(software).contains("\"DevicePath\"=str(2):\"%SystemRoot%\\inf;%SystemRoot%\\Drivers\\VirtIO\"");
@@ -187,7 +198,10 @@ class WindowsGuestTest {
   private static void driverFiles(Path folder, String driver, String tag) throws IOException {
     Files.createDirectories(folder);
     for (String ext : List.of("sys", "inf", "cat")) {
-      Files.writeString(folder.resolve(driver + "." + ext), driver + "." + ext + " for " + tag);
+      // viostor.inf names its install configuration in a models line, as the real one does.
+      String model = ext.equals("inf") && driver.equals("viostor")
+          ? "\n%RHELScsi.DeviceDesc% = rhelscsi_inst, PCI\\VEN_1AF4&DEV_1001&SUBSYS_00021AF4&REV_00" : "";
+      Files.writeString(folder.resolve(driver + "." + ext), driver + "." + ext + " for " + tag + model);
     }
   }
 
@@ -233,6 +247,7 @@ class WindowsGuestTest {
       // libguestfs takes a folder for a system root only with cmd.exe, whose header gives the architecture.
       Files.write(config.getParent().resolve("cmd.exe"), peHeader());
       Files.createDirectories(config.getParent().resolve("drivers"));
+      Files.writeString(Files.createDirectories(mnt.resolve("Windows/INF")).resolve("oem7.inf"), "another driver");
       if (hibernated) {
         byte[] hiberfil = new byte[64 * 1024];
         System.arraycopy("hibr".getBytes(StandardCharsets.US_ASCII), 0, hiberfil, 0, 4);
