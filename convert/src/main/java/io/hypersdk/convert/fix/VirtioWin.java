@@ -6,6 +6,7 @@ import io.hypersdk.convert.accel.Accel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -192,7 +193,7 @@ public final class VirtioWin {
 
     @Override
     public void copy(String file, Path dest) throws IOException {
-      Files.copy(root.resolve(file), dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(root.resolve(file), dest, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Override

@@ -1,13 +1,49 @@
 package io.hypersdk.convert.fix;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hypersdk.convert.ConversionException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Which virtio-win folder fits which Windows, how driver files are picked in both layouts, and DevicePath parsing. */
 class VirtioWinTest {
+  @TempDir Path dir;
+
+  @Test
+  void aFolderYieldsLocalCopiesOfTheMatchingDriversOnly() throws Exception {
+    Path root = dir.resolve("virtio-win");
+    for (String f : List.of("viostor/2k22/amd64/viostor.sys", "viostor/2k22/amd64/viostor.inf",
+        "viostor/2k22/amd64/viostor.cat", "viostor/2k19/amd64/viostor.sys", "vioscsi/2k22/amd64/vioscsi.sys")) {
+      Files.createDirectories(root.resolve(f).getParent());
+      Files.writeString(root.resolve(f), f);
+    }
+    GuestOs server2022 = windows("10", "0", "Server", "Windows Server 2022 Datacenter");
+    VirtioWin.Drivers d = VirtioWin.of(root.toString()).select(server2022, null, dir.resolve("scratch")).orElseThrow();
+
+    assertThat(d.windowsDir()).isEqualTo("2k22");
+    assertThat(d.has(VirtioWin.DISK_DRIVER)).isTrue();
+    assertThat(d.has(VirtioWin.NET_DRIVER)).isFalse();
+    assertThat(d.files().get(VirtioWin.DISK_DRIVER)).extracting(p -> p.getFileName().toString())
+        .containsExactly("viostor.cat", "viostor.inf", "viostor.sys");
+    assertThat(d.files().get(VirtioWin.DISK_DRIVER).get(2)).hasContent("viostor/2k22/amd64/viostor.sys");
+
+    assertThat(VirtioWin.of(root.toString()).select(windows("6", "1", "Client", "Windows 7"), null,
+        dir.resolve("scratch2"))).isEmpty();
+  }
+
+  @Test
+  void aMissingVirtioWinIsOneClearLine() {
+    assertThatThrownBy(() -> VirtioWin.of(dir.resolve("nope").toString()))
+        .isInstanceOf(ConversionException.class)
+        .hasMessage("VIRTIO_WIN=" + dir.resolve("nope") + " is not a readable folder or ISO; point it to the "
+            + "virtio-win ISO or to a folder with its content");
+  }
   @Test
   void eachWindowsVersionMapsToItsVirtioWinFolder() {
     assertThat(VirtioWin.windowsDirs(windows("6", "0", "Server", "Windows Server 2008 Standard"))).containsExactly("2k8");
