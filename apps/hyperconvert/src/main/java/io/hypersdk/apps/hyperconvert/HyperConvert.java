@@ -114,8 +114,9 @@ public final class HyperConvert implements Callable<Integer> {
     Cli.logLevel(verbose);
     try {
       ArtifactManifest manifest = ManifestIO.read(manifestPath);
-      ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(),
-          FileChecks.PRESENCE_AND_CHECKSUM);
+      // Checksums are checked during the conversion (by the native converter's own pass, or beside qemu-img),
+      // before anything is published: reading every source here first would read it twice.
+      ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(), FileChecks.PRESENCE);
       boolean dry = dryRun || (manifest.options() != null && manifest.options().isDryRun());
       Path outDir = outputDir != null ? outputDir
           : manifest.output() != null && manifest.output().directory() != null ? Path.of(manifest.output().directory())
@@ -136,8 +137,6 @@ public final class HyperConvert implements Callable<Integer> {
           .compress(compress)
           .nativeConverter(converter == null || io.hypersdk.queue.OutputFile.CONVERTER_NATIVE.equals(converter))
           .dryRun(dry)
-          // Checked above, so a bad manifest fails before any stage runs.
-          .verifySources(false)
           .events(new ConsoleEvents(json.enabled() ? err : out, verbose))
           .bootCheckOverride(new Pipeline.BootCheck(bootCheck.mode(), bootCheck.timeoutSeconds()))
           .build();
