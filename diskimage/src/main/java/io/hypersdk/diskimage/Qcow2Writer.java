@@ -310,6 +310,15 @@ final class Qcow2Writer {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
+    if (plan != null) {
+      // Nothing to encode: the planned layout stores every allocated cluster as it is.
+      for (int i = 0; i < batchIndex.size(); i++) {
+        storeCluster(batchIndex.get(i), batchData.get(i));
+      }
+      batchIndex.clear();
+      batchData.clear();
+      return;
+    }
     List<Workers.Job<byte[]>> jobs = new ArrayList<>(batchData.size());
     for (byte[] data : batchData) {
       jobs.add(() -> encode(data));
@@ -327,9 +336,6 @@ final class Qcow2Writer {
 
   /** Null for an all-zero cluster (left unallocated), else the bytes to store: compressed if that is smaller. */
   private byte[] encode(byte[] data) {
-    if (plan != null) {
-      return data; // the layout is fixed: an allocated cluster is stored even when it is all zeros
-    }
     if (isZero(data)) {
       return null;
     }
