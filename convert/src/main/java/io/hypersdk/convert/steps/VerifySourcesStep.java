@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,27 +21,37 @@ import java.util.concurrent.Future;
  */
 public final class VerifySourcesStep {
 
-  /** Starts hashing every disk that has a checksum; {@link #await} reports any mismatch. */
-  public Future<List<String>> start(List<Disk> manifestOrder, ExecutorService executor) {
-    return executor.submit(hashAll(manifestOrder));
+  /**
+   * Starts hashing every disk that has a checksum, except those in {@code hashedByConversion} (the native
+   * converter hashes its source in its own pass, so reading it here would read it twice); {@link #await}
+   * reports any mismatch.
+   */
+  public Future<List<String>> start(List<Disk> manifestOrder, Set<Disk> hashedByConversion,
+      ExecutorService executor) {
+    return executor.submit(hashAll(manifestOrder, hashedByConversion));
   }
 
-  private static Callable<List<String>> hashAll(List<Disk> manifestOrder) {
+  private static Callable<List<String>> hashAll(List<Disk> manifestOrder, Set<Disk> skip) {
     return () -> {
       List<String> mismatches = new ArrayList<>();
       for (int i = 0; i < manifestOrder.size(); i++) {
         Disk d = manifestOrder.get(i);
-        if (d.checksum() == null) {
+        if (d.checksum() == null || skip.contains(d)) {
           continue;
         }
         String actual = Sha256.ofFile(Path.of(d.localPath()));
         if (!actual.equals(d.checksum())) {
-          mismatches.add("disks[" + i + "].checksum: does not match " + d.localPath() + " (manifest has "
-              + d.checksum() + ", the file hashes to " + actual + ")");
+          mismatches.add(mismatch(i, d, actual));
         }
       }
       return mismatches;
     };
+  }
+
+  /** How a checksum mismatch of manifest disk {@code i} is reported. */
+  static String mismatch(int i, Disk d, String actual) {
+    return "disks[" + i + "].checksum: does not match " + d.localPath() + " (manifest has " + d.checksum()
+        + ", the file hashes to " + actual + ")";
   }
 
   /** Waits for the check; a mismatch or an unreadable source fails the conversion as an invalid manifest. */
