@@ -4,6 +4,7 @@ import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
 import io.hypersdk.io.Sha256;
 import io.hypersdk.manifest.Disk;
+import io.hypersdk.queue.StreamedDisks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,12 +21,15 @@ import java.util.concurrent.Future;
  */
 public final class VerifySourcesStep {
 
-  /** Starts hashing every disk that has a checksum; {@link #await} reports any mismatch. */
-  public Future<List<String>> start(List<Disk> manifestOrder, ExecutorService executor) {
-    return executor.submit(hashAll(manifestOrder));
+  /**
+   * Starts hashing every disk that has a checksum; {@link #await} reports any mismatch. A disk in
+   * {@code streamed} is not read: the checksum of the stream it was converted from stands for it.
+   */
+  public Future<List<String>> start(List<Disk> manifestOrder, StreamedDisks streamed, ExecutorService executor) {
+    return executor.submit(hashAll(manifestOrder, streamed));
   }
 
-  private static Callable<List<String>> hashAll(List<Disk> manifestOrder) {
+  private static Callable<List<String>> hashAll(List<Disk> manifestOrder, StreamedDisks streamed) {
     return () -> {
       List<String> mismatches = new ArrayList<>();
       for (int i = 0; i < manifestOrder.size(); i++) {
@@ -33,10 +37,11 @@ public final class VerifySourcesStep {
         if (d.checksum() == null) {
           continue;
         }
-        String actual = Sha256.ofFile(Path.of(d.localPath()));
+        java.util.Optional<StreamedDisks.Entry> e = streamed.forSource(d.localPath());
+        String actual = e.isPresent() ? e.get().sourceSha256() : Sha256.ofFile(Path.of(d.localPath()));
         if (!actual.equals(d.checksum())) {
           mismatches.add("disks[" + i + "].checksum: does not match " + d.localPath() + " (manifest has "
-              + d.checksum() + ", the file hashes to " + actual + ")");
+              + d.checksum() + ", the " + (e.isPresent() ? "exported stream" : "file") + " hashes to " + actual + ")");
         }
       }
       return mismatches;

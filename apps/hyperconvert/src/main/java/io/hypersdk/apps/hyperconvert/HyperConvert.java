@@ -19,7 +19,9 @@ import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.queue.ConversionResult;
 import io.hypersdk.queue.OutputFile;
 import io.hypersdk.queue.OutputNames;
+import io.hypersdk.queue.QueueLayout;
 import io.hypersdk.queue.StageReport;
+import io.hypersdk.queue.StreamedDisks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -117,8 +119,7 @@ public final class HyperConvert implements Callable<Integer> {
     Cli.logLevel(verbose);
     try {
       ArtifactManifest manifest = ManifestIO.read(manifestPath);
-      ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(),
-          FileChecks.PRESENCE_AND_CHECKSUM);
+      ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(), FileChecks.NONE);
       boolean dry = dryRun || (manifest.options() != null && manifest.options().isDryRun());
       Path outDir = outputDir != null ? outputDir
           : manifest.output() != null && manifest.output().directory() != null ? Path.of(manifest.output().directory())
@@ -129,6 +130,14 @@ public final class HyperConvert implements Callable<Integer> {
       if (!dry) {
         requireWritableDir(outDir);
       }
+      // A streaming export converted some disks already and may not have kept their sources: the conversion
+      // checks those against the checksums of their streams, and the other disks against their files.
+      boolean streamed = Files.exists(QueueLayout.workDir(outDir.toAbsolutePath().normalize()).resolve(jobId)
+          .resolve(StreamedDisks.FILE_NAME));
+      if (!streamed) {
+        ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(),
+            FileChecks.PRESENCE_AND_CHECKSUM);
+      }
       String format = manifest.output() != null && manifest.output().format() != null ? manifest.output().format()
           : "qcow2";
       boolean compress = manifest.effectivePipeline().convert().compress();
@@ -138,8 +147,8 @@ public final class HyperConvert implements Callable<Integer> {
           .outFormat(format)
           .compress(compress)
           .dryRun(dry)
-          // Checked above, so a bad manifest fails before any stage runs.
-          .verifySources(false)
+          // Checked above unless streamed, so a bad manifest fails before any stage runs.
+          .verifySources(streamed)
           .events(new ConsoleEvents(json.enabled() ? err : out, verbose))
           .bootCheckOverride(new Pipeline.BootCheck(bootCheck, bootCheckTimeout))
           .build();
