@@ -113,8 +113,9 @@ final class StreamingConversion implements DiskSink {
       for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
         Files.deleteIfExists(p);
       }
+      Files.deleteIfExists(folder.getParent());
     } catch (IOException ignored) {
-      // A leftover under .work is removed with its output folder; nothing reads it.
+      // Another job stages in the work folder, or a leftover there is removed with its output folder.
     }
   }
 
