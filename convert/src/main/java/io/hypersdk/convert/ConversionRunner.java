@@ -97,8 +97,11 @@ public final class ConversionRunner {
       boolean convert = pipeline.convert().enabled();
       List<StagedDisk> plan = convert ? ConvertDisksStep.plan(request, bootOrder) : List.of();
       VerifySourcesStep verify = new VerifySourcesStep();
+      // Disks the native converter takes are hashed in its own pass (and checked there).
+      java.util.Set<Disk> hashedByConversion = plan.stream().filter(s -> s.nativeFormat() != null)
+          .map(StagedDisk::disk).collect(java.util.stream.Collectors.toSet());
       Future<List<String>> sourceCheck = verify.start(request.verifySources() ? m.disks() : List.of(), streamed,
-          helpers);
+          request.dryRun() ? java.util.Set.of() : hashedByConversion, helpers);
       if (request.dryRun()) {
         verify.await(sourceCheck, request.manifestName());
         return dryRun(request, plan, stages, warnings, convert, fixing);
@@ -236,14 +239,15 @@ public final class ConversionRunner {
   private ConversionResult dryRun(ConversionRequest request, List<StagedDisk> plan, List<StageReport> stages,
       List<String> warnings, boolean convert, boolean fixing) {
     List<OutputFile> outputs = plan.stream().map(s -> new OutputFile(OutputFile.ROLE_DISK, s.disk().id(),
-        s.target().toString(), s.format(), 0, null)).toList();
+        s.target().toString(), s.format(), 0, null, s.converter())).toList();
     stages.add(convert ? StageReport.skipped("convert", "dry run: " + plan.size() + " disk(s) would be converted")
         : StageReport.skipped("convert", "convert stage disabled by the manifest"));
     stages.add(StageReport.skipped("fix", fixing ? "dry run: the guest would be fixed after conversion"
         : "fix stage disabled by the manifest"));
+    ConvertDisksStep convertStep = new ConvertDisksStep(qemuImg);
     for (StagedDisk s : plan) {
-      request.events().command(String.join(" ", qemuImg.convertCommand(new io.hypersdk.convert.qemu.SourceImage(
-          Path.of(s.disk().localPath()), s.disk().format().qemuName()), s.target(), s.format(), request.compress())));
+      request.events().command(convertStep.describe(new StagedDisk(s.disk(), s.target(), s.target(), s.format(),
+          s.nativeFormat(), null), request.compress()));
     }
     return new ConversionResult(ConversionResult.DRY_RUN, request.jobId(), request.manifest().vmName(),
         request.manifestName(), outputs, request.outputFiles().domainXml().toString(), stages, warnings, Map.of(), null);

@@ -129,7 +129,13 @@ class ConversionRunnerTest {
     assertThat(events.stages).isEqualTo(result.stages());
     assertThat(events.progress).containsOnlyKeys("boot", "data", "logs").allSatisfy((id, f) ->
         assertThat(f).isEqualTo(1.0));
-    assertThat(events.commands).hasSize(3).allSatisfy(c -> assertThat(c).contains(" convert ", "-O qcow2"));
+    // The VMDK and the raw disk go to the native converter, the VHDX to qemu-img.
+    assertThat(result.disks()).extracting(OutputFile::converter).containsExactly(OutputFile.CONVERTER_NATIVE,
+        OutputFile.CONVERTER_QEMU_IMG, OutputFile.CONVERTER_NATIVE);
+    assertThat(events.commands).hasSize(3);
+    assertThat(events.commands.get(1)).contains(" convert ", "-O qcow2");
+    assertThat(List.of(events.commands.get(0), events.commands.get(2))).allSatisfy(c ->
+        assertThat(c).startsWith("native convert "));
   }
 
   @Test

@@ -9,8 +9,7 @@ public final class MalformedImageException extends IOException {
   private final String problem;
 
   public MalformedImageException(SourceFormat format, long offset, String problem) {
-    super("malformed " + format.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " image at byte "
-        + offset + ": " + problem);
+    super("malformed " + format.description() + " at byte " + offset + ": " + problem);
     this.offset = offset;
     this.problem = problem;
   }

@@ -2,7 +2,14 @@ package io.hypersdk.diskimage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import io.hypersdk.io.Sha256;
 import java.util.function.DoubleConsumer;
 
 /**
@@ -36,22 +43,76 @@ public final class NativeConverter {
       String outputSha256) {}
 
   /**
-   * Converts a file that can be read at any position. The output is written under {@code outputQcow2}; on any
-   * failure nothing is left there.
+   * Converts a file. It is read once, front to back (for a fixed VHD the 512-byte footer is read first as
+   * well, to learn the disk's true size). The output is written under a temporary name beside
+   * {@code outputQcow2} and renamed when complete; on any failure nothing is left there.
    */
   public Result convert(Path source, SourceFormat format, Path outputQcow2) throws IOException,
       InterruptedException {
-    throw new UnsupportedOperationException("not yet");
+    long length = Files.size(source);
+    long sizeFromFooter = format == SourceFormat.VHD_FIXED ? FixedVhdFooter.currentSize(source, length) : -1;
+    try (InputStream in = Files.newInputStream(source)) {
+      return run(in, format, length, sizeFromFooter, outputQcow2);
+    }
   }
 
   /**
    * Converts a stream read once from start to end ({@code sourceLength} bytes, or -1 if unknown), such as a
-   * vSphere NFC download. The caller owns and closes {@code source}. On any failure nothing is left under
-   * {@code outputQcow2}.
+   * vSphere NFC download; the bytes after the image's end (if any) are read and hashed too. The caller owns
+   * and closes {@code source}. On any failure nothing is left under {@code outputQcow2}.
    */
   public Result convert(InputStream source, SourceFormat format, long sourceLength, Path outputQcow2)
       throws IOException, InterruptedException {
-    throw new UnsupportedOperationException("not yet");
+    return run(source, format, sourceLength, -1, outputQcow2);
+  }
+
+  private Result run(InputStream in, SourceFormat format, long length, long sizeFromFooter, Path output)
+      throws IOException, InterruptedException {
+    Path dir = output.toAbsolutePath().getParent();
+    Path temp = Files.createTempFile(dir, "." + output.getFileName(), ".part");
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "diskimage-worker");
+      t.setDaemon(true);
+      return t;
+    });
+    boolean done = false;
+    try {
+      Workers workers = new Workers(pool);
+      HashingSource src = new HashingSource(in, format, length, progress);
+      long virtualSize;
+      long outputBytes;
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        Qcow2Writer writer = new Qcow2Writer(ch, workers, compress, threads);
+        virtualSize = reader(format, workers, sizeFromFooter).read(src, writer);
+        src.drain();
+        if (length >= 0 && src.position() != length) {
+          throw src.malformed(src.position(), "the image ends here, but " + length + " bytes were announced");
+        }
+        outputBytes = writer.finish(virtualSize);
+        ch.force(true);
+      }
+      // The header is written last, at offset 0, so the output cannot be hashed on the way out: hash it now,
+      // while it is still in the page cache.
+      String outputSha = Sha256.ofFile(temp);
+      Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      done = true;
+      progress.accept(1.0);
+      return new Result(virtualSize, src.position(), src.sha256(), outputBytes, outputSha);
+    } finally {
+      pool.shutdownNow();
+      if (!done) {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  private ImageReader reader(SourceFormat format, Workers workers, long sizeFromFooter) {
+    return switch (format) {
+      case VMDK_STREAM_OPTIMIZED -> new StreamOptimizedReader(workers, threads);
+      case VMDK_MONOLITHIC_SPARSE -> new MonolithicSparseReader();
+      case RAW -> new FixedVhdReader(false, -1);
+      case VHD_FIXED -> new FixedVhdReader(true, sizeFromFooter);
+    };
   }
 
   /** Settings for a {@link NativeConverter}. */

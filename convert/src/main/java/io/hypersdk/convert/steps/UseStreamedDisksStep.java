@@ -3,6 +3,8 @@ package io.hypersdk.convert.steps;
 import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
 import io.hypersdk.convert.ConversionRequest;
+import io.hypersdk.diskimage.NativeConverter;
+import io.hypersdk.diskimage.SourceFormat;
 import io.hypersdk.queue.StreamedDisks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +52,10 @@ public final class UseStreamedDisksStep {
       }
       request.events().command("streamed: " + s.disk().localPath() + " was converted by the " + e.converter()
           + " converter while it was exported");
-      converted.accept(s);
+      // What the streaming pass measured: the digest step then takes the qcow2's SHA-256 from it, unread.
+      converted.accept(new StagedDisk(s.disk(), s.staged(), s.target(), s.format(),
+          SourceFormat.VMDK_STREAM_OPTIMIZED, new NativeConverter.Result(e.virtualSize(), e.sourceBytes(),
+          e.sourceSha256(), e.qcow2Bytes(), e.qcow2Sha256())));
     }
     return rest;
   }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,30 +23,40 @@ import java.util.concurrent.Future;
 public final class VerifySourcesStep {
 
   /**
-   * Starts hashing every disk that has a checksum; {@link #await} reports any mismatch. A disk in
-   * {@code streamed} is not read: the checksum of the stream it was converted from stands for it.
+   * Starts hashing every disk that has a checksum, except those in {@code hashedByConversion} (the native
+   * converter hashes its source in its own pass, so reading it here would read it twice); {@link #await}
+   * reports any mismatch. A disk in {@code streamed} is not read: the checksum of the stream it was converted
+   * from while it was exported stands for it.
    */
-  public Future<List<String>> start(List<Disk> manifestOrder, StreamedDisks streamed, ExecutorService executor) {
-    return executor.submit(hashAll(manifestOrder, streamed));
+  public Future<List<String>> start(List<Disk> manifestOrder, StreamedDisks streamed, Set<Disk> hashedByConversion,
+      ExecutorService executor) {
+    return executor.submit(hashAll(manifestOrder, streamed, hashedByConversion));
   }
 
-  private static Callable<List<String>> hashAll(List<Disk> manifestOrder, StreamedDisks streamed) {
+  private static Callable<List<String>> hashAll(List<Disk> manifestOrder, StreamedDisks streamed, Set<Disk> skip) {
     return () -> {
       List<String> mismatches = new ArrayList<>();
       for (int i = 0; i < manifestOrder.size(); i++) {
         Disk d = manifestOrder.get(i);
-        if (d.checksum() == null) {
+        java.util.Optional<StreamedDisks.Entry> e = streamed.forSource(d.localPath());
+        if (d.checksum() == null || e.isEmpty() && skip.contains(d)) {
           continue;
         }
-        java.util.Optional<StreamedDisks.Entry> e = streamed.forSource(d.localPath());
         String actual = e.isPresent() ? e.get().sourceSha256() : Sha256.ofFile(Path.of(d.localPath()));
         if (!actual.equals(d.checksum())) {
-          mismatches.add("disks[" + i + "].checksum: does not match " + d.localPath() + " (manifest has "
-              + d.checksum() + ", the " + (e.isPresent() ? "exported stream" : "file") + " hashes to " + actual + ")");
+          mismatches.add(e.isPresent() ? "disks[" + i + "].checksum: does not match " + d.localPath()
+              + " (manifest has " + d.checksum() + ", the exported stream hashes to " + actual + ")"
+              : mismatch(i, d, actual));
         }
       }
       return mismatches;
     };
+  }
+
+  /** How a checksum mismatch of manifest disk {@code i} is reported. */
+  static String mismatch(int i, Disk d, String actual) {
+    return "disks[" + i + "].checksum: does not match " + d.localPath() + " (manifest has " + d.checksum()
+        + ", the file hashes to " + actual + ")";
   }
 
   /** Waits for the check; a mismatch or an unreadable source fails the conversion as an invalid manifest. */

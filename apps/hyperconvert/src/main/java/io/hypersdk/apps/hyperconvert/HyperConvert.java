@@ -78,6 +78,11 @@ public final class HyperConvert implements Callable<Integer> {
           + "manifest's, else 300).")
   Integer bootCheckTimeout;
 
+  @Option(names = "--converter", paramLabel = "NAME",
+      description = "native: the built-in single-pass converter takes streamOptimized and monolithicSparse VMDK, raw "
+          + "and fixed VHD into qcow2, qemu-img the rest (default); qemu-img: qemu-img converts every disk.")
+  String converter;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -116,6 +121,10 @@ public final class HyperConvert implements Callable<Integer> {
       err.println("hyperconvert: --boot-check-timeout must be at least 10 seconds, not " + bootCheckTimeout);
       return USAGE.code();
     }
+    if (converter != null && !io.hypersdk.queue.DaemonConfig.CONVERTERS.contains(converter)) {
+      err.println("hyperconvert: --converter must be native or qemu-img, not '" + converter + "'");
+      return USAGE.code();
+    }
     Cli.logLevel(verbose);
     try {
       ArtifactManifest manifest = ManifestIO.read(manifestPath);
@@ -146,6 +155,7 @@ public final class HyperConvert implements Callable<Integer> {
           .primaryFileName(manifest.output() == null ? null : manifest.output().filename())
           .outFormat(format)
           .compress(compress)
+          .nativeConverter(converter == null || io.hypersdk.queue.OutputFile.CONVERTER_NATIVE.equals(converter))
           .dryRun(dry)
           // Checked above unless streamed, so a bad manifest fails before any stage runs.
           .verifySources(streamed)

@@ -1,0 +1,189 @@
+package io.hypersdk.diskimage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * A streamOptimized VMDK read as the stream it was made for: header, then grain markers in disk order, then
+ * grain tables, grain directory and footer as metadata markers. The tables are not needed (every grain
+ * carries its own disk address), so the stream is never read backwards. Grains are inflated on the pool in
+ * batches of {@code batchGrains}, results in disk order.
+ */
+final class StreamOptimizedReader implements ImageReader {
+  private static final int MARKER_EOS = 0;
+  private static final int MARKER_GT = 1;
+  private static final int MARKER_GD = 2;
+  private static final int MARKER_FOOTER = 3;
+
+  private final Workers workers;
+  private final int batchGrains;
+
+  StreamOptimizedReader(Workers workers, int threads) {
+    this.workers = workers;
+    this.batchGrains = Math.max(4, threads * 8);
+  }
+
+  private record Grain(long markerAt, long lba, byte[] compressed) {}
+
+  @Override
+  public long read(HashingSource src, Qcow2Writer out) throws IOException, InterruptedException {
+    VmdkHeader h = VmdkHeader.parse(src.readFully(VmdkHeader.SIZE, "the VMDK header"), 0, src);
+    if (!h.streamOptimized()) {
+      throw src.malformed(8, "the header flags do not say streamOptimized (compressed grains with markers)");
+    }
+    // qemu-img keeps the grain tables in the metadata area and ends the file after the last grain, with no
+    // end-of-stream marker; VMware appends them as markers and ends with one. Counting the grains the tables
+    // list is what tells a complete qemu-img file from one cut short at a grain boundary.
+    long[] listed = {-1};
+    if (h.gdOffset() != VmdkHeader.GD_AT_END) {
+      listed[0] = 0;
+      MonolithicSparseReader.readTables(src, h, (sector, grain) -> listed[0]++);
+    }
+    src.skipTo(h.overheadSectors() * 512, "the first grain");
+    long seen = 0;
+    boolean footerSeen = false;
+    // A deflated grain is at most a few bytes per 16 KiB block larger than the grain itself.
+    long maxCompressed = h.grainBytes() + h.grainBytes() / 64 + 1024;
+    List<Grain> batch = new ArrayList<>();
+    long nextLba = 0;
+    while (true) {
+      long at = src.position();
+      if (at % 512 != 0) {
+        throw src.malformed(at, "marker is not at a sector boundary");
+      }
+      byte[] marker = new byte[12];
+      int got = src.read(marker, 0, 12);
+      if (got == 0 && listed[0] >= 0) {
+        checkComplete(src, at, seen, listed[0], true);
+        break;
+      }
+      if (got < 12) {
+        throw src.malformed(at, "the marker is cut short: the image ends after " + (at + got) + " bytes");
+      }
+      ByteBuffer m = ByteBuffer.wrap(marker).order(ByteOrder.LITTLE_ENDIAN);
+      long value = m.getLong(0);
+      long size = Integer.toUnsignedLong(m.getInt(8));
+      if (size != 0) {
+        if (size > maxCompressed) {
+          throw src.malformed(at + 8, "compressed grain of " + size + " bytes is larger than a "
+              + h.grainBytes() + "-byte grain can deflate to");
+        }
+        if (value < nextLba || value >= h.capacitySectors() || value % h.grainSectors() != 0) {
+          throw src.malformed(at, "grain at sector " + Long.toUnsignedString(value) + " is "
+              + (value < nextLba ? "out of disk order (expected sector " + nextLba + " or later)"
+              : value >= h.capacitySectors() ? "beyond the disk's " + h.capacitySectors() + " sectors"
+              : "not at a grain boundary"));
+        }
+        nextLba = value + h.grainSectors();
+        seen++;
+        byte[] data = src.readFully((int) size, "the compressed grain");
+        src.skipTo(roundUp(at + 12 + size), "the next marker");
+        batch.add(new Grain(at, value, data));
+        if (batch.size() >= batchGrains) {
+          flush(batch, h, out, src);
+        }
+        continue;
+      }
+      int type = ByteBuffer.wrap(src.readFully(4, "the marker type")).order(ByteOrder.LITTLE_ENDIAN).getInt();
+      src.skipTo(at + 512, "the marker's end");
+      if (type == MARKER_EOS) {
+        checkComplete(src, at, seen, listed[0], footerSeen);
+        break;
+      }
+      if (type == MARKER_GT || type == MARKER_GD) {
+        if (value < 0 || value > h.capacitySectors() + 1) {
+          throw src.malformed(at, "metadata marker of " + Long.toUnsignedString(value) + " sectors is larger "
+              + "than the disk");
+        }
+        src.skipTo(at + 512 + value * 512, "the grain table or directory");
+      } else if (type == MARKER_FOOTER) {
+        long footerAt = src.position();
+        VmdkHeader f = VmdkHeader.parse(src.readFully(VmdkHeader.SIZE, "the footer"), footerAt, src);
+        if (f.capacitySectors() != h.capacitySectors() || f.grainSectors() != h.grainSectors()) {
+          throw src.malformed(footerAt, "footer disagrees with the header on the disk or grain size");
+        }
+        footerSeen = true;
+      } else {
+        throw src.malformed(at + 12, "unknown marker type " + Integer.toUnsignedString(type));
+      }
+    }
+    flush(batch, h, out, src);
+    return h.capacityBytes();
+  }
+
+  /**
+   * At the end of the stream: every grain the tables in the metadata area listed must have come (qemu-img's
+   * layout), or else the footer must have (vSphere's), or the image was cut short.
+   */
+  private static void checkComplete(HashingSource src, long at, long seen, long listed, boolean footerSeen)
+      throws MalformedImageException {
+    if (listed >= 0 && seen != listed) {
+      throw src.malformed(at, "the image ends after " + seen + " of the " + listed + " grains its grain tables "
+          + "list; it was cut short");
+    }
+    if (listed < 0 && !footerSeen) {
+      throw src.malformed(at, "the stream ends without the footer that follows the grain directory; it was cut "
+          + "short");
+    }
+  }
+
+  private void flush(List<Grain> batch, VmdkHeader h, Qcow2Writer out, HashingSource src) throws IOException,
+      InterruptedException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    List<Workers.Job<byte[]>> jobs = new ArrayList<>(batch.size());
+    for (Grain g : batch) {
+      jobs.add(() -> inflate(g, (int) h.grainBytes(), src));
+    }
+    List<byte[]> grains = workers.map(jobs);
+    for (int i = 0; i < batch.size(); i++) {
+      long offset = batch.get(i).lba() * 512;
+      byte[] g = grains.get(i);
+      out.write(offset, g, 0, (int) Math.min(g.length, h.capacityBytes() - offset));
+    }
+    batch.clear();
+  }
+
+  private static byte[] inflate(Grain g, int grainBytes, HashingSource src) throws MalformedImageException {
+    Inflater inf = new Inflater();
+    try {
+      inf.setInput(g.compressed());
+      byte[] out = new byte[grainBytes];
+      int n = 0;
+      while (n < grainBytes && !inf.finished()) {
+        int r = inf.inflate(out, n, grainBytes - n);
+        if (r == 0 && (inf.needsInput() || inf.needsDictionary())) {
+          throw src.malformed(g.markerAt() + 12, "compressed grain for sector " + g.lba()
+              + " ends before its deflate stream does");
+        }
+        n += r;
+      }
+      if (!inf.finished()) {
+        byte[] probe = new byte[1];
+        if (inf.inflate(probe) > 0 || !inf.finished()) {
+          throw src.malformed(g.markerAt() + 12, "compressed grain for sector " + g.lba()
+              + " inflates to more than the " + grainBytes + "-byte grain");
+        }
+      }
+      return out;
+    } catch (DataFormatException e) {
+      throw src.malformed(g.markerAt() + 12, "compressed grain for sector " + g.lba() + " does not inflate ("
+          + e.getMessage() + ")");
+    } finally {
+      inf.end();
+    }
+  }
+
+  private static long roundUp(long offset) {
+    return (offset + 511) & -512L;
+  }
+}
