@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * A monolithicSparse VMDK read front to back: header, grain directory, grain tables, then the grains. This
@@ -25,8 +26,13 @@ final class MonolithicSparseReader implements ImageReader {
       throw src.malformed(8, "the header flags say compressed grains, which a monolithicSparse disk has not");
     }
     GrainList grains = new GrainList();
-    readTables(src, h, grains::add);
+    BitSet clusters = new BitSet();
+    readTables(src, h, (sector, grain) -> {
+      grains.add(sector, grain);
+      StreamOptimizedReader.mark(clusters, grain, h);
+    });
     grains.sortBySector();
+    out.plan(h.capacityBytes(), clusters);
     byte[] buf = new byte[(int) Math.min(CHUNK, h.grainBytes())];
     long lastGrain = -1;
     for (int i = 0; i < grains.size(); i++) {

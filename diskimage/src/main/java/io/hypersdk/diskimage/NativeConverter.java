@@ -51,8 +51,10 @@ public final class NativeConverter {
       InterruptedException {
     long length = Files.size(source);
     long sizeFromFooter = format == SourceFormat.VHD_FIXED ? FixedVhdFooter.currentSize(source, length) : -1;
+    StreamOptimizedReader.Listed listed = format == SourceFormat.VMDK_STREAM_OPTIMIZED
+        ? StreamOptimizedReader.listedAtEnd(source) : null;
     try (InputStream in = Files.newInputStream(source)) {
-      return run(in, format, length, sizeFromFooter, outputQcow2);
+      return run(in, format, length, sizeFromFooter, listed, outputQcow2);
     }
   }
 
@@ -63,10 +65,11 @@ public final class NativeConverter {
    */
   public Result convert(InputStream source, SourceFormat format, long sourceLength, Path outputQcow2)
       throws IOException, InterruptedException {
-    return run(source, format, sourceLength, -1, outputQcow2);
+    return run(source, format, sourceLength, -1, null, outputQcow2);
   }
 
-  private Result run(InputStream in, SourceFormat format, long length, long sizeFromFooter, Path output)
+  private Result run(InputStream in, SourceFormat format, long length, long sizeFromFooter,
+      StreamOptimizedReader.Listed listed, Path output)
       throws IOException, InterruptedException {
     Path dir = output.toAbsolutePath().getParent();
     Path temp = Files.createTempFile(dir, "." + output.getFileName(), ".part");
@@ -81,19 +84,23 @@ public final class NativeConverter {
       HashingSource src = new HashingSource(in, format, length, progress);
       long virtualSize;
       long outputBytes;
+      String outputSha;
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         Qcow2Writer writer = new Qcow2Writer(ch, workers, compress, threads);
-        virtualSize = reader(format, workers, sizeFromFooter).read(src, writer);
+        virtualSize = reader(format, workers, sizeFromFooter, listed).read(src, writer);
         src.drain();
         if (length >= 0 && src.position() != length) {
           throw src.malformed(src.position(), "the image ends here, but " + length + " bytes were announced");
         }
         outputBytes = writer.finish(virtualSize);
+        outputSha = writer.outputSha256();
         ch.force(true);
       }
-      // The header is written last, at offset 0, so the output cannot be hashed on the way out: hash it now,
-      // while it is still in the page cache.
-      String outputSha = Sha256.ofFile(temp);
+      if (outputSha == null) {
+        // Appending layout: the header was written last, at offset 0, so the output could not be hashed on the
+        // way out. Hash it now, while it is still in the page cache.
+        outputSha = Sha256.ofFile(temp);
+      }
       Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       done = true;
       progress.accept(1.0);
@@ -106,9 +113,10 @@ public final class NativeConverter {
     }
   }
 
-  private ImageReader reader(SourceFormat format, Workers workers, long sizeFromFooter) {
+  private ImageReader reader(SourceFormat format, Workers workers, long sizeFromFooter,
+      StreamOptimizedReader.Listed listed) {
     return switch (format) {
-      case VMDK_STREAM_OPTIMIZED -> new StreamOptimizedReader(workers, threads);
+      case VMDK_STREAM_OPTIMIZED -> new StreamOptimizedReader(workers, threads, listed);
       case VMDK_MONOLITHIC_SPARSE -> new MonolithicSparseReader();
       case RAW -> new FixedVhdReader(false, -1);
       case VHD_FIXED -> new FixedVhdReader(true, sizeFromFooter);

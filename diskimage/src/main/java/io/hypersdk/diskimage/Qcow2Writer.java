@@ -4,16 +4,26 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.zip.Deflater;
 
 /**
  * Writes a qcow2 (v3, compat 1.1, 64 KiB clusters, 16-bit refcounts) from disk contents handed over in
- * ascending disk order. The file grows strictly forward: data clusters, then each L2 table as soon as the
- * disk position leaves its range, each refcount block as soon as the file leaves its range, and at the end
- * the L1 table, the last refcount blocks and the refcount table. Only the header cluster at offset 0 is
- * written last, because it names where the tables ended up.
+ * ascending disk order, in one of two layouts:
+ *
+ * <ul>
+ *   <li><b>Planned</b>, when the reader knows which clusters hold data before the first one arrives (VMDK grain
+ *       tables) and clusters are not compressed: header, L1 table, refcount table, refcount blocks and L2
+ *       tables are computed up front and written first, then the data clusters in order. The whole file is
+ *       written front to back once, so its SHA-256 is computed on the way out ({@link #outputSha256}).
+ *   <li><b>Appending</b>, otherwise: data clusters, then each L2 table as soon as the disk position leaves its
+ *       range, each refcount block as soon as the file leaves its range, and at the end the L1 table, the last
+ *       refcount blocks and the refcount table. Only the header cluster at offset 0 is written last, because it
+ *       names where the tables ended up; the output's SHA-256 then needs one read of the new file.
+ * </ul>
  *
  * <p>Memory: one cluster being filled, one batch of clusters ({@code batchClusters} x 64 KiB, twice that
  * while compressing), one L2 table (64 KiB), one refcount block (64 KiB), and 8 bytes per 512 MiB of disk
@@ -39,6 +49,9 @@ final class Qcow2Writer {
 
   private final ByteBuffer out = ByteBuffer.allocate(WRITE_BUFFER);
   private long outStart = CLUSTER;
+  /** The planned layout, or null when appending. */
+  private Plan plan;
+  private MessageDigest digest;
 
   private long fillIndex = -1;
   private byte[] fill;
@@ -60,6 +73,108 @@ final class Qcow2Writer {
     this.compress = compress;
     this.batchClusters = Math.max(4, threads * 8);
     refBlock[0] = 1; // the header cluster
+  }
+
+  /** Which disk clusters hold data, and where the planned layout puts the tables and the data. */
+  private static final class Plan {
+    final long virtualSize;
+    final BitSet allocated;
+    final long dataStart;
+    final long totalClusters;
+    /** The next allocated cluster not yet written, and how many allocated clusters precede it. */
+    int next;
+
+    Plan(long virtualSize, BitSet allocated, long dataStart, long totalClusters) {
+      this.virtualSize = virtualSize;
+      this.allocated = allocated;
+      this.dataStart = dataStart;
+      this.totalClusters = totalClusters;
+      this.next = allocated.nextSetBit(0);
+    }
+  }
+
+  /**
+   * Fixes the layout before any data arrives: {@code allocated} has a bit per disk cluster that will hold data
+   * (clusters without one must receive only zeros). Writes all metadata at once. Does nothing (and returns
+   * false) when compressing, since compressed sizes are not known in advance.
+   */
+  boolean plan(long virtualSize, BitSet allocated) throws IOException {
+    if (compress || nextDiskOffset > 0 || fill != null) {
+      return false;
+    }
+    long dataClusters = allocated.cardinality();
+    int l1Size = l1Size(virtualSize);
+    int l1Clusters = Math.max(1, (l1Size * 8 + CLUSTER - 1) / CLUSTER);
+    int l2Tables = 0;
+    for (int t = 0; t < l1Size; t++) {
+      int from = t * L2_ENTRIES;
+      int next = allocated.nextSetBit(from);
+      if (next >= 0 && next < from + L2_ENTRIES) {
+        l2Tables++;
+      }
+    }
+    long fixed = 1 + l1Clusters + l2Tables + dataClusters;
+    long blocks = 1;
+    long tableClusters = 1;
+    while (true) {
+      long total = fixed + blocks + tableClusters;
+      long needBlocks = (total + REFS_PER_BLOCK - 1) / REFS_PER_BLOCK;
+      long needTable = (needBlocks * 8 + CLUSTER - 1) / CLUSTER;
+      if (needBlocks <= blocks && needTable <= tableClusters) {
+        break;
+      }
+      blocks = Math.max(blocks, needBlocks);
+      tableClusters = Math.max(tableClusters, needTable);
+    }
+    long total = fixed + blocks + tableClusters;
+    long tableAt = 1 + l1Clusters;
+    long blocksAt = tableAt + tableClusters;
+    long l2At = blocksAt + blocks;
+    long dataAt = l2At + l2Tables;
+
+    digest = io.hypersdk.io.Sha256.newDigest();
+    outStart = 0;
+    appendBytes(header(virtualSize, l1Size, CLUSTER, tableAt * CLUSTER, (int) tableClusters).array());
+    ByteBuffer l1Bytes = ByteBuffer.allocate(l1Clusters * CLUSTER);
+    int table = 0;
+    for (int t = 0; t < l1Size; t++) {
+      int from = t * L2_ENTRIES;
+      int next = allocated.nextSetBit(from);
+      l1Bytes.putLong(next >= 0 && next < from + L2_ENTRIES ? (l2At + table++) * CLUSTER | COPIED : 0);
+    }
+    appendBytes(l1Bytes.array());
+    ByteBuffer refTableBytes = ByteBuffer.allocate((int) tableClusters * CLUSTER);
+    for (long b = 0; b < blocks; b++) {
+      refTableBytes.putLong((blocksAt + b) * CLUSTER);
+    }
+    appendBytes(refTableBytes.array());
+    for (long b = 0; b < blocks; b++) {
+      short[] counts = new short[REFS_PER_BLOCK];
+      for (long c = b * REFS_PER_BLOCK; c < Math.min(total, (b + 1) * REFS_PER_BLOCK); c++) {
+        counts[(int) (c - b * REFS_PER_BLOCK)] = 1;
+      }
+      appendBytes(refBlockBytes(counts));
+    }
+    long data = dataAt;
+    for (int t = 0; t < l1Size; t++) {
+      int from = t * L2_ENTRIES;
+      int next = allocated.nextSetBit(from);
+      if (next < 0 || next >= from + L2_ENTRIES) {
+        continue;
+      }
+      ByteBuffer l2Bytes = ByteBuffer.allocate(CLUSTER);
+      for (int i = 0; i < L2_ENTRIES; i++) {
+        l2Bytes.putLong(allocated.get(from + i) ? data++ * CLUSTER | COPIED : 0);
+      }
+      appendBytes(l2Bytes.array());
+    }
+    plan = new Plan(virtualSize, allocated, dataAt, total);
+    return true;
+  }
+
+  /** The SHA-256 of the whole file when it was written front to back (planned layout), else null. */
+  String outputSha256() {
+    return digest == null ? null : io.hypersdk.io.Sha256.format(digest);
   }
 
   /** Hands over disk bytes at {@code diskOffset}; offsets must not go backwards. Zero runs are not stored. */
@@ -91,8 +206,16 @@ final class Qcow2Writer {
     }
     finishFill();
     flushBatch();
+    if (plan != null) {
+      if (virtualSize != plan.virtualSize) {
+        throw new IllegalStateException("disk size " + virtualSize + " differs from the planned " + plan.virtualSize);
+      }
+      fillPlannedUpTo(Integer.MAX_VALUE);
+      flushOut();
+      return plan.totalClusters * CLUSTER;
+    }
     flushL2();
-    int l1Size = (int) ((virtualSize + (long) CLUSTER * L2_ENTRIES - 1) / ((long) CLUSTER * L2_ENTRIES));
+    int l1Size = l1Size(virtualSize);
     long l1Offset = alignedPosition();
     int l1Clusters = Math.max(1, (l1Size * 8 + CLUSTER - 1) / CLUSTER);
     ByteBuffer l1Bytes = ByteBuffer.allocate(l1Clusters * CLUSTER);
@@ -137,18 +260,35 @@ final class Qcow2Writer {
     appendBytes(table.array()); // counted above, with the tail blocks
     flushOut();
 
+    writeAt(header(virtualSize, l1Size, l1Offset, tableOffset, (int) tableClusters), 0);
+    return end * CLUSTER;
+  }
+
+  private static int l1Size(long virtualSize) {
+    return (int) ((virtualSize + (long) CLUSTER * L2_ENTRIES - 1) / ((long) CLUSTER * L2_ENTRIES));
+  }
+
+  private static ByteBuffer header(long virtualSize, int l1Size, long l1Offset, long tableOffset,
+      int tableClusters) {
     ByteBuffer header = ByteBuffer.allocate(CLUSTER);
     header.putInt(0x514649fb).putInt(3) // magic "QFI\xfb", version 3 (compat 1.1)
         .putLong(0).putInt(0) // no backing file
         .putInt(CLUSTER_BITS).putLong(virtualSize).putInt(0) // no encryption
         .putInt(l1Size).putLong(l1Offset)
-        .putLong(tableOffset).putInt((int) tableClusters)
+        .putLong(tableOffset).putInt(tableClusters)
         .putInt(0).putLong(0) // no snapshots
         .putLong(0).putLong(0).putLong(0) // incompatible, compatible, autoclear features
         .putInt(4) // refcount_order: 16-bit refcounts
         .putInt(104); // header length; the zeros after it end the (empty) extension list
-    writeAt(header.clear(), 0);
-    return end * CLUSTER;
+    return header.clear();
+  }
+
+  /** Planned layout: writes zeros for allocated clusters below {@code index} that received no data. */
+  private void fillPlannedUpTo(long index) throws IOException {
+    while (plan.next >= 0 && plan.next < index) {
+      appendBytes(new byte[CLUSTER]);
+      plan.next = plan.allocated.nextSetBit(plan.next + 1);
+    }
   }
 
   private void finishFill() throws IOException, InterruptedException {
@@ -187,6 +327,9 @@ final class Qcow2Writer {
 
   /** Null for an all-zero cluster (left unallocated), else the bytes to store: compressed if that is smaller. */
   private byte[] encode(byte[] data) {
+    if (plan != null) {
+      return data; // the layout is fixed: an allocated cluster is stored even when it is all zeros
+    }
     if (isZero(data)) {
       return null;
     }
@@ -230,6 +373,18 @@ final class Qcow2Writer {
   }
 
   private void storeCluster(long index, byte[] bytes) throws IOException {
+    if (plan != null) {
+      if (index > Integer.MAX_VALUE || !plan.allocated.get((int) index)) {
+        if (isZero(bytes)) {
+          return;
+        }
+        throw new IllegalStateException("cluster " + index + " holds data but was not planned");
+      }
+      fillPlannedUpTo(index);
+      appendBytes(bytes);
+      plan.next = plan.allocated.nextSetBit((int) index + 1);
+      return;
+    }
     long l2i = index / L2_ENTRIES;
     if (l2i != l2Index) {
       flushL2();
@@ -308,6 +463,9 @@ final class Qcow2Writer {
 
   private void flushOut() throws IOException {
     out.flip();
+    if (digest != null) {
+      digest.update(out.duplicate());
+    }
     long at = outStart;
     outStart += out.remaining();
     writeAt(out, at);

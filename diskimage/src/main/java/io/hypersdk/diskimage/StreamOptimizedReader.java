@@ -3,7 +3,12 @@ package io.hypersdk.diskimage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -22,10 +27,98 @@ final class StreamOptimizedReader implements ImageReader {
 
   private final Workers workers;
   private final int batchGrains;
+  private final Listed fromFooter;
 
-  StreamOptimizedReader(Workers workers, int threads) {
+  /**
+   * @param fromFooter the grains listed by the grain directory at the end of a file, read ahead of the pass
+   *     ({@link #listedAtEnd}), or null
+   */
+  StreamOptimizedReader(Workers workers, int threads, Listed fromFooter) {
     this.workers = workers;
     this.batchGrains = Math.max(4, threads * 8);
+    this.fromFooter = fromFooter;
+  }
+
+  /** The grains an image's tables list: the disk clusters they cover, and how many there are. */
+  record Listed(BitSet clusters, long grains) {}
+
+  /**
+   * For a file in vSphere's layout (grain directory at the end), reads the footer, grain directory and grain
+   * tables ahead of the pass: a few KiB per GiB, so that the qcow2 layout is known before the first grain.
+   * Null when the file has no such footer or its tables do not make sense (the pass then says what is wrong).
+   */
+  static Listed listedAtEnd(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long length = ch.size();
+      HashingSource errors = new HashingSource(InputStream.nullInputStream(), SourceFormat.VMDK_STREAM_OPTIMIZED,
+          length, f -> { });
+      if (length < 3 * 512) {
+        return null;
+      }
+      VmdkHeader h = VmdkHeader.parse(readAt(ch, 0, 512), 0, errors);
+      if (h.gdOffset() != VmdkHeader.GD_AT_END) {
+        return null;
+      }
+      VmdkHeader footer = VmdkHeader.parse(readAt(ch, length - 1024, 512), length - 1024, errors);
+      long gdEntries = footer.gdEntries();
+      long gdAt = footer.gdOffset() * 512;
+      if (footer.capacitySectors() != h.capacitySectors() || footer.grainSectors() != h.grainSectors()
+          || gdEntries > (2L << 20) || gdAt <= 0 || gdAt + gdEntries * 4 > length) {
+        return null;
+      }
+      ByteBuffer gd = ByteBuffer.wrap(readAt(ch, gdAt, (int) (gdEntries * 4))).order(ByteOrder.LITTLE_ENDIAN);
+      BitSet clusters = new BitSet();
+      long grains = 0;
+      long perTable = footer.gtesPerGt();
+      for (int t = 0; t < gdEntries; t++) {
+        long gtAt = Integer.toUnsignedLong(gd.getInt(t * 4)) * 512;
+        if (gtAt == 0) {
+          continue;
+        }
+        if (gtAt + perTable * 4 > length) {
+          return null;
+        }
+        ByteBuffer gt = ByteBuffer.wrap(readAt(ch, gtAt, (int) (perTable * 4))).order(ByteOrder.LITTLE_ENDIAN);
+        for (int e = 0; e < perTable; e++) {
+          long grain = t * perTable + e;
+          if (Integer.toUnsignedLong(gt.getInt(e * 4)) > 1 && grain * footer.grainSectors() < footer.capacitySectors()) {
+            mark(clusters, grain, footer);
+            grains++;
+          }
+        }
+      }
+      return new Listed(clusters, grains);
+    } catch (MalformedImageException e) {
+      return null;
+    }
+  }
+
+  private static byte[] readAt(FileChannel ch, long at, int n) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(n);
+    while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) {
+      // a positional read may return fewer bytes than asked
+    }
+    return b.array();
+  }
+
+  /** Marks the disk clusters grain {@code grain} covers. */
+  static void mark(BitSet clusters, long grain, VmdkHeader h) {
+    long from = grain * h.grainBytes();
+    long to = Math.min(from + h.grainBytes(), h.capacityBytes());
+    for (long c = from / Qcow2Writer.CLUSTER; c <= (to - 1) / Qcow2Writer.CLUSTER; c++) {
+      clusters.set((int) c);
+    }
+  }
+
+  private static boolean covered(BitSet clusters, long lba, VmdkHeader h) {
+    long from = lba * 512;
+    long to = Math.min(from + h.grainBytes(), h.capacityBytes());
+    for (long c = from / Qcow2Writer.CLUSTER; c <= (to - 1) / Qcow2Writer.CLUSTER; c++) {
+      if (!clusters.get((int) c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private record Grain(long markerAt, long lba, byte[] compressed) {}
@@ -40,10 +133,20 @@ final class StreamOptimizedReader implements ImageReader {
     // end-of-stream marker; VMware appends them as markers and ends with one. Counting the grains the tables
     // list is what tells a complete qemu-img file from one cut short at a grain boundary.
     long[] listed = {-1};
+    BitSet clusters = null;
     if (h.gdOffset() != VmdkHeader.GD_AT_END) {
       listed[0] = 0;
-      MonolithicSparseReader.readTables(src, h, (sector, grain) -> listed[0]++);
+      BitSet c = new BitSet();
+      MonolithicSparseReader.readTables(src, h, (sector, grain) -> {
+        listed[0]++;
+        mark(c, grain, h);
+      });
+      clusters = c;
+    } else if (fromFooter != null) {
+      listed[0] = fromFooter.grains();
+      clusters = fromFooter.clusters();
     }
+    boolean planned = clusters != null && out.plan(h.capacityBytes(), clusters);
     src.skipTo(h.overheadSectors() * 512, "the first grain");
     long seen = 0;
     boolean footerSeen = false;
@@ -78,6 +181,9 @@ final class StreamOptimizedReader implements ImageReader {
               + (value < nextLba ? "out of disk order (expected sector " + nextLba + " or later)"
               : value >= h.capacitySectors() ? "beyond the disk's " + h.capacitySectors() + " sectors"
               : "not at a grain boundary"));
+        }
+        if (planned && !covered(clusters, value, h)) {
+          throw src.malformed(at, "grain at sector " + value + " is not listed in the grain tables");
         }
         nextLba = value + h.grainSectors();
         seen++;

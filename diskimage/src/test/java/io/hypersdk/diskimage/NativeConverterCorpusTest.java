@@ -191,6 +191,10 @@ class NativeConverterCorpusTest {
       String info = Tools.run(List.of("qemu-img", "info", "--output=json", out.toString()));
       assertThat(info).contains("\"compat\": \"1.1\"").contains("\"cluster-size\": 65536");
     }
+    if (!compress && (format == SourceFormat.VMDK_STREAM_OPTIMIZED || format == SourceFormat.VMDK_MONOLITHIC_SPARSE)) {
+      // Grain tables give the layout up front: tables first, L1 right after the header, written front to back.
+      assertThat(l1TableOffset(fromFile)).as("L1 table offset of %s", fromFile.getFileName()).isEqualTo(65536);
+    }
     long expectedSize = format == SourceFormat.RAW ? (Files.size(raw) + 511) & -512L : Files.size(raw);
     assertThat(r.virtualSize()).isEqualTo(expectedSize);
     assertThat(r.sourceBytes()).isEqualTo(Files.size(source));
@@ -202,6 +206,13 @@ class NativeConverterCorpusTest {
       assertThat(leftovers.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
     }
     return r;
+  }
+
+  private static long l1TableOffset(Path qcow2) throws Exception {
+    try (RandomAccessFile f = new RandomAccessFile(qcow2.toFile(), "r")) {
+      f.seek(40);
+      return f.readLong();
+    }
   }
 
   private static void appendFixedFooter(Path vhd, String creator, long size) throws Exception {
