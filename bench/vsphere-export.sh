@@ -51,7 +51,7 @@ mvn -B -q -Dstyle.color=never ${BENCH_MVN_FLAGS:-} -DskipTests package -pl provi
 cp=$(<providers/vsphere/target/vsphere-export.classpath)
 for jar in providers/vsphere/target/hypersdk-provider-vsphere-*.jar providers/spi/target/hypersdk-provider-spi-*.jar \
     convert/target/hypersdk-convert-*.jar manifest/target/hypersdk-manifest-*.jar queue/target/hypersdk-queue-*.jar \
-    diskimage/target/hypersdk-diskimage-*.jar; do
+    diskimage/target/hypersdk-diskimage-*.jar test-support/target/hypersdk-test-support-*.jar; do
   [[ -f $jar && $jar != *-sources.jar ]] && cp="$ROOT/$jar:$cp"
 done
 [[ $cp == *hypersdk-provider-vsphere-*-tests.jar* ]] || { echo "vsphere-export: no vsphere test jar was built" >&2; exit 6; }
