@@ -70,14 +70,14 @@ public final class VsphereExport {
       Path pw = private0600(work.resolve("vcenter.pw"));
       Files.writeString(pw, Vcsim.PASSWORD + "\n", StandardCharsets.UTF_8);
       Map<String, String> settings = new HashMap<>(Map.of("url", sim.url(), "username", Vcsim.USER,
-          "password-file", pw.toString(), "parallel", String.valueOf(parallel)));
+          "password_file", pw.toString(), "parallel", String.valueOf(parallel)));
       System.out.printf("simulator %s, VM %s, %d disk(s), %.1f MiB to download per export, parallel %d%n",
           sim.url(), VM, vmdks.size(), mib(bytes), parallel);
 
       // Untimed warm-up: powers the VM off (the simulator starts it powered on), warms the JIT and the page cache.
       Map<String, String> first = new HashMap<>(settings);
-      first.put("power-off", "true");
-      first.put("shutdown-timeout", "5");
+      first.put("power_off", "true");
+      first.put("shutdown_timeout", "5");
       long t = System.nanoTime();
       ExportedVm warm = exportOnce(first, work.resolve("out-warmup"), vmdks);
       System.out.printf("warm-up export (untimed, powers the VM off): %.2f s, %s%n", secs(System.nanoTime() - t),
