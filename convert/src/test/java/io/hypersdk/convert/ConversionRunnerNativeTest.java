@@ -112,4 +112,20 @@ class ConversionRunnerNativeTest {
     assertThat(Outputs.filesUnder(out)).isEmpty();
     assertThat(out.resolve(".work/job-m")).doesNotExist();
   }
+
+  @Test
+  void aSourceCutShortAfterItsChecksumWasTakenIsReportedAsAChecksumMismatch() throws Exception {
+    Path raw = TestDisks.raw(dir, "boot", 8, 6);
+    Path vmdk = TestDisks.vmdkStreamOptimized(raw);
+    Disk exported = TestDisks.disk("boot", vmdk, "vmdk", 0);
+    byte[] b = Files.readAllBytes(vmdk);
+    Files.write(vmdk, Arrays.copyOf(b, (64 << 10) + 1000));
+    ArtifactManifest m = TestDisks.manifest("web01", "job-t", List.of(exported));
+
+    assertThatThrownBy(() -> run(m, true)).isInstanceOfSatisfying(ConversionException.class, e -> {
+      assertThat(e.kind()).isEqualTo(Kind.INVALID_MANIFEST);
+      assertThat(e.getMessage()).startsWith("invalid manifest vm.json: disks[0].checksum: does not match " + vmdk);
+    });
+    assertThat(Outputs.filesUnder(out)).isEmpty();
+  }
 }

@@ -61,7 +61,10 @@ public final class NativeConverter {
   /**
    * Converts a stream read once from start to end ({@code sourceLength} bytes, or -1 if unknown), such as a
    * vSphere NFC download; the bytes after the image's end (if any) are read and hashed too. The caller owns
-   * and closes {@code source}. On any failure nothing is left under {@code outputQcow2}.
+   * and closes {@code source}. On any failure nothing is left under {@code outputQcow2}. The output's SHA-256 is
+   * computed while writing when the layout is known before the first grain (VMDK whose tables precede the
+   * grains); for a stream whose grain directory comes last (vSphere's) and for raw and VHD, the header is
+   * written last and the new file is read once to hash it.
    */
   public Result convert(InputStream source, SourceFormat format, long sourceLength, Path outputQcow2)
       throws IOException, InterruptedException {

@@ -96,8 +96,8 @@ public final class ConvertDisksStep {
       if (s.nativeFormat() != null) {
         NativeConverter converter = NativeConverter.builder().compress(request.compress())
             .progress(f -> events.diskProgress(d.id(), index, plan.size(), f)).build();
-        s = s.withConverted(convertNatively(converter, s));
-        verifySource(request, s);
+        s = s.withConverted(convertNatively(request, converter, s));
+        verifySource(request, s, s.converted().sourceSha256());
       } else {
         SourceImage source = SourceImage.verified(Path.of(d.localPath()), d.format().qemuName());
         qemuImg.convert(source, s.staged(), s.format(), request.compress(),
@@ -108,12 +108,21 @@ public final class ConvertDisksStep {
     }
   }
 
-  private static NativeConverter.Result convertNatively(NativeConverter converter, StagedDisk s)
-      throws ConversionException, InterruptedException {
+  private static NativeConverter.Result convertNatively(ConversionRequest request, NativeConverter converter,
+      StagedDisk s) throws ConversionException, InterruptedException {
     Disk d = s.disk();
     try {
       return converter.convert(Path.of(d.localPath()), s.nativeFormat(), s.staged());
     } catch (MalformedImageException e) {
+      // A file that is not what was exported (cut short, changed) says so through its checksum: that is the
+      // more useful answer, so it is checked first (a second read, but only of a source that failed).
+      if (request.verifySources() && d.checksum() != null) {
+        try {
+          verifySource(request, s, io.hypersdk.io.Sha256.ofFile(Path.of(d.localPath())));
+        } catch (IOException unreadable) {
+          // the malformed image is reported below
+        }
+      }
       throw new ConversionException(Kind.CONVERSION, "cannot convert disk " + d.id() + " (" + d.localPath() + "): "
           + e.getMessage() + " (converter: qemu-img, or hyperconvert --converter qemu-img, lets qemu-img try it)");
     } catch (IOException e) {
@@ -122,9 +131,9 @@ public final class ConvertDisksStep {
     }
   }
 
-  private static void verifySource(ConversionRequest request, StagedDisk s) throws ConversionException {
+  private static void verifySource(ConversionRequest request, StagedDisk s, String actual)
+      throws ConversionException {
     Disk d = s.disk();
-    String actual = s.converted().sourceSha256();
     if (!request.verifySources() || d.checksum() == null || d.checksum().equals(actual)) {
       return;
     }

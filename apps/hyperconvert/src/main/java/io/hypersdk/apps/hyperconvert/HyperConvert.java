@@ -124,16 +124,17 @@ public final class HyperConvert implements Callable<Integer> {
       String jobId = manifest.jobId() != null ? OutputNames.requireJobId(manifest.jobId())
           : "direct-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
       String vmStem = OutputNames.vmStem(manifest.vmName());
-      if (!dry) {
-        requireWritableDir(outDir);
-      }
       // A streaming export converted some disks already and may not have kept their sources: the conversion
-      // checks those against the checksums of their streams, and the other disks against their files.
+      // checks those against the checksums of their streams, and the other disks as usual.
       boolean streamed = Files.exists(QueueLayout.workDir(outDir.toAbsolutePath().normalize()).resolve(jobId)
           .resolve(StreamedDisks.FILE_NAME));
       if (!streamed) {
-        ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(),
-            FileChecks.PRESENCE_AND_CHECKSUM);
+        // Checksums are checked during the conversion (by the native converter's own pass, or beside qemu-img),
+        // before anything is published: reading every source here first would read it twice.
+        ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(), FileChecks.PRESENCE);
+      }
+      if (!dry) {
+        requireWritableDir(outDir);
       }
       String format = manifest.output() != null && manifest.output().format() != null ? manifest.output().format()
           : "qcow2";
@@ -145,8 +146,6 @@ public final class HyperConvert implements Callable<Integer> {
           .compress(compress)
           .nativeConverter(converter == null || io.hypersdk.queue.OutputFile.CONVERTER_NATIVE.equals(converter))
           .dryRun(dry)
-          // Checked above unless streamed, so a bad manifest fails before any stage runs.
-          .verifySources(streamed)
           .events(new ConsoleEvents(json.enabled() ? err : out, verbose))
           .bootCheckOverride(new Pipeline.BootCheck(bootCheck.mode(), bootCheck.timeoutSeconds()))
           .build();
