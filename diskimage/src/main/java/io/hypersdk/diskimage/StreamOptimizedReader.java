@@ -14,10 +14,12 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * A streamOptimized VMDK read as the stream it was made for: header, then grain markers in disk order, then
- * grain tables, grain directory and footer as metadata markers. The tables are not needed (every grain
- * carries its own disk address), so the stream is never read backwards. Grains are inflated on the pool in
- * batches of {@code batchGrains}, results in disk order.
+ * A streamOptimized VMDK read as the stream it was made for, never backwards: header, grain tables in the
+ * metadata area (qemu-img's layout) or, for vSphere's, grain tables and directory as metadata markers after
+ * the grains, then the footer. Every grain carries its own disk address; the tables, where they come first
+ * (or were read through the footer of a file), give the qcow2 layout up front and tell a complete image from
+ * one cut short. Grains are inflated on the pool in batches of {@code batchGrains}, results in disk order; one
+ * batch inflates while the next is read.
  */
 final class StreamOptimizedReader implements ImageReader {
   private static final int MARKER_EOS = 0;
@@ -28,6 +30,9 @@ final class StreamOptimizedReader implements ImageReader {
   private final Workers workers;
   private final int batchGrains;
   private final Listed fromFooter;
+  /** The batch on the pool, at most one besides the one being read: memory stays at two batches. */
+  private Workers.Pending<byte[]> inflating;
+  private List<Grain> inflatingGrains;
 
   /**
    * @param fromFooter the grains listed by the grain directory at the end of a file, read ahead of the pass
@@ -219,6 +224,7 @@ final class StreamOptimizedReader implements ImageReader {
       }
     }
     flush(batch, h, out, src);
+    writePending(h, out);
     return h.capacityBytes();
   }
 
@@ -250,13 +256,28 @@ final class StreamOptimizedReader implements ImageReader {
     for (Grain g : batch) {
       jobs.add(() -> inflate(g, (int) h.grainBytes(), src));
     }
-    List<byte[]> grains = workers.map(jobs);
-    for (int i = 0; i < batch.size(); i++) {
-      long offset = batch.get(i).lba() * 512;
-      byte[] g = grains.get(i);
+    // One batch inflates while the next is read: the previous batch is written only once this one is submitted.
+    Workers.Pending<byte[]> submitted = workers.submit(jobs);
+    List<Grain> grains = List.copyOf(batch);
+    batch.clear();
+    writePending(h, out);
+    inflating = submitted;
+    inflatingGrains = grains;
+  }
+
+  /** Waits for the batch being inflated, if any, and hands its grains to the writer in disk order. */
+  private void writePending(VmdkHeader h, Qcow2Writer out) throws IOException, InterruptedException {
+    if (inflating == null) {
+      return;
+    }
+    List<byte[]> inflated = inflating.await();
+    for (int i = 0; i < inflatingGrains.size(); i++) {
+      long offset = inflatingGrains.get(i).lba() * 512;
+      byte[] g = inflated.get(i);
       out.write(offset, g, 0, (int) Math.min(g.length, h.capacityBytes() - offset));
     }
-    batch.clear();
+    inflating = null;
+    inflatingGrains = null;
   }
 
   private static byte[] inflate(Grain g, int grainBytes, HashingSource src) throws MalformedImageException {

@@ -21,6 +21,51 @@ final class Workers {
     T run() throws IOException;
   }
 
+  /** Jobs submitted to the pool; {@link #await} gives their results in order. */
+  static final class Pending<T> {
+    private final List<Future<T>> futures;
+
+    private Pending(List<Future<T>> futures) {
+      this.futures = futures;
+    }
+
+    List<T> await() throws IOException, InterruptedException {
+      List<T> results = new ArrayList<>(futures.size());
+      try {
+        for (Future<T> f : futures) {
+          results.add(get(f));
+        }
+      } finally {
+        futures.forEach(f -> f.cancel(true));
+      }
+      return results;
+    }
+  }
+
+  /** Starts the jobs without waiting for them. */
+  <T> Pending<T> submit(List<Job<T>> jobs) {
+    List<Future<T>> futures = new ArrayList<>(jobs.size());
+    for (Job<T> j : jobs) {
+      futures.add(pool.submit(j::run));
+    }
+    return new Pending<>(futures);
+  }
+
+  private static <T> T get(Future<T> f) throws IOException, InterruptedException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(c);
+    }
+  }
+
   <T> List<T> map(List<Job<T>> jobs) throws IOException, InterruptedException {
     if (jobs.size() == 1) {
       return java.util.Collections.singletonList(jobs.get(0).run()); // null-tolerant, unlike List.of
@@ -31,18 +76,7 @@ final class Workers {
     }
     List<T> results = new ArrayList<>(jobs.size());
     for (Future<T> f : pool.invokeAll(calls)) {
-      try {
-        results.add(f.get());
-      } catch (ExecutionException e) {
-        Throwable c = e.getCause();
-        if (c instanceof IOException io) {
-          throw io;
-        }
-        if (c instanceof RuntimeException re) {
-          throw re;
-        }
-        throw new IllegalStateException(c);
-      }
+      results.add(get(f));
     }
     return results;
   }

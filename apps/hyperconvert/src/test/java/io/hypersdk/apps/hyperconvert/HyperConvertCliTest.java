@@ -318,8 +318,14 @@ class HyperConvertCliTest {
 
     assertThat(r.exitCode()).isEqualTo(9);
     assertThat(r.singleErrorLine()).startsWith("hyperconvert: ").contains(expected);
-    assertThat(r.out()).isEmpty();
-    assertThat(out).doesNotExist();
+    if (name.equals("checksum mismatch")) {
+      // Checked by the conversion's own read of the source, so stages ran; nothing was published.
+      assertThat(r.out()).doesNotContain("Output: ");
+      assertThat(filesUnder(out)).isEmpty();
+    } else {
+      assertThat(r.out()).isEmpty();
+      assertThat(out).doesNotExist();
+    }
   }
 
   @Test
