@@ -95,7 +95,8 @@ public final class ConversionRunner {
       }
 
       boolean convert = pipeline.convert().enabled();
-      List<StagedDisk> plan = convert ? ConvertDisksStep.plan(request, bootOrder) : List.of();
+      List<StagedDisk> plan = convert
+          ? UseStreamedDisksStep.marked(ConvertDisksStep.plan(request, bootOrder), streamed) : List.of();
       VerifySourcesStep verify = new VerifySourcesStep();
       // Disks the native converter takes are hashed in its own pass (and checked there).
       java.util.Set<Disk> hashedByConversion = plan.stream().filter(s -> s.nativeFormat() != null)

@@ -73,6 +73,8 @@ class ConversionRunnerStreamedTest {
     assertThat(events.commands.stream().filter(c -> c.contains(" convert ")).toList()).as("only the data disk is "
         + "converted").singleElement().asString().contains(dataRaw.getFileName().toString().replace(".raw", ""))
         .doesNotContain("vm-disk1");
+    assertThat(r.disks()).extracting(o -> o.converter()).as("what converted each disk")
+        .containsExactly("native", "native");
     assertThat(r.stages()).anyMatch(s -> s.stage().equals("validate") && s.message().contains("check passed for 2"));
     assertThat(staging).as("the staging folder is gone after publishing").doesNotExist();
   }

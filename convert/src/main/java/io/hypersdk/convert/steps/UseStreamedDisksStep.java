@@ -21,6 +21,16 @@ import java.util.function.Consumer;
 public final class UseStreamedDisksStep {
 
   /**
+   * The plan with every streamed disk marked as the native converter's, which wrote it, whatever its source
+   * file (kept or not) says now: results name the converter that ran.
+   */
+  public static List<StagedDisk> marked(List<StagedDisk> plan, StreamedDisks streamed) {
+    return plan.stream().map(s -> streamed.forSource(s.disk().localPath()).isEmpty() ? s
+        : new StagedDisk(s.disk(), s.staged(), s.target(), s.format(), SourceFormat.VMDK_STREAM_OPTIMIZED, null))
+        .toList();
+  }
+
+  /**
    * Stages every streamed disk of {@code plan} and tells {@code converted}; returns the disks still to convert.
    * A streamed disk whose source was not kept and whose output must differ (another format, compressed) fails.
    */
