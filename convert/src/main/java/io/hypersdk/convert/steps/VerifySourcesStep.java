@@ -4,6 +4,7 @@ import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
 import io.hypersdk.io.Sha256;
 import io.hypersdk.manifest.Disk;
+import io.hypersdk.queue.StreamedDisks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,24 +25,28 @@ public final class VerifySourcesStep {
   /**
    * Starts hashing every disk that has a checksum, except those in {@code hashedByConversion} (the native
    * converter hashes its source in its own pass, so reading it here would read it twice); {@link #await}
-   * reports any mismatch.
+   * reports any mismatch. A disk in {@code streamed} is not read: the checksum of the stream it was converted
+   * from while it was exported stands for it.
    */
-  public Future<List<String>> start(List<Disk> manifestOrder, Set<Disk> hashedByConversion,
+  public Future<List<String>> start(List<Disk> manifestOrder, StreamedDisks streamed, Set<Disk> hashedByConversion,
       ExecutorService executor) {
-    return executor.submit(hashAll(manifestOrder, hashedByConversion));
+    return executor.submit(hashAll(manifestOrder, streamed, hashedByConversion));
   }
 
-  private static Callable<List<String>> hashAll(List<Disk> manifestOrder, Set<Disk> skip) {
+  private static Callable<List<String>> hashAll(List<Disk> manifestOrder, StreamedDisks streamed, Set<Disk> skip) {
     return () -> {
       List<String> mismatches = new ArrayList<>();
       for (int i = 0; i < manifestOrder.size(); i++) {
         Disk d = manifestOrder.get(i);
-        if (d.checksum() == null || skip.contains(d)) {
+        java.util.Optional<StreamedDisks.Entry> e = streamed.forSource(d.localPath());
+        if (d.checksum() == null || e.isEmpty() && skip.contains(d)) {
           continue;
         }
-        String actual = Sha256.ofFile(Path.of(d.localPath()));
+        String actual = e.isPresent() ? e.get().sourceSha256() : Sha256.ofFile(Path.of(d.localPath()));
         if (!actual.equals(d.checksum())) {
-          mismatches.add(mismatch(i, d, actual));
+          mismatches.add(e.isPresent() ? "disks[" + i + "].checksum: does not match " + d.localPath()
+              + " (manifest has " + d.checksum() + ", the exported stream hashes to " + actual + ")"
+              : mismatch(i, d, actual));
         }
       }
       return mismatches;

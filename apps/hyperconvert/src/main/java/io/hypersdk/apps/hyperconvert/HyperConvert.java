@@ -19,7 +19,9 @@ import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.queue.ConversionResult;
 import io.hypersdk.queue.OutputFile;
 import io.hypersdk.queue.OutputNames;
+import io.hypersdk.queue.QueueLayout;
 import io.hypersdk.queue.StageReport;
+import io.hypersdk.queue.StreamedDisks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -114,9 +116,7 @@ public final class HyperConvert implements Callable<Integer> {
     Cli.logLevel(verbose);
     try {
       ArtifactManifest manifest = ManifestIO.read(manifestPath);
-      // Checksums are checked during the conversion (by the native converter's own pass, or beside qemu-img),
-      // before anything is published: reading every source here first would read it twice.
-      ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(), FileChecks.PRESENCE);
+      ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(), FileChecks.NONE);
       boolean dry = dryRun || (manifest.options() != null && manifest.options().isDryRun());
       Path outDir = outputDir != null ? outputDir
           : manifest.output() != null && manifest.output().directory() != null ? Path.of(manifest.output().directory())
@@ -124,6 +124,15 @@ public final class HyperConvert implements Callable<Integer> {
       String jobId = manifest.jobId() != null ? OutputNames.requireJobId(manifest.jobId())
           : "direct-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
       String vmStem = OutputNames.vmStem(manifest.vmName());
+      // A streaming export converted some disks already and may not have kept their sources: the conversion
+      // checks those against the checksums of their streams, and the other disks as usual.
+      boolean streamed = Files.exists(QueueLayout.workDir(outDir.toAbsolutePath().normalize()).resolve(jobId)
+          .resolve(StreamedDisks.FILE_NAME));
+      if (!streamed) {
+        // Checksums are checked during the conversion (by the native converter's own pass, or beside qemu-img),
+        // before anything is published: reading every source here first would read it twice.
+        ManifestValidator.requireValid(manifest, manifestPath.getFileName().toString(), FileChecks.PRESENCE);
+      }
       if (!dry) {
         requireWritableDir(outDir);
       }
