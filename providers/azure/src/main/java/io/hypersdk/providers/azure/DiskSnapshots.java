@@ -1,0 +1,120 @@
+package io.hypersdk.providers.azure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hypersdk.providers.ProviderException;
+import io.hypersdk.providers.ProviderException.Kind;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The snapshots of one VM's managed disks (the VM keeps running) and their read grants. Closing ends every grant
+ * and deletes every snapshot; a shutdown hook does the same if the JVM ends first (Ctrl-C).
+ */
+final class DiskSnapshots implements AutoCloseable {
+  /** A grant lasts this long; an expired one during the download is asked for again. */
+  static final int GRANT_SECONDS = 4 * 3600;
+  private static final String SNAPSHOTS = "Microsoft.Compute/snapshots/";
+  private final ArmClient arm;
+  /** Disk id to snapshot id. */
+  private final Map<String, String> byDisk = new LinkedHashMap<>();
+  private final Set<String> granted = ConcurrentHashMap.newKeySet();
+  private final Thread hook = new Thread(this::deleteAll, "azure-snapshot-cleanup");
+  private boolean closed;
+
+  private DiskSnapshots(ArmClient arm) {
+    this.arm = arm;
+  }
+
+  /**
+   * A full snapshot of every disk, in the disk's resource group and region, named after the VM and the disk. The
+   * hook is in place before the first PUT, so a snapshot made while Ctrl-C arrives is deleted too.
+   */
+  static DiskSnapshots take(ArmClient arm, String vmName, Iterable<VmInventory.ManagedDisk> disks, String stamp)
+      throws ProviderException, InterruptedException {
+    DiskSnapshots s = new DiskSnapshots(arm);
+    Runtime.getRuntime().addShutdownHook(s.hook);
+    try {
+      for (VmInventory.ManagedDisk d : disks) {
+        String name = ("hypersdk-" + vmName + "-" + d.name()).replaceAll("[^A-Za-z0-9_.-]", "-");
+        name = name.substring(0, Math.min(name.length(), 60)) + "-" + stamp;
+        String id = d.id().substring(0, d.id().toLowerCase(java.util.Locale.ROOT).indexOf("/providers/"))
+            + "/providers/Microsoft.Compute/snapshots/" + name;
+        synchronized (s) {
+          s.byDisk.put(d.id(), id);
+        }
+        arm.put(id, VmInventory.DISK_API, Map.of("location", d.location(), "tags", Map.of("hypersdk-export",
+            vmName), "properties", Map.of("creationData", Map.of("createOption", "Copy", "sourceResourceId", d.id()),
+            "incremental", false)), SNAPSHOTS + "write");
+      }
+    } catch (ProviderException | InterruptedException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    return s;
+  }
+
+  /** The snapshot of {@code diskId}. */
+  synchronized String of(String diskId) {
+    return byDisk.get(diskId);
+  }
+
+  /** A read SAS URL of the snapshot (beginGetAccess, a long-running operation); asked again when one expired. */
+  String grant(String snapshotId) throws ProviderException, InterruptedException {
+    granted.add(snapshotId);
+    JsonNode out = arm.post(snapshotId + "/beginGetAccess", VmInventory.DISK_API, Map.of("access", "Read",
+        "durationInSeconds", GRANT_SECONDS), SNAPSHOTS + "beginGetAccess/action");
+    String sas = out.path("accessSAS").asText(null);
+    if (sas == null || sas.isBlank()) {
+      throw new ProviderException(Kind.EXPORT_FAILED, "beginGetAccess of " + snapshotId + " gave no accessSAS");
+    }
+    return sas;
+  }
+
+  /** Ends the snapshot's grant, so it can be deleted. */
+  void revoke(String snapshotId) throws ProviderException, InterruptedException {
+    if (granted.remove(snapshotId)) {
+      arm.post(snapshotId + "/endGetAccess", VmInventory.DISK_API, null, SNAPSHOTS + "endGetAccess/action");
+    }
+  }
+
+  /** Ends the grants and deletes the snapshots; an interrupt (Ctrl-C) must not stop this, so it is set aside. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    boolean interrupted = Thread.interrupted();
+    try {
+      deleteAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running or will run: it finds nothing left to delete.
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private synchronized void deleteAll() {
+    for (var it = byDisk.entrySet().iterator(); it.hasNext(); ) {
+      String id = it.next().getValue();
+      try {
+        revoke(id);
+        arm.delete(id, VmInventory.DISK_API, SNAPSHOTS + "delete");
+        it.remove();
+      } catch (ProviderException | InterruptedException e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        System.err.println("hyperexport: could not delete snapshot " + id + " (delete it by hand: az snapshot "
+            + "revoke-access --ids " + id + " && az snapshot delete --ids " + id + "): " + e.getMessage());
+      }
+    }
+    closed = byDisk.isEmpty();
+  }
+}
