@@ -190,6 +190,14 @@ public final class AzureFixture implements AutoCloseable {
         + "\"endTime\": \"2026-12-07T00:00:01Z\", \"properties\": {\"output\": {\"accessSAS\": \"" + sas + "\"}}}";
   }
 
+  /** The OS disk's grant stays InProgress for {@code millis} at each poll (to interrupt an export meanwhile). */
+  public void slowGrant(int millis) {
+    String op = "/subscriptions/" + SUBSCRIPTION + "/providers/Microsoft.Compute/locations/" + LOCATION
+        + "/DiskOperations/grant-os";
+    server.stubFor(get(urlPathEqualTo(op)).atPriority(1).willReturn(okJson("{\"name\": \"grant-os\", \"status\": "
+        + "\"InProgress\", \"startTime\": \"2026-12-07T00:00:00Z\"}").withFixedDelay(millis)));
+  }
+
   /** A read SAS of the disk's page blob in Azurite, valid for {@code seconds}. */
   public String sas(String disk, int seconds) {
     PageBlobClient blob = container.getBlobClient(disk).getPageBlobClient();
@@ -203,6 +211,15 @@ public final class AzureFixture implements AutoCloseable {
         .atPriority(1).willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
         .withBody("{\"error\": {\"code\": \"" + code + "\", \"message\": \"" + message.replace("\"", "\\\"")
         + "\"}}")));
+  }
+
+  /** A blob endpoint nothing listens on: a loopback port bound for a moment, then closed. */
+  public static String unreachableBlobEndpoint() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return "http://127.0.0.1:" + s.getLocalPort();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The snapshots ARM was asked to create. */
