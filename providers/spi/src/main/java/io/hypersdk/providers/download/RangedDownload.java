@@ -5,6 +5,7 @@ import io.hypersdk.io.Sha256;
 import io.hypersdk.providers.ExportProgress;
 import io.hypersdk.providers.ProviderException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -222,9 +223,11 @@ public final class RangedDownload {
     RangeJournal journal = RangeJournal.load(part, header(), b.unit);
     journal.delete();
     int reused = 0;
-    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING);
+    // Written through RandomAccessFile, not a FileChannel: an interrupt (Ctrl-C) that lands during a write would
+    // close a channel, and with it the flush that keeps the written ranges for a run again.
+    try (RandomAccessFile out = new RandomAccessFile(part.toFile(), "rw");
         FileChannel old = earlier.size() == 0 ? null : FileChannel.open(previous, StandardOpenOption.READ)) {
+      out.setLength(0);
       long written = 0;
       long unflushed = 0;
       int next = 0;
@@ -244,17 +247,15 @@ public final class RangedDownload {
             b.observer.update(f.data(), 0, f.data().length);
           }
           if (!(b.skipZeroRanges && allZero(f.data()))) {
-            ByteBuffer buf = ByteBuffer.wrap(f.data());
-            while (buf.hasRemaining()) {
-              ch.write(buf, r.offset() + buf.position());
-            }
+            out.seek(r.offset());
+            out.write(f.data());
           }
           written = r.end();
           journal.add(r, f.checksum());
           reused += f.reused() ? 1 : 0;
           unflushed += r.length();
           if (unflushed >= JOURNAL_EVERY_BYTES) {
-            ch.force(false);
+            out.getFD().sync();
             journal.save();
             unflushed = 0;
           }
@@ -264,7 +265,7 @@ public final class RangedDownload {
         // What is on disk and flushed is kept, for a run of the same export to resume from.
         boolean interrupted = Thread.interrupted();
         try {
-          ch.force(false);
+          out.getFD().sync();
           journal.save();
         } catch (IOException ignored) {
           // Without a journal the next run starts this disk over.
@@ -278,12 +279,9 @@ public final class RangedDownload {
         inFlight.forEach(f -> f.cancel(true));
       }
       skipHole(sha, written, b.size);
-      ch.truncate(b.size);
-      if (ch.size() < b.size) {
-        // Extending by one byte at the end leaves the tail a hole, as the bytes no range covers.
-        ch.write(ByteBuffer.wrap(new byte[1]), b.size - 1);
-      }
-      ch.force(false);
+      // Extending leaves the tail a hole, as the bytes no range covers.
+      out.setLength(b.size);
+      out.getFD().sync();
     }
     Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     // Kept beside the finished file until the whole export succeeds: another disk may still fail.
