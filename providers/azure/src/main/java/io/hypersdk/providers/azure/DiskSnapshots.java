@@ -1,6 +1,7 @@
 package io.hypersdk.providers.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hypersdk.providers.ExitCleanup;
 import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderException.Kind;
 import java.util.LinkedHashMap;
@@ -20,8 +21,7 @@ final class DiskSnapshots implements AutoCloseable {
   /** Disk id to snapshot id. */
   private final Map<String, String> byDisk = new LinkedHashMap<>();
   private final Set<String> granted = ConcurrentHashMap.newKeySet();
-  private final Thread hook = new Thread(this::deleteAll, "azure-snapshot-cleanup");
-  private boolean closed;
+  private final ExitCleanup cleanup = ExitCleanup.register("azure-snapshot-cleanup", this::deleteAll);
 
   private DiskSnapshots(ArmClient arm) {
     this.arm = arm;
@@ -29,12 +29,11 @@ final class DiskSnapshots implements AutoCloseable {
 
   /**
    * A full snapshot of every disk, in the disk's resource group and region, named after the VM and the disk. The
-   * hook is in place before the first PUT, so a snapshot made while Ctrl-C arrives is deleted too.
+   * cleanup is registered before the first PUT, so a snapshot made while Ctrl-C arrives is deleted too.
    */
   static DiskSnapshots take(ArmClient arm, String vmName, Iterable<VmInventory.ManagedDisk> disks, String stamp)
       throws ProviderException, InterruptedException {
     DiskSnapshots s = new DiskSnapshots(arm);
-    Runtime.getRuntime().addShutdownHook(s.hook);
     try {
       for (VmInventory.ManagedDisk d : disks) {
         String name = ("hypersdk-" + vmName + "-" + d.name()).replaceAll("[^A-Za-z0-9_.-]", "-");
@@ -79,42 +78,37 @@ final class DiskSnapshots implements AutoCloseable {
     }
   }
 
-  /** Ends the grants and deletes the snapshots; an interrupt (Ctrl-C) must not stop this, so it is set aside. */
+  /** Ends the grants and deletes the snapshots, whatever interrupts the export (see {@link ExitCleanup}). */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    boolean interrupted = Thread.interrupted();
-    try {
-      deleteAll();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // The hook is running or will run: it finds nothing left to delete.
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  public void close() {
+    cleanup.close();
   }
 
-  private synchronized void deleteAll() {
+  /** Ends the grants and deletes the snapshots still listed; true when none is left. */
+  private synchronized boolean deleteAll() {
     for (var it = byDisk.entrySet().iterator(); it.hasNext(); ) {
       String id = it.next().getValue();
       try {
         revoke(id);
         arm.delete(id, VmInventory.DISK_API, SNAPSHOTS + "delete");
         it.remove();
-      } catch (ProviderException | InterruptedException e) {
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
+      } catch (ProviderException e) {
+        if (e.kind() == Kind.NOT_FOUND) {
+          // Its PUT was refused (or it is gone already): nothing to delete.
+          it.remove();
+          continue;
         }
-        System.err.println("hyperexport: could not delete snapshot " + id + " (delete it by hand: az snapshot "
-            + "revoke-access --ids " + id + " && az snapshot delete --ids " + id + "): " + e.getMessage());
+        couldNotDelete(id, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        couldNotDelete(id, "interrupted");
       }
     }
-    closed = byDisk.isEmpty();
+    return byDisk.isEmpty();
+  }
+
+  private static void couldNotDelete(String id, String why) {
+    System.err.println("hyperexport: could not delete snapshot " + id + " (delete it by hand: az snapshot "
+        + "revoke-access --ids " + id + " && az snapshot delete --ids " + id + "): " + why);
   }
 }
