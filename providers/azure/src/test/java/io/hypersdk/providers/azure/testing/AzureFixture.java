@@ -66,10 +66,28 @@ public final class AzureFixture implements AutoCloseable {
 
   public final WireMockServer server;
   public final Azurite azurite;
+  /** Each disk's size and allocated ranges (offset, length). */
+  private final Map<String, Long> sizes;
+  private final Map<String, long[][]> ranges;
   private final BlobContainerClient container;
   private final Map<String, byte[]> data = new LinkedHashMap<>();
 
   public AzureFixture() {
+    this(Map.of(OS_DISK, OS_BYTES, DATA_DISK, DATA_BYTES), RANGES);
+  }
+
+  /** Both disks {@code bytes} long and allocated from end to end (random data, in 4 MiB pages): for benchmarks. */
+  public static AzureFixture dense(long bytes) {
+    long[][] all = new long[(int) (bytes >> 22)][];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = new long[] {(long) i << 22, 4L << 20};
+    }
+    return new AzureFixture(Map.of(OS_DISK, bytes, DATA_DISK, bytes), Map.of(OS_DISK, all, DATA_DISK, all));
+  }
+
+  private AzureFixture(Map<String, Long> sizes, Map<String, long[][]> ranges) {
+    this.sizes = sizes;
+    this.ranges = ranges;
     azurite = new Azurite();
     server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
     server.start();
@@ -78,8 +96,8 @@ public final class AzureFixture implements AutoCloseable {
         .getBlobContainerClient("snapshots");
     container.create();
     Random r = new Random(14);
-    upload(OS_DISK, OS_BYTES, r);
-    upload(DATA_DISK, DATA_BYTES, r);
+    upload(OS_DISK, sizes.get(OS_DISK), r);
+    upload(DATA_DISK, sizes.get(DATA_DISK), r);
     vm("Standard_D2s_v5", "V2", "PowerState/running", "Premium_LRS", "Attached");
     arm(get(urlPathEqualTo("/subscriptions/" + SUBSCRIPTION + "/providers/Microsoft.Compute/locations/" + LOCATION
         + "/vmSizes")), okJson("{\"value\": [{\"name\": \"Standard_B1s\", \"numberOfCores\": 1, \"osDiskSizeInMB\": "
@@ -149,8 +167,8 @@ public final class AzureFixture implements AutoCloseable {
         + "{\"code\": \"ProvisioningState/succeeded\", \"level\": \"Info\", \"displayStatus\": \"Provisioning "
         + "succeeded\"}, {\"code\": \"" + power + "\", \"level\": \"Info\", \"displayStatus\": \"VM "
         + power.substring(power.indexOf('/') + 1) + "\"}]}"));
-    for (String[] d : new String[][] {{OS_DISK, osId, Long.toString(OS_BYTES)}, {DATA_DISK, dataId,
-        Long.toString(DATA_BYTES)}}) {
+    for (String[] d : new String[][] {{OS_DISK, osId, Long.toString(sizes.get(OS_DISK))}, {DATA_DISK, dataId,
+        Long.toString(sizes.get(DATA_DISK))}}) {
       arm(get(urlPathEqualTo(d[1])), okJson("{\"name\": \"" + d[0] + "\", \"id\": \"" + d[1] + "\", \"location\": \""
           + LOCATION + "\", \"sku\": {\"name\": \"" + sku + "\", \"tier\": \"Premium\"}, \"properties\": {"
           + (d[0].equals(OS_DISK) ? "\"osType\": \"Linux\", \"hyperVGeneration\": \"" + generation + "\", " : "")
@@ -254,11 +272,16 @@ public final class AzureFixture implements AutoCloseable {
     return b.toString();
   }
 
+  /** The allocated ranges of {@code disk}, each {offset, length}. */
+  public List<long[]> ranges(String disk) {
+    return List.of(ranges.get(disk));
+  }
+
   /** The disk as the export must write it (raw, sparse), into {@code file}. */
   public Path expectedDisk(String disk, Path file) throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-      f.setLength(disk.equals(OS_DISK) ? OS_BYTES : DATA_BYTES);
-      for (long[] r : RANGES.get(disk)) {
+      f.setLength(sizes.get(disk));
+      for (long[] r : ranges.get(disk)) {
         f.seek(r[0]);
         f.write(data.get(disk + "/" + r[0]));
       }
@@ -269,7 +292,7 @@ public final class AzureFixture implements AutoCloseable {
   private void upload(String disk, long size, Random r) {
     PageBlobClient blob = container.getBlobClient(disk).getPageBlobClient();
     blob.create(size);
-    for (long[] range : RANGES.get(disk)) {
+    for (long[] range : ranges.get(disk)) {
       byte[] b = new byte[(int) range[1]];
       r.nextBytes(b);
       data.put(disk + "/" + range[0], b);
