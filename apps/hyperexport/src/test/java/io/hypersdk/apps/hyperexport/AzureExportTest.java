@@ -3,13 +3,9 @@ package io.hypersdk.apps.hyperexport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypersdk.providers.azure.testing.AzureFixture;
 import io.hypersdk.testing.QueueDaemon;
-import io.hypersdk.testing.SystemctlStandIn;
 import io.hypersdk.testing.Tools;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,46 +156,23 @@ class AzureExportTest {
   @Test
   void aVmWithAnOsAndADataDiskGoesThroughTheAzureBatchQueueInstanceToQcow2() throws Exception {
     Tools.require("qemu-img", "qemu-utils");
-    SystemctlStandIn.install(Files.createDirectories(work.resolve("bin"))).answerAll("inactive", 3);
-    tools.pathFirst(work.resolve("bin"));
-    Path watch = Files.createDirectories(work.resolve("q/queue"));
-    Path output = Files.createDirectories(work.resolve("q/output"));
     // The design's Scenario 2: a hyper2kvm@azure-batch instance, found by its name through its own config file.
-    Path etc = work.resolve("etc");
-    QueueDaemon d = tools.daemon(QueueDaemon.writeConfig(etc.resolve("azure-batch.yaml"), watch, output, 2), watch,
-        output, "--instance", "azure-batch");
+    QueueDaemon d = tools.instance("azure-batch");
     Path out = work.resolve("export");
 
-    // The disks hold random bytes, no OS: nothing for the fix stage to change.
+    // The disks hold random bytes, no OS: nothing for the fix stage to change. The VM is named by resource id.
     List<String> args = azure("--vm", AzureFixture.VM_ID, "--output", out.toString(), "--pipeline", "--no-fix",
-        "--hyper2kvm-daemon", "--hyper2kvm-instance", "azure-batch", "--hyper2kvm-config-dir", etc.toString(),
-        "--hyper2kvm-poll-interval", "0.2", "--json");
+        "--hyper2kvm-daemon", "--hyper2kvm-instance", "azure-batch", "--hyper2kvm-config-dir",
+        work.resolve("etc").toString(), "--hyper2kvm-poll-interval", "0.2", "--json");
     Result r = tools.startHyperexport(args.toArray(String[]::new)).await(Duration.ofMinutes(6));
     assertNoSecret(r);
 
     assertThat(r.exit()).as("%s\n--- daemon ---\n%s", r, d.log()).isZero();
-    JsonNode p = r.json().path("pipeline");
-    assertThat(p.path("execution").path("mode").asText()).isEqualTo("daemon");
-    assertThat(p.path("execution").path("heartbeat").asText()).endsWith("-azure-batch");
-    List<String> outputs = new ArrayList<>();
-    p.path("outputs").forEach(o -> outputs.add(o.asText()));
-    assertThat(outputs).hasSize(2);
-    Path os = azure.expectedDisk(AzureFixture.OS_DISK, work.resolve("os.expected"));
-    Path data = azure.expectedDisk(AzureFixture.DATA_DISK, work.resolve("data.expected"));
-    assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", "qcow2", os.toString(),
-        outputs.get(0)))).contains("Images are identical");
-    assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", "qcow2", data.toString(),
-        outputs.get(1)))).contains("Images are identical");
-
-    JsonNode manifest = new ObjectMapper().readTree(out.resolve("artifact-manifest.json").toFile());
-    assertThat(manifest.path("source").path("provider").asText()).isEqualTo("azure");
-    assertThat(manifest.path("source").path("datacenter").asText()).isEqualTo("westeurope");
-    assertThat(manifest.path("source").path("export_method").asText()).isEqualTo("azure-snapshot-sas");
-    assertThat(manifest.path("vm").path("cpu").asInt()).isEqualTo(2);
-    assertThat(manifest.path("vm").path("mem_gb").asInt()).isEqualTo(8);
-    assertThat(manifest.path("vm").path("firmware").asText()).isEqualTo("uefi");
-    assertThat(manifest.path("disks").get(0).path("source_format").asText()).isEqualTo("vhd");
-    assertThat(manifest.path("nics").get(0).path("mac").asText()).isEqualTo(AzureFixture.MAC0);
+    EndToEndTest.assertConvertedByInstance(r, "azure-batch",
+        azure.expectedDisk(AzureFixture.OS_DISK, work.resolve("os.expected")),
+        azure.expectedDisk(AzureFixture.DATA_DISK, work.resolve("data.expected")));
+    EndToEndTest.assertCloudManifest(out, "azure", "westeurope", "azure-snapshot-sas", 2, 8, "uefi",
+        AzureFixture.MAC0);
     assertThat(azure.snapshotsDeleted()).isEqualTo(2);
     assertThat((long) azure.grantsEnded()).isEqualTo(azure.snapshotsGranted()).isEqualTo(2);
     assertThat(d.term()).isZero();
