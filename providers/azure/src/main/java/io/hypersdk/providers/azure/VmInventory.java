@@ -126,8 +126,13 @@ final class VmInventory {
         : "data disk LUN " + d.lun(), d.bytes(), d.id())).toList();
     Integer cpu = size.hasNonNull("numberOfCores") ? size.get("numberOfCores").asInt() : null;
     Long mem = size.hasNonNull("memoryInMB") ? size.get("memoryInMB").asLong() : null;
+    // The OS type and the security type (Standard, TrustedLaunch, ConfidentialVM) stand where VMware has a guest id.
+    String guest = (osType + " " + sec.path("securityType").asText("")).strip();
+    JsonNode image = p.path("storageProfile").path("imageReference");
+    String version = image.hasNonNull("offer") ? String.join(":", image.path("publisher").asText(""),
+        image.path("offer").asText(""), image.path("sku").asText("")) : null;
     VmInfo info = new VmInfo(id, vm.path("name").asText(), id, location, cpu, mem, firmware, secureBoot,
-        sec.path("securityType").asText(osType), osHint, null, power, infos, nics);
+        guest.isEmpty() ? null : guest, osHint, version, power, infos, nics);
     return new AzureVm(id, resourceGroupOf(id), location, info, disks);
   }
 

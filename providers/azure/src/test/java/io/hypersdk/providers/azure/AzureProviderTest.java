@@ -74,7 +74,8 @@ class AzureProviderTest {
         assertThat(vm.memoryMiB()).isEqualTo(8192L);
         assertThat(vm.firmware()).isEqualTo("uefi");
         assertThat(vm.secureBoot()).isTrue();
-        assertThat(vm.guestId()).isEqualTo("TrustedLaunch");
+        assertThat(vm.guestId()).isEqualTo("Linux TrustedLaunch");
+        assertThat(vm.osVersion()).isEqualTo("Canonical:ubuntu-24_04-lts:server");
         assertThat(vm.osHint()).isEqualTo("linux");
         assertThat(vm.datacenter()).isEqualTo("westeurope");
         assertThat(vm.disks()).extracting(d -> d.id() + " " + d.label() + " " + d.capacityBytes()).containsExactly(
