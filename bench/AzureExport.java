@@ -44,8 +44,10 @@ public final class AzureExport {
       for (String disk : List.of(AzureFixture.OS_DISK, AzureFixture.DATA_DISK)) {
         String sas = azure.sas(disk, 24 * 3600);
         for (long[] r : azure.ranges(disk)) {
-          cfg.append("url = \"").append(sas).append("\"\noutput = \"").append(disk).append('-').append(r[0])
-              .append("\"\nrange = \"").append(r[0]).append('-').append(r[0] + r[1] - 1).append("\"\nfail\nnext\n");
+          // One transfer per range; options after "next" start afresh, and no "next" may end the file.
+          cfg.append(ranges == 0 ? "" : "next\n").append("url = \"").append(sas).append("\"\noutput = \"")
+              .append(disk).append('-').append(r[0]).append("\"\nrange = \"").append(r[0]).append('-')
+              .append(r[0] + r[1] - 1).append("\"\nfail\n");
           ranges++;
         }
       }

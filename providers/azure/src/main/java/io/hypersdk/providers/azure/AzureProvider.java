@@ -108,7 +108,7 @@ final class AzureProvider implements Provider {
       List<MessageDigest> digests = new ArrayList<>();
       for (VmInventory.ManagedDisk d : vm.disks()) {
         String snap = snapshots.of(d.id());
-        SnapshotBlobReader reader = new SnapshotBlobReader(snapshots, snap, config.blobEndpoint());
+        SnapshotBlobReader reader = new SnapshotBlobReader(snapshots::grant, snap, config.blobEndpoint());
         MessageDigest sha = Sha256.newDigest();
         digests.add(sha);
         downloads.add(RangedDownload.builder(pool, reader, d.bytes()).ranges(reader.ranges())

@@ -46,6 +46,8 @@ final class DiskSnapshots implements AutoCloseable {
         arm.put(id, VmInventory.DISK_API, Map.of("location", d.location(), "tags", Map.of("hypersdk-export",
             vmName), "properties", Map.of("creationData", Map.of("createOption", "Copy", "sourceResourceId", d.id()),
             "incremental", false)), SNAPSHOTS + "write");
+        System.err.println("azure: snapshot " + id + " of disk " + d.name() + " created (deleted when the export "
+            + "ends)");
       }
     } catch (ProviderException | InterruptedException | RuntimeException e) {
       s.close();
@@ -92,6 +94,7 @@ final class DiskSnapshots implements AutoCloseable {
         revoke(id);
         arm.delete(id, VmInventory.DISK_API, SNAPSHOTS + "delete");
         it.remove();
+        System.err.println("azure: snapshot " + id + " deleted");
       } catch (ProviderException e) {
         if (e.kind() == Kind.NOT_FOUND) {
           // Its PUT was refused (or it is gone already): nothing to delete.

@@ -36,20 +36,26 @@ final class SnapshotBlobReader implements RangeReader {
   /** The largest read the service returns a range MD5 for. */
   static final long CHUNK = 4L << 20;
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
-  private final DiskSnapshots snapshots;
+  private final Grants grants;
   private final String snapshotId;
   private final URI blobEndpoint;
   private volatile Grant grant;
 
+  /** Gives a read SAS URL of a snapshot: a new grant each time (DiskSnapshots::grant). */
+  @FunctionalInterface
+  interface Grants {
+    String grant(String snapshotId) throws ProviderException, InterruptedException;
+  }
+
   /** A SAS URL, the client reading through it and when it expires ({@code se}). */
   private record Grant(PageBlobClient client, Instant expires) {}
 
-  SnapshotBlobReader(DiskSnapshots snapshots, String snapshotId, URI blobEndpoint) throws ProviderException,
+  SnapshotBlobReader(Grants grants, String snapshotId, URI blobEndpoint) throws ProviderException,
       InterruptedException {
-    this.snapshots = snapshots;
+    this.grants = grants;
     this.snapshotId = snapshotId;
     this.blobEndpoint = blobEndpoint;
-    this.grant = open(snapshots.grant(snapshotId));
+    this.grant = open(grants.grant(snapshotId));
   }
 
   /** The allocated page ranges, split into reads of at most {@link #CHUNK}; the rest of the disk is zeros. */
@@ -131,7 +137,7 @@ final class SnapshotBlobReader implements RangeReader {
       return;
     }
     try {
-      grant = open(snapshots.grant(snapshotId));
+      grant = open(grants.grant(snapshotId));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProviderException(Kind.EXPORT_FAILED, "interrupted while asking for a new grant of " + snapshotId);

@@ -13,6 +13,7 @@ import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderSettings;
 import io.hypersdk.providers.VmInfo;
 import io.hypersdk.providers.azure.testing.AzureFixture;
+import io.hypersdk.providers.download.RangeChecksum;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +159,23 @@ class AzureProviderTest {
           + "an Ultra disk (UltraSSD_LRS), which Azure cannot snapshot for download: copy it to a Premium SSD first");
     }
     assertThat(azure.snapshotsCreated()).isZero();
+  }
+
+  @Test
+  void eachRangeComesWithTheContentMd5TheBlobServiceSent() throws Exception {
+    SnapshotBlobReader reader = new SnapshotBlobReader(snap -> azure.sas(AzureFixture.OS_DISK, 600), "os-snapshot",
+        null);
+    var ranges = reader.ranges();
+    // The 4.5 MiB page range is split into a 4 MiB read (the largest with a range MD5) and the rest.
+    assertThat(ranges).extracting(r -> r.offset() + "+" + r.length()).containsExactly("0+1048576", "8388608+4194304",
+        "12582912+524288", (AzureFixture.OS_BYTES - 524288) + "+524288");
+    byte[] expected = Files.readAllBytes(azure.expectedDisk(AzureFixture.OS_DISK, work.resolve("os.expected")));
+    for (var r : ranges) {
+      var chunk = reader.read(r, null);
+      assertThat(chunk.data()).isEqualTo(Arrays.copyOfRange(expected, (int) r.offset(), (int) r.end()));
+      assertThat(chunk.checksum()).as("Content-MD5 of %s", r)
+          .isEqualTo(RangeChecksum.MD5_BASE64.of().apply(chunk.data()));
+    }
   }
 
   private void assertCleanedUp(int snapshots) {
