@@ -102,26 +102,31 @@ final class AzureProvider implements Provider {
       t.setDaemon(true);
       return t;
     });
-    String stamp = Long.toString(Instant.now().getEpochSecond(), 36);
+    String stamp = Long.toString(Instant.now().toEpochMilli(), 36);
     try (DiskSnapshots snapshots = DiskSnapshots.take(arm, vm.info().name(), vm.disks(), stamp)) {
+      boolean vhd = config.diskFormat().equals(AzureConfig.VHD);
       List<RangedDownload> downloads = new ArrayList<>();
       List<MessageDigest> digests = new ArrayList<>();
       for (VmInventory.ManagedDisk d : vm.disks()) {
         String snap = snapshots.of(d.id());
         SnapshotBlobReader reader = new SnapshotBlobReader(snapshots::grant, snap, config.blobEndpoint());
-        MessageDigest sha = Sha256.newDigest();
-        digests.add(sha);
-        downloads.add(RangedDownload.builder(pool, reader, d.bytes()).ranges(reader.ranges())
+        RangedDownload.Builder b = RangedDownload.builder(pool, reader, d.bytes()).ranges(reader.ranges())
             .parallel(config.parallel()).progress(progress).checksum(RangeChecksum.MD5_BASE64, "Azure")
             .journal("azure-pages", 512).source(snap).describe(r -> "bytes " + r.offset() + "-" + (r.end() - 1)
-                + " of " + snap.substring(snap.lastIndexOf('/') + 1)).observer(sha::update).build());
+                + " of " + snap.substring(snap.lastIndexOf('/') + 1));
+        if (vhd) {
+          // The VHD's SHA-256 covers the footer too: this digest sees the data in order, then gets the footer.
+          MessageDigest sha = Sha256.newDigest();
+          digests.add(sha);
+          b.observer(sha::update);
+        }
+        downloads.add(b.build());
       }
       progress.start(downloads.stream().mapToLong(RangedDownload::dataBytes).sum());
       List<ExportedDisk> disks = new ArrayList<>();
       List<Path> journals = new ArrayList<>();
       for (int i = 0; i < vm.disks().size(); i++) {
         VmInventory.ManagedDisk d = vm.disks().get(i);
-        boolean vhd = config.diskFormat().equals(AzureConfig.VHD);
         Path target = out.resolve(d.name() + (vhd ? ".vhd.data" : ".raw"));
         Downloaded w = downloads.get(i).to(target);
         journals.add(RangeJournal.fileOf(target));

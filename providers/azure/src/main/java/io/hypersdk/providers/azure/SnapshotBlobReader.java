@@ -47,6 +47,17 @@ final class SnapshotBlobReader implements RangeReader {
     String grant(String snapshotId) throws ProviderException, InterruptedException;
   }
 
+  /** Collects one range in an array of its size, handed over without the copy {@code toByteArray} makes. */
+  private static final class RangeBuffer extends ByteArrayOutputStream {
+    RangeBuffer(int size) {
+      super(size);
+    }
+
+    byte[] bytes() {
+      return count == buf.length ? buf : java.util.Arrays.copyOf(buf, count);
+    }
+  }
+
   /** A SAS URL, the client reading through it and when it expires ({@code se}). */
   private record Grant(PageBlobClient client, Instant expires) {}
 
@@ -84,13 +95,13 @@ final class SnapshotBlobReader implements RangeReader {
   @Override
   public Chunk read(DiskRange range, Earlier earlier) throws ProviderException, RetryableReadException {
     Grant g = grant;
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) range.length());
+    RangeBuffer out = new RangeBuffer((int) range.length());
     try {
       BlobDownloadResponse r = g.client().downloadStreamWithResponse(out, new BlobRange(range.offset(),
           range.length()), new DownloadRetryOptions().setMaxRetryRequests(0), null, range.length() <= CHUNK, TIMEOUT,
           Context.NONE);
       byte[] md5 = r.getDeserializedHeaders().getContentMd5();
-      byte[] data = out.toByteArray();
+      byte[] data = out.bytes();
       if (data.length != range.length()) {
         throw new RetryableReadException(Kind.NETWORK, "the blob service sent " + data.length + " of "
             + range.length() + " bytes", null);

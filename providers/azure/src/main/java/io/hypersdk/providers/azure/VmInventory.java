@@ -30,11 +30,11 @@ final class VmInventory {
   }
 
   /** A managed disk of the VM, as the export needs it; {@code lun} is -1 for the OS disk. */
-  record ManagedDisk(String id, String name, String resourceGroup, String location, int lun, long bytes, String sku,
-      String diskState, String hyperVGeneration) {}
+  record ManagedDisk(String id, String name, String location, int lun, long bytes, String sku, String diskState,
+      String hyperVGeneration) {}
 
-  /** A VM as ARM describes it, its facts for the manifest, and its managed disks (OS disk first, then by LUN). */
-  record AzureVm(String id, String resourceGroup, String location, VmInfo info, List<ManagedDisk> disks) {}
+  /** A VM's facts for the manifest, and its managed disks (OS disk first, then by LUN). */
+  record AzureVm(VmInfo info, List<ManagedDisk> disks) {}
 
   /** Every VM of the resource group, or of the subscription without one. */
   List<JsonNode> all() throws ProviderException, InterruptedException {
@@ -133,7 +133,7 @@ final class VmInventory {
         image.path("offer").asText(""), image.path("sku").asText("")) : null;
     VmInfo info = new VmInfo(id, vm.path("name").asText(), id, location, cpu, mem, firmware, secureBoot,
         guest.isEmpty() ? null : guest, osHint, version, power, infos, nics);
-    return new AzureVm(id, resourceGroupOf(id), location, info, disks);
+    return new AzureVm(info, disks);
   }
 
   private ManagedDisk disk(String id, int lun) throws ProviderException, InterruptedException {
@@ -141,7 +141,7 @@ final class VmInventory {
     JsonNode p = d.path("properties");
     long bytes = p.hasNonNull("diskSizeBytes") ? p.get("diskSizeBytes").asLong()
         : p.path("diskSizeGB").asLong() << 30;
-    return new ManagedDisk(id, d.path("name").asText(), resourceGroupOf(id), d.path("location").asText(), lun, bytes,
+    return new ManagedDisk(id, d.path("name").asText(), d.path("location").asText(), lun, bytes,
         d.path("sku").path("name").asText(""), p.path("diskState").asText(""), p.path("hyperVGeneration")
         .asText(null));
   }
@@ -165,17 +165,6 @@ final class VmInventory {
       String s = c.path("properties").path("subnet").path("id").asText(null);
       if (s != null) {
         return s.substring(s.indexOf("/virtualNetworks/") + "/virtualNetworks/".length());
-      }
-    }
-    return null;
-  }
-
-  /** The resource group segment of a resource id. */
-  static String resourceGroupOf(String id) {
-    String[] parts = id.split("/");
-    for (int i = 0; i + 1 < parts.length; i++) {
-      if (parts[i].equalsIgnoreCase("resourceGroups")) {
-        return parts[i + 1];
       }
     }
     return null;
