@@ -11,8 +11,6 @@ ensure_packages xmllint:libxml2-utils chattr:e2fsprogs kill:procps
 ensure_packages go:golang-go /usr/share/gocode/src/github.com/vmware/govmomi/simulator:golang-github-vmware-govmomi-dev
 # curl submits the design's Web API example to hypervisord in its tests, as a user would.
 ensure_packages curl:curl
-# The azure tests run Azurite 3.35.0 (the blob emulator), installed with npm on first use (engines: node >= 10).
-ensure_packages npm:npm
 # chromium runs the dashboard's browser tests (Playwright drives it; it never downloads a browser).
 ensure_packages chromium:chromium
 # The packaging tests: systemd-analyze verifies the units, man renders the man pages, ansible checks the role.
