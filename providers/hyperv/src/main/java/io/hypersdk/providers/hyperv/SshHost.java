@@ -9,7 +9,6 @@ import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -63,7 +62,7 @@ final class SshHost implements AutoCloseable {
       }
       session.auth().verify(CONNECT);
       return new SshHost(config, client, session);
-    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       closeQuietly(session, client);
       if (refusal.get() != null) {
         throw new ProviderException(Kind.CREDENTIALS, refusal.get());
@@ -86,7 +85,7 @@ final class SshHost implements AutoCloseable {
       return new ProviderException(Kind.CREDENTIALS, "the Hyper-V host " + config.host() + " refused the login of "
           + config.username() + ": check --username and the --key-file or --password-file", e);
     }
-    if (m.contains("Failed to load") || e instanceof GeneralSecurityException) {
+    if (m.contains("Failed to load") || e.getCause() instanceof java.security.GeneralSecurityException) {
       return new ProviderException(Kind.INVALID_REQUEST, "cannot read --key-file " + config.keyFile() + ": "
           + firstLine(m), e);
     }
