@@ -133,7 +133,10 @@ public final class HyperVHost implements AutoCloseable {
     server = SshServer.setUpDefaultServer();
     server.setHost("127.0.0.1");
     server.setPort(0);
-    server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(dir.resolve("host-key.ser")));
+    SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(dir.resolve("host-key.ser"));
+    // An EC key: generating the default RSA one takes seconds on a busy CI machine.
+    keys.setAlgorithm(KeyUtils.EC_ALGORITHM);
+    server.setKeyPairProvider(keys);
     server.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
     Path authorized = dir.resolve("authorized_keys");
     Files.writeString(authorized, "");
