@@ -77,8 +77,8 @@ class HyperVExportTest {
     MISSING_PERMISSION(12, "hyperexport: " + HyperVHost.USER + " may not run Get-VM on 127.0.0.1: add the user to "
         + "the host's Hyper-V Administrators group (docs/CONFIGURATION.md)", h -> h.denyHyperV("Get-VM"),
         "--vm", "app01"),
-    RUNNING_VM(4, "hyperexport: VM app01 is Running: pass --power-off to shut it down (turned off hard after "
-        + "--shutdown-timeout), or shut it down yourself", h -> h.addVm("app01").state = "Running", "--vm", "app01"),
+    RUNNING_VM(3, "hyperexport: VM app01 is Running: pass --power-off to shut it down (turned off hard after "
+        + "--shutdown-timeout), or shut it down yourself", h -> h.vm("app01").state = "Running", "--vm", "app01"),
     HOST_KEY_MISMATCH(6, "hyperexport: host key of 127.0.0.1:", h -> { }, "--vm", "app01",
         "--host-key-fingerprint", "SHA256:" + "B".repeat(43)),
     WINRM(2, "hyperexport: --transport winrm is not available in this build", h -> { }, "--vm", "app01",

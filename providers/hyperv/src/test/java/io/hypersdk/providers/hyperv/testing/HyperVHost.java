@@ -184,6 +184,11 @@ public final class HyperVHost implements AutoCloseable {
     return vm;
   }
 
+  /** The VM named {@code name}, to change its state. */
+  public Vm vm(String name) {
+    return vms.stream().filter(v -> v.name.equals(name)).findFirst().orElseThrow();
+  }
+
   /** Every cmdlet fails as for a user outside Hyper-V Administrators, naming {@code cmdlet}. */
   public void denyHyperV(String cmdlet) {
     this.deniedCmdlet = cmdlet;
