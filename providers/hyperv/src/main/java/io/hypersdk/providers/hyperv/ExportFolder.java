@@ -127,14 +127,17 @@ record ExportFolder(Path folder, VmInfo vm, List<Path> diskFiles) {
     }
     List<Path> files = new ArrayList<>();
     List<DiskInfo> disks = new ArrayList<>();
-    for (String hostPath : hostPaths) {
-      String fileName = hostPath.substring(Math.max(hostPath.lastIndexOf('\\'), hostPath.lastIndexOf('/')) + 1);
-      Path f = dir.resolve("Virtual Hard Disks").resolve(fileName);
+    List<String> names = hostPaths.stream()
+        .map(p -> p.substring(Math.max(p.lastIndexOf('\\'), p.lastIndexOf('/')) + 1)).toList();
+    for (String fileName : names) {
       if (fileName.toLowerCase(Locale.ROOT).endsWith(".avhdx") || fileName.toLowerCase(Locale.ROOT).endsWith(".avhd")) {
         throw invalid("disk " + fileName + " in " + dir + " is a checkpoint's differencing disk, which qemu cannot "
             + "read: delete the VM's checkpoints on the host before Export-VM, or use --provider hyperv, which "
             + "merges them on the host");
       }
+    }
+    for (String fileName : names) {
+      Path f = dir.resolve("Virtual Hard Disks").resolve(fileName);
       if (!Files.isRegularFile(f)) {
         throw invalid("disk " + fileName + " of the VM is not in " + dir.resolve("Virtual Hard Disks"));
       }
