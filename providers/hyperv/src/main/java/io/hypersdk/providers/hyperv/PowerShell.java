@@ -95,10 +95,8 @@ final class PowerShell {
   }
 
   private static String read(String resource) {
-    try (InputStream in = PowerShell.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + resource);
-      }
+    // The scripts are packaged beside this class: a missing one is a broken build.
+    try (InputStream in = java.util.Objects.requireNonNull(PowerShell.class.getResourceAsStream(resource), resource)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
