@@ -150,6 +150,39 @@ export function SubmitPage() {
       </span>
     ) : null;
   const invalid = (field: string) => (error?.field === field ? 'invalid' : undefined);
+  // Render helpers, not components: a component declared here would remount its input on every keystroke.
+  type TextKey = { [K in keyof Form]: Form[K] extends string ? K : never }[keyof Form];
+  type CheckKey = { [K in keyof Form]: Form[K] extends boolean ? K : never }[keyof Form];
+  const text = (
+    key: TextKey,
+    caption: string,
+    opts: { errorField?: string; number?: { min: string; step: string }; placeholder?: string; disabled?: boolean } = {},
+  ) => {
+    const errorField = opts.errorField ?? key;
+    return (
+      <label>
+        {caption}
+        <input
+          name={key}
+          type={opts.number ? 'number' : undefined}
+          min={opts.number?.min}
+          step={opts.number?.step}
+          className={invalid(errorField)}
+          value={form[key]}
+          disabled={opts.disabled}
+          onChange={(e) => set(key, e.target.value)}
+          placeholder={opts.placeholder}
+        />
+        {fieldError(errorField)}
+      </label>
+    );
+  };
+  const check = (key: CheckKey, caption: string, disabled?: boolean) => (
+    <label className="check">
+      <input type="checkbox" name={key} checked={form[key]} disabled={disabled} onChange={(e) => set(key, e.target.checked)} />
+      {caption}
+    </label>
+  );
 
   return (
     <section>
@@ -176,33 +209,9 @@ export function SubmitPage() {
 
         <fieldset className="card">
           <legend>Virtual machine</legend>
-          <label>
-            Name
-            <input name="name" value={form.name} onChange={(e) => set('name', e.target.value)} placeholder="optional" />
-            {fieldError('name')}
-          </label>
-          <label>
-            VM path
-            <input
-              name="vm_path"
-              className={invalid('vm_path')}
-              value={form.vm_path}
-              onChange={(e) => set('vm_path', e.target.value)}
-              placeholder="/srv/vms/web01.ova or a vCenter path"
-            />
-            {fieldError('vm_path')}
-          </label>
-          <label>
-            Output dir
-            <input
-              name="output_dir"
-              className={invalid('output_dir')}
-              value={form.output_dir}
-              onChange={(e) => set('output_dir', e.target.value)}
-              placeholder="/srv/exports/web01"
-            />
-            {fieldError('output_dir')}
-          </label>
+          {text('name', 'Name', { placeholder: 'optional' })}
+          {text('vm_path', 'VM path', { placeholder: '/srv/vms/web01.ova or a vCenter path' })}
+          {text('output_dir', 'Output dir', { placeholder: '/srv/exports/web01' })}
           <label>
             Format
             <select name="format" value={form.format} onChange={(e) => set('format', e.target.value)}>
@@ -215,36 +224,16 @@ export function SubmitPage() {
 
         <fieldset className="card">
           <legend>Pipeline</legend>
-          <label className="check">
-            <input
-              type="checkbox"
-              name="enable_pipeline"
-              checked={form.enable_pipeline}
-              onChange={(e) => set('enable_pipeline', e.target.checked)}
-            />
-            Convert to KVM after the export (pipeline)
-          </label>
-          <label>
-            hyper2kvm path
-            <input
-              name="hyper2kvm_path"
-              value={form.hyper2kvm_path}
-              disabled={!form.enable_pipeline}
-              onChange={(e) => set('hyper2kvm_path', e.target.value)}
-              placeholder="default: hyper2kvm on PATH, else the bundled converter"
-            />
-            {fieldError('hyper2kvm_path')}
-          </label>
-          <label className="check">
-            <input
-              type="checkbox"
-              name="fix"
-              checked={form.fix}
-              disabled={!form.enable_pipeline}
-              onChange={(e) => set('fix', e.target.checked)}
-            />
-            Fix the guest for KVM (virtio drivers, stable disk names, VMware tools removed, network kept)
-          </label>
+          {check('enable_pipeline', 'Convert to KVM after the export (pipeline)')}
+          {text('hyper2kvm_path', 'hyper2kvm path', {
+            placeholder: 'default: hyper2kvm on PATH, else the bundled converter',
+            disabled: !form.enable_pipeline,
+          })}
+          {check(
+            'fix',
+            'Fix the guest for KVM (virtio drivers, stable disk names, VMware tools removed, network kept)',
+            !form.enable_pipeline,
+          )}
           <div className="row">
             <label>
               Boot check
@@ -262,37 +251,20 @@ export function SubmitPage() {
               </select>
               {fieldError('options.boot_check')}
             </label>
-            {form.boot_check !== '' && form.boot_check !== 'off' && (
-              <label>
-                Boot check timeout (s)
-                <input
-                  name="boot_check_timeout"
-                  type="number"
-                  min="10"
-                  step="1"
-                  className={invalid('options.boot_check_timeout')}
-                  value={form.boot_check_timeout}
-                  disabled={!form.enable_pipeline}
-                  onChange={(e) => set('boot_check_timeout', e.target.value)}
-                  placeholder="converter default (300)"
-                />
-                {fieldError('options.boot_check_timeout')}
-              </label>
-            )}
+            {form.boot_check !== '' &&
+              form.boot_check !== 'off' &&
+              text('boot_check_timeout', 'Boot check timeout (s)', {
+                errorField: 'options.boot_check_timeout',
+                number: { min: '10', step: '1' },
+                placeholder: 'converter default (300)',
+                disabled: !form.enable_pipeline,
+              })}
           </div>
         </fieldset>
 
         <fieldset className="card daemon" disabled={!form.enable_pipeline}>
           <legend>hyper2kvm daemon</legend>
-          <label className="check">
-            <input
-              type="checkbox"
-              name="hyper2kvm_daemon"
-              checked={form.hyper2kvm_daemon}
-              onChange={(e) => set('hyper2kvm_daemon', e.target.checked)}
-            />
-            Submit to a hyper2kvm daemon (falls back to direct mode when it is not active)
-          </label>
+          {check('hyper2kvm_daemon', 'Submit to a hyper2kvm daemon (falls back to direct mode when it is not active)')}
           {form.hyper2kvm_daemon && (
             <>
               <label>
@@ -321,54 +293,12 @@ export function SubmitPage() {
                 loaded={instances !== null}
               />
               <div className="row">
-                <label>
-                  Watch dir
-                  <input
-                    name="hyper2kvm_watch_dir"
-                    className={invalid('hyper2kvm_watch_dir')}
-                    value={form.hyper2kvm_watch_dir}
-                    onChange={(e) => set('hyper2kvm_watch_dir', e.target.value)}
-                  />
-                  {fieldError('hyper2kvm_watch_dir')}
-                </label>
-                <label>
-                  Output dir
-                  <input
-                    name="hyper2kvm_output_dir"
-                    className={invalid('hyper2kvm_output_dir')}
-                    value={form.hyper2kvm_output_dir}
-                    onChange={(e) => set('hyper2kvm_output_dir', e.target.value)}
-                  />
-                  {fieldError('hyper2kvm_output_dir')}
-                </label>
+                {text('hyper2kvm_watch_dir', 'Watch dir')}
+                {text('hyper2kvm_output_dir', 'Output dir')}
               </div>
               <div className="row">
-                <label>
-                  Poll interval (s)
-                  <input
-                    name="hyper2kvm_poll_interval"
-                    type="number"
-                    min="0"
-                    step="any"
-                    className={invalid('hyper2kvm_poll_interval')}
-                    value={form.hyper2kvm_poll_interval}
-                    onChange={(e) => set('hyper2kvm_poll_interval', e.target.value)}
-                  />
-                  {fieldError('hyper2kvm_poll_interval')}
-                </label>
-                <label>
-                  Timeout (min)
-                  <input
-                    name="hyper2kvm_daemon_timeout"
-                    type="number"
-                    min="0"
-                    step="any"
-                    className={invalid('hyper2kvm_daemon_timeout')}
-                    value={form.hyper2kvm_daemon_timeout}
-                    onChange={(e) => set('hyper2kvm_daemon_timeout', e.target.value)}
-                  />
-                  {fieldError('hyper2kvm_daemon_timeout')}
-                </label>
+                {text('hyper2kvm_poll_interval', 'Poll interval (s)', { number: { min: '0', step: 'any' } })}
+                {text('hyper2kvm_daemon_timeout', 'Timeout (min)', { number: { min: '0', step: 'any' } })}
               </div>
             </>
           )}
@@ -376,31 +306,11 @@ export function SubmitPage() {
 
         <fieldset className="card" disabled={!form.enable_pipeline}>
           <legend>libvirt</legend>
-          <label className="check">
-            <input
-              type="checkbox"
-              name="libvirt_integration"
-              checked={form.libvirt_integration}
-              onChange={(e) => set('libvirt_integration', e.target.checked)}
-            />
-            Define a libvirt domain
-          </label>
+          {check('libvirt_integration', 'Define a libvirt domain')}
           {form.libvirt_integration && (
             <>
-              <label>
-                libvirt URI
-                <input name="libvirt_uri" value={form.libvirt_uri} onChange={(e) => set('libvirt_uri', e.target.value)} />
-                {fieldError('libvirt_uri')}
-              </label>
-              <label className="check">
-                <input
-                  type="checkbox"
-                  name="libvirt_autostart"
-                  checked={form.libvirt_autostart}
-                  onChange={(e) => set('libvirt_autostart', e.target.checked)}
-                />
-                Autostart the domain
-              </label>
+              {text('libvirt_uri', 'libvirt URI')}
+              {check('libvirt_autostart', 'Autostart the domain')}
             </>
           )}
         </fieldset>

@@ -222,8 +222,9 @@ public final class ManifestValidator {
         && !Pipeline.BOOT_CHECK_MODES.contains(p.bootCheck().mode())) {
       out.add(new Violation("pipeline.boot_check.mode", "must be off, on or warn, not \"" + p.bootCheck().mode() + "\""));
     }
-    if (p.bootCheck() != null && p.bootCheck().timeoutSeconds() != null && p.bootCheck().timeoutSeconds() < 10) {
-      out.add(new Violation("pipeline.boot_check.timeout_seconds", "must be at least 10"));
+    if (p.bootCheck() != null && p.bootCheck().timeoutSeconds() != null && p.bootCheck().timeoutSeconds() < Pipeline.MIN_BOOT_CHECK_TIMEOUT_SECONDS) {
+      out.add(new Violation("pipeline.boot_check.timeout_seconds", "must be at least "
+          + Pipeline.MIN_BOOT_CHECK_TIMEOUT_SECONDS));
     }
   }
 

@@ -37,6 +37,9 @@ public record Pipeline(Inspect inspect, Fix fix, Convert convert, Validate valid
   /** The boot check's modes, as written in manifests, daemon configs and job options. */
   public static final java.util.List<String> BOOT_CHECK_MODES = java.util.List.of("off", "on", "warn");
 
+  /** The shortest boot check timeout anything may ask for: no guest boots in less. */
+  public static final int MIN_BOOT_CHECK_TIMEOUT_SECONDS = 10;
+
   /**
    * Fills absent sections and switches: inspect, convert and validate run unless disabled; fix runs only
    * when asked for, because guest changes are invasive.

@@ -14,8 +14,6 @@ import java.util.Locale;
  * hyperexport, hypervisord's jobs and the wizard all map through here, so an option means the same in each.
  */
 public final class MigrationRequestMapper {
-  /** The shortest boot check timeout a manifest may ask for (the manifest validator's limit). */
-  public static final int MIN_BOOT_CHECK_TIMEOUT_SECONDS = 10;
   private final Path configDir;
   private final List<String> bundledConverter;
 
@@ -55,8 +53,8 @@ public final class MigrationRequestMapper {
     if (mode != null && !Pipeline.BOOT_CHECK_MODES.contains(mode)) {
       throw new IllegalArgumentException("the boot check must be off, on or warn, not \"" + o.bootCheck() + "\"");
     }
-    if (o.bootCheckTimeoutSeconds() != null && o.bootCheckTimeoutSeconds() < MIN_BOOT_CHECK_TIMEOUT_SECONDS) {
-      throw new IllegalArgumentException("the boot check timeout must be at least " + MIN_BOOT_CHECK_TIMEOUT_SECONDS
+    if (o.bootCheckTimeoutSeconds() != null && o.bootCheckTimeoutSeconds() < Pipeline.MIN_BOOT_CHECK_TIMEOUT_SECONDS) {
+      throw new IllegalArgumentException("the boot check timeout must be at least " + Pipeline.MIN_BOOT_CHECK_TIMEOUT_SECONDS
           + " seconds, not " + o.bootCheckTimeoutSeconds());
     }
     Pipeline.BootCheck bootCheck = mode == null && o.bootCheckTimeoutSeconds() == null

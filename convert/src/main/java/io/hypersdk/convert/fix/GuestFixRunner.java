@@ -9,6 +9,7 @@ import io.hypersdk.manifest.Pipeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs the guest fixes over a VM's converted disks in one libguestfs appliance: inspects and mounts the guest,
@@ -42,21 +43,38 @@ public final class GuestFixRunner {
       Guest guest = new Guest(fish, os, Boolean.TRUE.equals(settings.backup()));
       List<GuestFix> fixes = new ArrayList<>();
       DeviceModels devices;
+      // Reading VIRTIO_WIN (an ISO starts an appliance of its own) is timed apart from inspection.
+      long selectMs = 0;
       if (os.windows()) {
         if (!configuration.isEmpty()) {
           throw new ConversionException(Kind.INVALID_MANIFEST, "configuration is applied to Linux guests only; "
               + "remove it for this Windows guest");
         }
+        Optional<VirtioWin.Drivers> drivers = Optional.empty();
         if (virtioWin != null) {
-          throw new ConversionException(Kind.ENVIRONMENT, VIRTIO_WIN + " is set (" + virtioWin + ") but this "
-              + "build cannot install virtio drivers into Windows; unset " + VIRTIO_WIN + " to convert the guest "
-              + "with SATA disks and an e1000e NIC");
+          long t = System.nanoTime();
+          drivers = VirtioWin.of(virtioWin).select(os, accel, scratch);
+          selectMs = (System.nanoTime() - t) / 1_000_000;
+          if (drivers.isEmpty()) {
+            guest.warn(VIRTIO_WIN + " (" + virtioWin + ") has no viostor driver for this guest ("
+                + os.productName() + ", " + windowsFolder(os) + "), so the domain uses SATA disks and an e1000e "
+                + "NIC; use a virtio-win release that supports this Windows version");
+          }
+        } else {
+          guest.warn("Windows guest: no virtio drivers were installed (" + VIRTIO_WIN + " is not set), so the "
+              + "domain uses SATA disks and an e1000e NIC; set " + VIRTIO_WIN + " to the virtio-win ISO or "
+              + "folder to convert it to virtio");
         }
-        fixes.add(new WindowsStorahci(scratch));
-        devices = DeviceModels.fallback("Windows guest without virtio drivers");
-        guest.warn("Windows guest: no virtio drivers were installed (" + VIRTIO_WIN + " is not set), so the "
-            + "domain uses SATA disks and an e1000e NIC; install the virtio-win drivers in the guest to move "
-            + "it to virtio later");
+        if (drivers.isPresent()) {
+          VirtioWin.Drivers d = drivers.get();
+          fixes.add(new WindowsVirtio(d, scratch));
+          String from = "virtio-win " + d.windowsDir() + "/" + d.archDir();
+          devices = d.has(VirtioWin.NET_DRIVER) ? DeviceModels.virtio("viostor and netkvm installed from " + from)
+              : new DeviceModels("virtio", "e1000e", "viostor installed from " + from + ", which has no netkvm");
+        } else {
+          fixes.add(new WindowsStorahci(scratch));
+          devices = DeviceModels.fallback("Windows guest without virtio drivers");
+        }
       } else {
         if (os.family() == null) {
           throw new ConversionException(Kind.CONVERSION, "unsupported guest operating system: " + os.describe()
@@ -93,7 +111,10 @@ public final class GuestFixRunner {
         fixes.add(new UefiFallbackLoader());
       }
       java.util.Map<String, Long> fixMs = new java.util.LinkedHashMap<>();
-      fixMs.put("inspect", (System.nanoTime() - start) / 1_000_000 - applianceMs);
+      fixMs.put("inspect", (System.nanoTime() - start) / 1_000_000 - applianceMs - selectMs);
+      if (selectMs > 0) {
+        fixMs.put("VirtioWin", selectMs);
+      }
       for (GuestFix f : fixes) {
         long t = System.nanoTime();
         f.apply(guest);
@@ -104,5 +125,17 @@ public final class GuestFixRunner {
       return new FixOutcome(os.describe(), os.kernels(), guest.changes(), warnings, devices, applianceMs,
           (System.nanoTime() - start) / 1_000_000, fixMs);
     }
+  }
+
+  /** The virtio-win folder the guest needs, for the warning when it is missing. */
+  private static String windowsFolder(GuestOs os) {
+    List<String> dirs = VirtioWin.windowsDirs(os);
+    String arch = VirtioWin.archDir(os.arch());
+    if (dirs.isEmpty() || arch == null) {
+      return "Windows " + os.majorVersion() + "." + os.minorVersion() + " " + os.productVariant() + " " + os.arch()
+          + ", which virtio-win has no folder for";
+    }
+    return "looked for viostor/" + String.join("|", dirs) + "/" + arch + "/ and " + arch + "/"
+        + String.join("|", dirs) + "/";
   }
 }

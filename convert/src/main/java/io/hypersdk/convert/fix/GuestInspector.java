@@ -42,11 +42,14 @@ public final class GuestInspector {
     String distro = one("inspect-get-distro " + quote(root));
     String product = one("inspect-get-product-name " + quote(root));
     String major = one("inspect-get-major-version " + quote(root));
+    String minor = one("inspect-get-minor-version " + quote(root));
+    String variant = one("inspect-get-product-variant " + quote(root));
+    String arch = one("inspect-get-arch " + quote(root));
     String packages = one("inspect-get-package-format " + quote(root));
     Map<String, String> mountpoints = pairs(fish.require("inspect-get-mountpoints " + quote(root)));
     mount(type, mountpoints);
     List<String> kernels = "linux".equals(type) ? kernels() : List.of();
-    return new GuestOs(root, type, distro, product, major, packages, mountpoints, kernels);
+    return new GuestOs(root, type, distro, product, major, minor, variant, arch, packages, mountpoints, kernels);
   }
 
   /** Devices and partitions holding LUKS; list-filesystems leaves them out. */

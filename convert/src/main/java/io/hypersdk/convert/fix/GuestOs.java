@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * What libguestfs inspection found: the root filesystem, the OS type ({@code linux}, {@code windows}), the
- * distribution, its package format, the mount points the guest's fstab declares and the installed kernels.
+ * distribution, its package format, the mount points the guest's fstab declares and the installed kernels; for
+ * Windows also the minor version, the product variant ({@code Client}, {@code Server}) and the architecture, which
+ * pick the virtio-win drivers.
  */
 public record GuestOs(
     String root,
@@ -13,6 +15,9 @@ public record GuestOs(
     String distro,
     String productName,
     String majorVersion,
+    String minorVersion,
+    String productVariant,
+    String arch,
     String packageFormat,
     Map<String, String> mountpoints,
     List<String> kernels) {

@@ -69,6 +69,17 @@ public final class Guestfish implements AutoCloseable {
    */
   public static Guestfish launch(List<Path> disks, String format, Accel accel, Path scratch) throws ConversionException,
       InterruptedException {
+    return start(disks, "format:" + format, accel, scratch);
+  }
+
+  /** Starts guestfish with one image of a format it detects (an ISO) added read-only, and launches the appliance. */
+  public static Guestfish launchReadOnly(Path image, Accel accel, Path scratch) throws ConversionException,
+      InterruptedException {
+    return start(List.of(image), "readonly:true format:raw", accel, scratch);
+  }
+
+  private static Guestfish start(List<Path> disks, String options, Accel accel, Path scratch)
+      throws ConversionException, InterruptedException {
     if (Executables.onPath("guestfish").isEmpty()) {
       throw new ConversionException(Kind.ENVIRONMENT, "the fix stage needs libguestfs but guestfish is not "
           + "installed; install it: apt-get install -y " + PACKAGES);
@@ -84,7 +95,7 @@ public final class Guestfish implements AutoCloseable {
       Files.createDirectories(scratch);
       Guestfish g = new Guestfish(pb.start(), scratch);
       for (Path d : disks) {
-        g.require("add " + quote(d.toAbsolutePath().toString()) + " format:" + format);
+        g.require("add " + quote(d.toAbsolutePath().toString()) + " " + options);
       }
       // The initramfs rebuilds dominate under TCG; qemu runs TCG vCPUs on host threads, so more vCPUs help.
       g.require("set-smp " + Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));

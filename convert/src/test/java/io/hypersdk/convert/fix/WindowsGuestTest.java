@@ -7,6 +7,7 @@ import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionRequest;
 import io.hypersdk.convert.ConversionRunner;
 import io.hypersdk.convert.qemu.QemuImg;
+import io.hypersdk.convert.steps.FixStep;
 import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.manifest.VmSpec;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A synthetic Windows guest: an NTFS disk holding SYSTEM and SOFTWARE registry hives with what libguestfs
  * inspection reads (product name, version, control set) and a storahci service that Windows disabled. No real
- * Windows boots here; what is tested is inspection, the registry edit and the domain's devices.
+ * Windows boots here; what is tested is inspection, the registry edits, the driver files in place and the domain's
+ * devices, with and without a (synthetic) virtio-win folder whose files are small test files named like the real ones.
  */
 class WindowsGuestTest {
   @TempDir Path dir;
@@ -44,7 +46,7 @@ class WindowsGuestTest {
   @Test
   void withoutVirtioDriversStorahciIsEnabledAndTheDomainUsesSataAndE1000e() throws Exception {
     Path out = dir.resolve("out");
-    ConversionResult result = new ConversionRunner(QemuImg.locate()).run(request(windowsDisk(false), out));
+    ConversionResult result = new ConversionRunner(QemuImg.locate()).run(request(windowsDisk(false), out, false));
 
     assertThat(result.changes()).anySatisfy(c -> {
       assertThat(c.file()).isEqualTo("/Windows/System32/config/SYSTEM");
@@ -68,23 +70,150 @@ class WindowsGuestTest {
   }
 
   @Test
+  void withAVirtioWinFolderViostorAndNetkvmAreInstalledAndTheDomainUsesVirtio() throws Exception {
+    Path virtioWin = dir.resolve("virtio-win");
+    driverFiles(virtioWin.resolve("viostor/2k19/amd64"), "viostor", "2k19");
+    driverFiles(virtioWin.resolve("NetKVM/2k19/amd64"), "netkvm", "2k19");
+    driverFiles(virtioWin.resolve("viostor/2k16/amd64"), "viostor", "2k16");
+    driverFiles(virtioWin.resolve("viostor/2k19/x86"), "viostor", "2k19-x86");
+    Path out = dir.resolve("out");
+    ConversionResult result = new ConversionRunner(QemuImg.locate(), new FixStep(null, virtioWin.toString()))
+        .run(request(windowsDisk(false), out, true));
+
+    assertThat(result.changes()).extracting(c -> c.file()).contains("/Windows/System32/drivers/viostor.sys",
+        "/Windows/Drivers/VirtIO/viostor.sys", "/Windows/Drivers/VirtIO/viostor.inf",
+        "/Windows/Drivers/VirtIO/viostor.cat", "/Windows/Drivers/VirtIO/netkvm.sys",
+        "/Windows/Drivers/VirtIO/netkvm.inf", "/Windows/Drivers/VirtIO/netkvm.cat",
+        "/Windows/System32/config/SYSTEM", "/Windows/System32/config/SYSTEM.hypersdk-orig",
+        "/Windows/System32/config/SOFTWARE", "/Windows/System32/config/SOFTWARE.hypersdk-orig",
+        "/Windows/INF/oem8.inf");
+    assertThat(result.changes()).extracting(c -> c.file()).anySatisfy(f -> assertThat(f)
+        .matches("/Windows/System32/DriverStore/FileRepository/viostor\\.inf_amd64_[0-9a-f]{16}/viostor\\.sys"));
+    assertThat(result.changes()).anySatisfy(c -> assertThat(c.change()).contains("Services\\viostor added")
+        .contains("CriticalDeviceDatabase"));
+    assertThat(result.changes()).noneSatisfy(c -> assertThat(c.change()).contains("storahci"));
+    assertThat(result.warnings()).noneSatisfy(w -> assertThat(w).contains("VIRTIO_WIN"));
+    assertThat(result.stages()).anySatisfy(s -> assertThat(s.message())
+        .contains("disk bus virtio, NIC virtio: viostor and netkvm installed from virtio-win 2k19/amd64"));
+    String xml = Files.readString(out.resolve("win01.xml"));
+    assertThat(xml).contains("bus='virtio'").contains("<model type='virtio'/>").doesNotContain("bus='sata'");
+
+    Path got = Files.createDirectories(dir.resolve("got"));
+    download(out.resolve("win01.qcow2"), got, "/Windows/System32/drivers/viostor.sys",
+        "/Windows/Drivers/VirtIO/netkvm.inf", "/Windows/System32/config/SYSTEM",
+        "/Windows/System32/config/SOFTWARE");
+    assertThat(got.resolve("viostor.sys")).hasContent("viostor.sys for 2k19");
+    assertThat(got.resolve("netkvm.inf")).hasContent("netkvm.inf for 2k19");
+    String system = Tools.run(List.of("hivexregedit", "--export", "--unsafe-printable-strings",
+        got.resolve("SYSTEM").toString(), "\\ControlSet001")).replace("\r", "");
+    assertThat(system).contains("[\\ControlSet001\\Services\\viostor]\n\"ErrorControl\"=dword:00000001\n"
+        + "\"Group\"=str(1):\"SCSI miniport\"\n\"ImagePath\"=str(2):\"system32\\drivers\\viostor.sys\"\n"
+        + "\"Start\"=dword:00000000\n\"Type\"=dword:00000001\n");
+    for (String id : List.of("pci#ven_1af4&dev_1001&subsys_00021af4&rev_00", "pci#ven_1af4&dev_1001",
+        "pci#ven_1af4&dev_1042&subsys_11001af4&rev_01", "pci#ven_1af4&dev_1042")) {
+      assertThat(system).contains("[\\ControlSet001\\Control\\CriticalDeviceDatabase\\" + id + "]\n"
+          + "\"ClassGUID\"=str(1):\"{4D36E97B-E325-11CE-BFC1-08002BE10318}\"\n\"Service\"=str(1):\"viostor\"\n");
+    }
+    String database = Tools.run(List.of("hivexregedit", "--export", "--unsafe-printable-strings",
+        got.resolve("SYSTEM").toString(), "\\DriverDatabase")).replace("\r", "");
+    assertThat(database).contains("[\\DriverDatabase\\DeviceIds\\PCI\\VEN_1AF4&DEV_1001&SUBSYS_00021AF4&REV_00]\n"
+        + "\"oem8.inf\"=hex(3):01,ff,00,00\n")
+        .contains("[\\DriverDatabase\\DeviceIds\\PCI\\VEN_1AF4&DEV_1042&SUBSYS_11001AF4&REV_01]\n"
+        + "\"oem8.inf\"=hex(3):01,ff,00,00\n")
+        .containsPattern("\\[\\\\DriverDatabase\\\\DriverPackages\\\\viostor\\.inf_amd64_[0-9a-f]{16}\\\\Configurations"
+            + "\\\\rhelscsi_inst]\n\"ConfigFlags\"=dword:00000000\n\"Service\"=str\\(1\\):\"viostor\"\n");
+    String software = Tools.run(List.of("hivexregedit", "--export", "--unsafe-printable-strings",
+        got.resolve("SOFTWARE").toString(), "\\Microsoft\\Windows\\CurrentVersion")).replace("\r", "");
+    assertThat(software).contains("\"DevicePath\"=str(2):\"%SystemRoot%\\inf;%SystemRoot%\\Drivers\\VirtIO\"");
+  }
+
+  @Test
+  void aVirtioWinWithoutTheGuestsVersionWarnsAndFallsBackToStorahci() throws Exception {
+    Path virtioWin = dir.resolve("virtio-win");
+    driverFiles(virtioWin.resolve("viostor/w10/amd64"), "viostor", "w10");
+    Path out = dir.resolve("out");
+    ConversionResult result = new ConversionRunner(QemuImg.locate(), new FixStep(null, virtioWin.toString()))
+        .run(request(windowsDisk(false), out, false));
+
+    assertThat(result.warnings()).anySatisfy(w -> assertThat(w).startsWith("VIRTIO_WIN (" + virtioWin
+        + ") has no viostor driver for this guest (Windows Server 2019 Standard, looked for viostor/2k19/amd64/"));
+    assertThat(result.changes()).anySatisfy(c -> assertThat(c.change()).contains("storahci enabled at boot"));
+    assertThat(result.changes()).noneSatisfy(c -> assertThat(c.file()).containsIgnoringCase("viostor"));
+    assertThat(Files.readString(out.resolve("win01.xml"))).contains("bus='sata'").contains("<model type='e1000e'/>");
+  }
+
+  /**
+   * VIRTIO_WIN naming an image file instead of a folder, in the ISO's flat layout (amd64/2k19/). No ISO 9660
+   * builder (xorriso, genisoimage) is installed here, so the image is FAT: the same path in the code, which
+   * reads any image libguestfs can mount in a read-only appliance of its own.
+   */
+  @Test
+  void aVirtioWinImageInTheFlatLayoutIsReadInItsOwnAppliance() throws Exception {
+    Tools.require("mformat", "mtools");
+    Path files = dir.resolve("flat");
+    driverFiles(files, "viostor", "2k19");
+    driverFiles(files, "netkvm", "2k19");
+    Path image = dir.resolve("virtio-win.img");
+    try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+      f.setLength(4L << 20);
+    }
+    Tools.run(List.of("mformat", "-i", image.toString(), "::"));
+    Tools.run(List.of("mmd", "-i", image.toString(), "::/amd64", "::/amd64/2k19"));
+    try (var s = Files.list(files)) {
+      for (Path p : s.toList()) {
+        Tools.run(List.of("mcopy", "-i", image.toString(), p.toString(), "::/amd64/2k19/" + p.getFileName()));
+      }
+    }
+    Path out = dir.resolve("out");
+    ConversionResult result = new ConversionRunner(QemuImg.locate(), new FixStep(null, image.toString()))
+        .run(request(windowsDisk(false), out, false));
+
+    assertThat(result.changes()).extracting(c -> c.file()).contains("/Windows/System32/drivers/viostor.sys",
+        "/Windows/Drivers/VirtIO/netkvm.sys");
+    assertThat(Files.readString(out.resolve("win01.xml"))).contains("bus='virtio'")
+        .contains("<model type='virtio'/>");
+  }
+
+  @Test
   void aHibernatedWindowsVolumeIsRefusedWithThatReason() throws Exception {
     Path out = dir.resolve("out");
-    assertThatThrownBy(() -> new ConversionRunner(QemuImg.locate()).run(request(windowsDisk(true), out)))
+    assertThatThrownBy(() -> new ConversionRunner(QemuImg.locate()).run(request(windowsDisk(true), out, false)))
         .isInstanceOf(ConversionException.class)
         .hasMessageContaining("is hibernated or was shut down with Fast Startup")
         .hasMessageContaining("powercfg /h off");
     assertThat(out.resolve("win01.qcow2")).doesNotExist();
   }
 
-  private ConversionRequest request(Path vmdk, Path out) throws IOException {
+  private ConversionRequest request(Path vmdk, Path out, boolean backup) throws IOException {
     ArtifactManifest m = TestDisks.manifest("win01", "job-win", List.of(TestDisks.disk("disk0", vmdk, "vmdk", 0)))
         .toBuilder().vm(new VmSpec(2, 4, "bios", false, "windows", "Windows Server 2019"))
-        .pipeline(new Pipeline(null, new Pipeline.Fix(true, null, null, null, null, null, null), null, null))
+        .pipeline(new Pipeline(null, new Pipeline.Fix(true, backup, null, null, null, null, null), null, null))
         .build();
     Map<String, String> env = System.getenv();
     assertThat(env).as("this test needs VIRTIO_WIN unset").doesNotContainKey(GuestFixRunner.VIRTIO_WIN);
     return ConversionRequest.builder(m, "job-win", "win01", out).build();
+  }
+
+  /** DRIVER.sys, .inf and .cat in {@code folder}, each holding its name and {@code tag} so a test can tell them apart. */
+  private static void driverFiles(Path folder, String driver, String tag) throws IOException {
+    Files.createDirectories(folder);
+    for (String ext : List.of("sys", "inf", "cat")) {
+      // viostor.inf names its install configuration in a models line, as the real one does.
+      String model = ext.equals("inf") && driver.equals("viostor")
+          ? "\n%RHELScsi.DeviceDesc% = rhelscsi_inst, PCI\\VEN_1AF4&DEV_1001&SUBSYS_00021AF4&REV_00" : "";
+      Files.writeString(folder.resolve(driver + "." + ext), driver + "." + ext + " for " + tag + model);
+    }
+  }
+
+  /** Copies guest files out of a converted image into {@code into}, under their base names. */
+  private static void download(Path qcow2, Path into, String... guestPaths) {
+    List<String> command = new java.util.ArrayList<>(List.of("env", "LIBGUESTFS_BACKEND=direct",
+        "LIBGUESTFS_BACKEND_SETTINGS=force_tcg", "guestfish", "--ro", "--format=qcow2", "-a", qcow2.toString(),
+        "-i"));
+    for (String p : guestPaths) {
+      command.addAll(List.of("download", p, into.resolve(p.substring(p.lastIndexOf('/') + 1)).toString(), ":"));
+    }
+    Tools.run(command.subList(0, command.size() - 1));
   }
 
   /** An NTFS disk with the two hives, and optionally a hiberfil.sys that says Windows is hibernated. */
@@ -117,6 +246,8 @@ class WindowsGuestTest {
       Files.copy(software, config.resolve("SOFTWARE"));
       // libguestfs takes a folder for a system root only with cmd.exe, whose header gives the architecture.
       Files.write(config.getParent().resolve("cmd.exe"), peHeader());
+      Files.createDirectories(config.getParent().resolve("drivers"));
+      Files.writeString(Files.createDirectories(mnt.resolve("Windows/INF")).resolve("oem7.inf"), "another driver");
       if (hibernated) {
         byte[] hiberfil = new byte[64 * 1024];
         System.arraycopy("hibr".getBytes(StandardCharsets.US_ASCII), 0, hiberfil, 0, 4);

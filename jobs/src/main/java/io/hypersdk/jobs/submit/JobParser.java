@@ -217,7 +217,7 @@ public final class JobParser {
     if (v == null || v.isNull()) {
       return null;
     }
-    int min = MigrationRequestMapper.MIN_BOOT_CHECK_TIMEOUT_SECONDS;
+    int min = Pipeline.MIN_BOOT_CHECK_TIMEOUT_SECONDS;
     if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min) {
       throw new InvalidJobException("options.boot_check_timeout", "must be a whole number of seconds, at least " + min);
     }

@@ -28,6 +28,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.hypersdk.cli.BootCheckOptions;
 import io.hypersdk.cli.Cli;
 import io.hypersdk.cli.ExitCode;
 import io.hypersdk.cli.ExitCodes;
@@ -65,16 +66,8 @@ public final class HyperConvert implements Callable<Integer> {
       description = "Where outputs go (default: the manifest's output.directory, else the manifest's folder).")
   Path outputDir;
 
-  @Option(names = "--boot-check", paramLabel = "MODE", arity = "0..1", fallbackValue = "on",
-      description = "Boot the converted VM headless before publishing it: on (a guest that does not boot fails the "
-          + "job), warn (only warns) or off; overrides the manifest's pipeline.boot_check (default: the manifest's, "
-          + "else off).")
-  String bootCheck;
-
-  @Option(names = "--boot-check-timeout", paramLabel = "SECONDS",
-      description = "How long the boot check waits for a login prompt; overrides the manifest (default: the "
-          + "manifest's, else 300).")
-  Integer bootCheckTimeout;
+  @Mixin
+  BootCheckOptions bootCheck;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -105,13 +98,8 @@ public final class HyperConvert implements Callable<Integer> {
       err.println("hyperconvert: a MANIFEST is required (or the 'daemon' command); see 'hyperconvert --help'");
       return USAGE.code();
     }
-    if (bootCheck != null && !Pipeline.BOOT_CHECK_MODES.contains(bootCheck)) {
-      err.println("hyperconvert: --boot-check must be on, warn or off, not '" + bootCheck + "'");
-      return USAGE.code();
-    }
-    // The manifest's pipeline.boot_check.timeout_seconds has the same floor: no guest boots in less.
-    if (bootCheckTimeout != null && bootCheckTimeout < 10) {
-      err.println("hyperconvert: --boot-check-timeout must be at least 10 seconds, not " + bootCheckTimeout);
+    if (bootCheck.problem() != null) {
+      err.println("hyperconvert: " + bootCheck.problem());
       return USAGE.code();
     }
     Cli.logLevel(verbose);
@@ -141,7 +129,7 @@ public final class HyperConvert implements Callable<Integer> {
           // Checked above, so a bad manifest fails before any stage runs.
           .verifySources(false)
           .events(new ConsoleEvents(json.enabled() ? err : out, verbose))
-          .bootCheckOverride(new Pipeline.BootCheck(bootCheck, bootCheckTimeout))
+          .bootCheckOverride(new Pipeline.BootCheck(bootCheck.mode(), bootCheck.timeoutSeconds()))
           .build();
       ConversionResult result;
       try {

@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import io.hypersdk.apps.hyperconvert.HyperConvert;
+import io.hypersdk.cli.BootCheckOptions;
 import io.hypersdk.cli.Cli;
 import io.hypersdk.cli.ConfigDirOption;
 import io.hypersdk.cli.ExitCodes;
@@ -78,16 +79,8 @@ public final class HyperExport implements Callable<Integer> {
       + "pipeline.fix.enabled false, so the converter skips its fix stage (drivers, fstab, VMware tools, network).")
   boolean noFix;
 
-  @Option(names = "--boot-check", arity = "0..1", fallbackValue = "on", paramLabel = "on|warn|off",
-      description = "Boot the converted VM on a throwaway overlay and watch its console: on (a failed boot fails the "
-          + "job, the default without a value), warn (it only warns) or off. Not given: the converter's boot_check "
-          + "setting applies.")
-  String bootCheck;
-
-  @Option(names = "--boot-check-timeout", paramLabel = "SECONDS",
-      description = "How long the boot check waits for a login prompt (at least 10; not given: the converter's "
-          + "boot_check_timeout, else 300).")
-  Integer bootCheckTimeout;
+  @Mixin
+  BootCheckOptions bootCheck;
 
   @Option(names = "--hyper2kvm-path", paramLabel = "PATH",
       description = "Converter for direct mode (default: hyper2kvm on PATH, else the bundled hyperconvert).")
@@ -205,6 +198,9 @@ public final class HyperExport implements Callable<Integer> {
   }
 
   private String checkUsage() {
+    if (bootCheck.problem() != null) {
+      return bootCheck.problem();
+    }
     if (listProviders) {
       return null;
     }
@@ -273,8 +269,8 @@ public final class HyperExport implements Callable<Integer> {
         .libvirt(libvirt)
         .libvirtUri(libvirtUri)
         .fix(!noFix)
-        .bootCheck(bootCheck)
-        .bootCheckTimeoutSeconds(bootCheckTimeout)
+        .bootCheck(bootCheck.mode())
+        .bootCheckTimeoutSeconds(bootCheck.timeoutSeconds())
         .libvirtAutostart(libvirtAutostart)
         .dryRun(dryRun)
         .verbose(verbose)

@@ -30,9 +30,9 @@ class BadInputTest extends EndToEndTest {
         Arguments.of("zero timeout", 2, "must be positive",
             List.of("--provider", "local", "--vm", "OVA", "--output", "OUT", "--pipeline",
                 "--hyper2kvm-daemon-timeout", "0")),
-        Arguments.of("unknown boot check mode", 2, "the boot check must be off, on or warn, not \"maybe\"",
+        Arguments.of("unknown boot check mode", 2, "--boot-check must be on, warn or off, not 'maybe'",
             List.of("--provider", "local", "--vm", "OVA", "--output", "OUT", "--pipeline", "--boot-check", "maybe")),
-        Arguments.of("short boot check timeout", 2, "the boot check timeout must be at least 10 seconds, not 3",
+        Arguments.of("short boot check timeout", 2, "--boot-check-timeout must be at least 10 seconds, not 3",
             List.of("--provider", "local", "--vm", "OVA", "--output", "OUT", "--boot-check-timeout", "3")));
   }
 

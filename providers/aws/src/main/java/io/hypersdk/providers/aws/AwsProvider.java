@@ -9,6 +9,8 @@ import io.hypersdk.providers.Provider;
 import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.VmInfo;
 import io.hypersdk.providers.VmSummary;
+import io.hypersdk.providers.download.Downloaded;
+import io.hypersdk.providers.download.RangeJournal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,13 +112,13 @@ final class AwsProvider implements Provider {
       List<ExportedDisk> disks = new ArrayList<>();
       for (int i = 0; i < vm.disks().size(); i++) {
         DiskInfo d = vm.disks().get(i);
-        SnapshotDownload.Written w = download.download(layouts.get(i), out.resolve(d.id() + ".raw"));
+        Downloaded w = download.download(layouts.get(i), out.resolve(d.id() + ".raw"));
         disks.add(new ExportedDisk(d.id(), w.path().toString(), "raw", w.bytes(), w.sha256(), i, d.label()));
       }
       progress.finish();
       for (ExportedDisk d : disks) {
         // Every volume is complete: nothing is left to resume.
-        Files.deleteIfExists(BlockJournal.fileOf(Path.of(d.path())));
+        Files.deleteIfExists(RangeJournal.fileOf(Path.of(d.path())));
       }
       return new ExportedVm(vm, disks, null, null, EXPORT_METHOD, List.of());
     } catch (IOException e) {

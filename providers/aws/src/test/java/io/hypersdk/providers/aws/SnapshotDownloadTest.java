@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hypersdk.providers.ExportProgress;
 import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.aws.testing.AwsFixture;
+import io.hypersdk.providers.download.Downloaded;
 import java.io.RandomAccessFile;
 import java.net.URI;
 import java.nio.file.Files;
@@ -64,9 +65,9 @@ class SnapshotDownloadTest {
     }
     aws.heal();
 
-    SnapshotDownload.Written w = download.download(layout, target);
+    Downloaded w = download.download(layout, target);
 
-    assertThat(w.reusedBlocks()).as("block 0 reused, block 1 fetched again").isEqualTo(1);
+    assertThat(w.reusedRanges()).as("block 0 reused, block 1 fetched again").isEqualTo(1);
     assertThat(Files.mismatch(target, aws.expectedDisk(AwsFixture.ROOT_SNAPSHOT, tmp.resolve("expected"))))
         .isEqualTo(-1L);
     assertThat(w.sha256()).isEqualTo(io.hypersdk.io.Sha256.ofFile(target));

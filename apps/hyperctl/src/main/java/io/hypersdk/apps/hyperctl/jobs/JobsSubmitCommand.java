@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
+import io.hypersdk.cli.BootCheckOptions;
 import io.hypersdk.cli.ExitCode;
 import io.hypersdk.cli.ExitCodes;
 import picocli.CommandLine.Command;
@@ -87,13 +88,13 @@ final class JobsSubmitCommand extends ApiCommand {
     @Option(names = "--no-fix", description = "options.fix false: convert without changing the guest")
     boolean noFix;
 
-    @Option(names = "--boot-check", arity = "0..1", fallbackValue = "on", paramLabel = "on|warn|off",
-        description = "options.boot_check: boot the converted VM; on (the bare flag) fails the job when it does not "
-            + "boot, warn only warns (default: the converter's setting)")
-    String bootCheck;
+    // picocli has no mixins inside argument groups; a nested group is null when neither option is given.
+    @ArgGroup(exclusive = false)
+    private BootCheckOptions bootCheck;
 
-    @Option(names = "--boot-check-timeout", paramLabel = "SECONDS", description = "options.boot_check_timeout")
-    Integer bootCheckTimeout;
+    BootCheckOptions bootCheck() {
+      return bootCheck == null ? new BootCheckOptions() : bootCheck;
+    }
 
     ObjectNode toJob() {
       ObjectNode job = JsonNodeFactory.instance.objectNode().put("vm_path", vm).put("output_dir", output);
@@ -120,9 +121,9 @@ final class JobsSubmitCommand extends ApiCommand {
       if (noFix) {
         o.put("fix", false);
       }
-      putIf(o, "boot_check", bootCheck);
-      if (bootCheckTimeout != null) {
-        o.put("boot_check_timeout", bootCheckTimeout);
+      putIf(o, "boot_check", bootCheck().mode());
+      if (bootCheck().timeoutSeconds() != null) {
+        o.put("boot_check_timeout", bootCheck().timeoutSeconds());
       }
       if (!o.isEmpty()) {
         job.set("options", o);
@@ -150,6 +151,10 @@ final class JobsSubmitCommand extends ApiCommand {
       if (secret != null) {
         err().println("hyperctl: --setting " + secret + " is a secret and would show in process listings; use "
             + "--connection NAME (hypervisord reads the secret from its file) or -f FILE");
+        return ExitCode.USAGE.code();
+      }
+      if (source.flags.bootCheck().problem() != null) {
+        err().println("hyperctl: " + source.flags.bootCheck().problem());
         return ExitCode.USAGE.code();
       }
       body = source.flags.toJob();

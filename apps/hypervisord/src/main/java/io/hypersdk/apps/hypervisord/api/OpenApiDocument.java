@@ -124,7 +124,7 @@ public final class OpenApiDocument {
         "description", "boot the converted VM: on fails the job when it does not boot, warn only warns; "
             + "absent: the converter's boot_check setting, else off"));
     options.put("boot_check_timeout", Map.of("type", "integer", "minimum",
-        MigrationRequestMapper.MIN_BOOT_CHECK_TIMEOUT_SECONDS,
+        Pipeline.MIN_BOOT_CHECK_TIMEOUT_SECONDS,
         "description", "seconds; absent: the converter's boot_check_timeout, else 300"));
     Map<String, Object> job = new LinkedHashMap<>();
     job.put("id", str);
