@@ -28,14 +28,14 @@ import org.apache.sshd.sftp.common.SftpException;
 
 /**
  * Copies a VM's disk files from the host over SFTP into the output folder with the shared {@link RangedDownload}:
- * 8 MiB ranges read in parallel, each on its own SFTP channel with pipelined reads, retried with backoff, written
+ * 8 MiB ranges read in parallel, each worker on its own SSH session with pipelined SFTP reads, retried with backoff, written
  * in order with the SHA-256 computed as they land; zero ranges stay holes. An interrupted copy resumes from the
  * ranges on disk when the file on the host still has the same size and modification time.
  */
 final class SftpCopy {
   static final int RANGE = 8 << 20;
   /** Bytes asked for per SFTP read request; several are in flight per channel. */
-  private static final int READ_AHEAD = 256 << 10;
+  private static final int READ_AHEAD = 1 << 20;
   private final SshHost host;
   private final int parallel;
   private final ExportProgress progress;
@@ -111,13 +111,9 @@ final class SftpCopy {
     private final String path;
     private final ConcurrentLinkedDeque<Channel> idle = new ConcurrentLinkedDeque<>();
 
-    private record Channel(SftpClient client, SftpClient.CloseableHandle handle) {
+    private record Channel(SshHost.OwnSftp sftp, SftpClient.CloseableHandle handle) {
       void close() {
-        try {
-          client.close();
-        } catch (IOException ignored) {
-          // A channel that broke is dropped; the session stays.
-        }
+        sftp.close();
       }
     }
 
@@ -133,11 +129,16 @@ final class SftpCopy {
       Channel c = idle.poll();
       try {
         if (c == null) {
-          SftpClient client = host.sftp();
-          c = new Channel(client, client.open(path, SftpClient.OpenMode.Read));
+          SshHost.OwnSftp own = host.sftpOnOwnSession();
+          try {
+            c = new Channel(own, own.client().open(path, SftpClient.OpenMode.Read));
+          } catch (IOException e) {
+            own.close();
+            throw e;
+          }
         }
         byte[] data = new byte[(int) range.length()];
-        try (InputStream in = new SftpInputStreamAsync((AbstractSftpClient) c.client(), READ_AHEAD, range.offset(),
+        try (InputStream in = new SftpInputStreamAsync((AbstractSftpClient) c.sftp().client(), READ_AHEAD, range.offset(),
             range.length(), path, c.handle(), false)) {
           int n = in.readNBytes(data, 0, data.length);
           if (n != data.length) {

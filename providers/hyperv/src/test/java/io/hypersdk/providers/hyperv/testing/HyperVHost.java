@@ -133,6 +133,7 @@ public final class HyperVHost implements AutoCloseable {
     server = SshServer.setUpDefaultServer();
     server.setHost("127.0.0.1");
     server.setPort(0);
+    org.apache.sshd.core.CoreModuleProperties.TCP_NODELAY.set(server, true);
     SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(dir.resolve("host-key.ser"));
     // An EC key: generating the default RSA one takes seconds on a busy CI machine.
     keys.setAlgorithm(KeyUtils.EC_ALGORITHM);
