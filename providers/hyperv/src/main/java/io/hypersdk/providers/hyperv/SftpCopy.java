@@ -152,10 +152,12 @@ final class SftpCopy {
           c.close();
         }
         ProviderException p = failure("cannot read " + path + " over SFTP", e);
-        if (p.kind() == Kind.NETWORK) {
-          throw new RetryableReadException(p);
+        // A refused or vanished file stays so; a dropped connection or a failed read on the host may not.
+        if (p.kind() == Kind.PERMISSION || (e instanceof SftpException x
+            && x.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE)) {
+          throw p;
         }
-        throw p;
+        throw new RetryableReadException(p);
       }
     }
 

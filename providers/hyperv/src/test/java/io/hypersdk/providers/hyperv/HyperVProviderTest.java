@@ -144,6 +144,29 @@ class HyperVProviderTest {
   }
 
   @Test
+  void aCopyThatKeepsFailingLeavesItsPartAndTheNextRunReadsOnlyWhatIsMissing() throws Exception {
+    start(HyperVHost.Flavor.POWERSHELL_7);
+    long size = Files.size(host.file(ROOT_DISK));
+    // Past the first range and the read-ahead that crosses its end (MINA asks whole 64 KiB reads).
+    host.failReadsFrom(SftpCopy.RANGE + (1 << 20));
+    assertThatThrownBy(() -> export(settings(), "web01")).isInstanceOf(ProviderException.class)
+        .hasMessageStartingWith("bytes " + SftpCopy.RANGE + "-" + (2L * SftpCopy.RANGE - 1) + " of " + ROOT_DISK
+            + " failed 4 times: cannot read /C:/Hyper-V/web01/web01-os.vhdx over SFTP: General failure");
+    assertThat(work.resolve("out/disk0.vhdx")).doesNotExist();
+    assertThat(work.resolve("out/disk0.vhdx.part")).exists();
+
+    host.failReadsFrom(Long.MAX_VALUE);
+    long before = host.bytesRead();
+    ExportedVm e = export(settings(), "web01");
+    assertThat(Files.mismatch(Path.of(e.disks().get(0).path()), host.file(ROOT_DISK))).isEqualTo(-1);
+    assertThat(Files.mismatch(Path.of(e.disks().get(1).path()), host.file(DATA_DISK))).isEqualTo(-1);
+    long rest = size - SftpCopy.RANGE + Files.size(host.file(DATA_DISK));
+    assertThat(host.bytesRead() - before).as("the first range is reused from the part file")
+        .isBetween(rest, rest + (1 << 20));
+    assertThat(work.resolve("out/disk0.vhdx.blocks")).doesNotExist();
+  }
+
+  @Test
   void aRunningVmIsRefusedAndPowerOffStopsIt() throws Exception {
     HyperVHost.Vm vm = start(HyperVHost.Flavor.POWERSHELL_7);
     vm.state = "Running";

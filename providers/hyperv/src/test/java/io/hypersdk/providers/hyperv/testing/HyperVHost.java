@@ -68,6 +68,8 @@ public final class HyperVHost implements AutoCloseable {
   private final List<Invocation> invocations = Collections.synchronizedList(new ArrayList<>());
   private final List<Vm> vms = Collections.synchronizedList(new ArrayList<>());
   private volatile String deniedCmdlet;
+  private volatile long failReadsFrom = Long.MAX_VALUE;
+  private final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
 
   /** A VM of this host; change it freely between calls. */
   public final class Vm {
@@ -142,7 +144,25 @@ public final class HyperVHost implements AutoCloseable {
     Path authorized = dir.resolve("authorized_keys");
     Files.writeString(authorized, "");
     server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(authorized));
-    server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+    SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+    sftp.addSftpEventListener(new org.apache.sshd.sftp.server.SftpEventListener() {
+      @Override
+      public void reading(org.apache.sshd.server.session.ServerSession session, String remoteHandle,
+          org.apache.sshd.sftp.server.FileHandle localHandle, long offset, byte[] data, int dataOffset, int dataLen)
+          throws IOException {
+        if (offset >= failReadsFrom) {
+          throw new IOException("connection reset");
+        }
+      }
+
+      @Override
+      public void read(org.apache.sshd.server.session.ServerSession session, String remoteHandle,
+          org.apache.sshd.sftp.server.FileHandle localHandle, long offset, byte[] data, int dataOffset, int dataLen,
+          int readLen, Throwable thrown) {
+        bytesRead.addAndGet(Math.max(readLen, 0));
+      }
+    });
+    server.setSubsystemFactories(List.of(sftp));
     server.setFileSystemFactory(new VirtualFileSystemFactory(root));
     server.setCommandFactory((channel, command) -> new PowerShellCommand(command));
     server.start();
@@ -193,6 +213,16 @@ public final class HyperVHost implements AutoCloseable {
   /** Every cmdlet fails as for a user outside Hyper-V Administrators, naming {@code cmdlet}. */
   public void denyHyperV(String cmdlet) {
     this.deniedCmdlet = cmdlet;
+  }
+
+  /** SFTP reads at or past {@code offset} of any file fail, as a connection that keeps dropping there. */
+  public void failReadsFrom(long offset) {
+    this.failReadsFrom = offset;
+  }
+
+  /** Bytes SFTP has served so far. */
+  public long bytesRead() {
+    return bytesRead.get();
   }
 
   public List<Invocation> invocations() {
