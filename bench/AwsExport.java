@@ -6,29 +6,24 @@ import io.hypersdk.providers.Provider;
 import io.hypersdk.providers.ProviderSettings;
 import io.hypersdk.providers.Providers;
 import io.hypersdk.providers.aws.testing.AwsFixture;
-import java.io.IOException;
+import io.hypersdk.testing.ExportVsCurl;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * AWS export throughput: the provider's real EBS direct export (CreateSnapshots, ListSnapshotBlocks, parallel
  * GetSnapshotBlock with each block's SHA-256 checked, the disk's SHA-256 while writing, fsync, DeleteSnapshot)
  * from WireMock answering as EC2 and EBS, against {@code curl} fetching the same blocks from the same server with
- * the same parallelism, in the same run. See bench/README.md.
+ * the same parallelism, in the same run ({@link ExportVsCurl}). See bench/README.md.
  *
  * <p>Environment: BENCH_WORK (a temp dir the wrapper owns and removes), BENCH_ROUNDS (3), BENCH_PARALLEL (8, the
  * provider's default).
  */
 public final class AwsExport {
-  static final double TARGET = 0.9;
-
   public static void main(String[] args) throws Exception {
     Path work = Path.of(System.getenv("BENCH_WORK"));
     int rounds = Integer.parseInt(env("BENCH_ROUNDS", "3"));
@@ -37,7 +32,6 @@ public final class AwsExport {
     System.setProperty("aws.accessKeyId", "AKIAEXAMPLEEXAMPLE00");
     System.setProperty("aws.secretAccessKey", "bench-secret-not-real");
     int blocksPerVolume = (int) (AwsFixture.VOLUME_BYTES / AwsFixture.BLOCK);
-    long bytes = 2 * AwsFixture.VOLUME_BYTES;
     try (AwsFixture aws = new AwsFixture(false)) {
       aws.dense();
       var factory = Providers.discover().get("aws");
@@ -55,91 +49,19 @@ public final class AwsExport {
       Files.writeString(urls, cfg, StandardCharsets.UTF_8);
       System.out.printf(Locale.ROOT, "2 volumes x %d MiB, %d blocks of %d KiB each, parallel %d, %d rounds%n",
           AwsFixture.VOLUME_BYTES >> 20, blocksPerVolume, AwsFixture.BLOCK >> 10, parallel, rounds);
-      // Warm-up: JIT, connections, page cache; not counted.
-      try (Provider p = factory.open(settings)) {
-        export(p, work.resolve("out-warmup"));
-      }
-      curl(urls, work.resolve("curl-warmup"), parallel, false);
-      List<Double> project = new ArrayList<>();
-      List<Double> plain = new ArrayList<>();
-      List<Double> sha = new ArrayList<>();
-      System.out.printf("%5s %12s %12s %16s %14s%n", "round", "project", "curl", "curl+sha256sum", "project/curl");
-      for (int r = 1; r <= rounds; r++) {
+      ExportVsCurl.run(work, 2 * AwsFixture.VOLUME_BYTES, parallel, rounds, urls, out -> {
         try (Provider p = factory.open(settings)) {
-          project.add(mib(bytes) / export(p, work.resolve("out")));
+          ExportedVm x = p.export(new ExportRequest(AwsFixture.INSTANCE, out, ExportFormat.OVF), ExportProgress.NONE);
+          if (x.disks().size() != 2) {
+            throw new IllegalStateException("the export wrote " + x.disks().size() + " disks");
+          }
         }
-        plain.add(mib(bytes) / curl(urls, work.resolve("curl"), parallel, false));
-        sha.add(mib(bytes) / curl(urls, work.resolve("curl"), parallel, true));
-        System.out.printf(Locale.ROOT, "%5d %12.1f %12.1f %16.1f %14.2f%n", r, project.get(r - 1), plain.get(r - 1),
-            sha.get(r - 1), project.get(r - 1) / plain.get(r - 1));
-      }
-      double ratio = median(project) / median(plain);
-      System.out.printf(Locale.ROOT, "%5s %12.1f %12.1f %16.1f   (MiB/s, medians)%n", "", median(project),
-          median(plain), median(sha));
-      System.out.printf(Locale.ROOT, "project/curl = %.2f (target >= %.1f, the project with checksums on): %s%n",
-          ratio, TARGET, ratio >= TARGET ? "met" : "missed");
-      System.out.printf(Locale.ROOT, "project/(curl+sha256sum) = %.2f%n", median(project) / median(sha));
+      });
     }
-  }
-
-  /** Seconds for one export of both volumes into {@code out}, which is removed afterwards. */
-  static double export(Provider p, Path out) throws Exception {
-    long start = System.nanoTime();
-    ExportedVm x = p.export(new ExportRequest(AwsFixture.INSTANCE, out, ExportFormat.OVF), ExportProgress.NONE);
-    double s = (System.nanoTime() - start) / 1e9;
-    if (x.disks().size() != 2) {
-      throw new IllegalStateException("the export wrote " + x.disks().size() + " disks");
-    }
-    deleteTree(out);
-    return s;
-  }
-
-  /**
-   * Seconds for one curl process fetching every block, {@code parallel} at a time (-Z), into one file each; with
-   * {@code sha}, then sha256sum of every file and sync, as the project checks and flushes what it writes.
-   */
-  static double curl(Path cfg, Path out, int parallel, boolean sha) throws Exception {
-    Files.createDirectories(out);
-    long start = System.nanoTime();
-    run(out, List.of("curl", "-sS", "--no-progress-meter", "--fail", "-Z", "--parallel-max", Integer.toString(parallel), "-K",
-        cfg.toString()));
-    if (sha) {
-      run(out, List.of("bash", "-c", "find . -type f -print0 | xargs -0 sha256sum > /dev/null && sync -f ."));
-    }
-    double s = (System.nanoTime() - start) / 1e9;
-    deleteTree(out);
-    return s;
-  }
-
-  static void run(Path dir, List<String> cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(cmd.get(0) + " exited with " + p.exitValue());
-    }
-  }
-
-  static double median(List<Double> v) {
-    List<Double> s = v.stream().sorted().toList();
-    return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
-  }
-
-  static double mib(long bytes) {
-    return bytes / 1048576.0;
   }
 
   static String env(String key, String otherwise) {
     String v = System.getenv(key);
     return v == null || v.isBlank() ? otherwise : v;
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

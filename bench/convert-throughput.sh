@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Throughput and finality latency of the hyperconvert queue daemon against plain qemu-img.
+# Throughput and finality latency of the hyperconvert queue daemon and the native converter against plain qemu-img.
 #
 # Generates streamOptimized VMDKs (like vSphere exports), then, R times in alternation:
 #   1. qemu-img convert -f vmdk -O qcow2, one disk after the other          (baseline "seq")
 #   2. the same with xargs -P N, N = the daemon's max_concurrent            (baseline "par-N")
-#   3. hyperconvert daemon --max-concurrent N fed with one manifest per disk (daemon)
-# and prints MiB/s, the ratios daemon/seq and daemon/par-N, and how long each job's qcow2 takes to
-# appear under its final name after qemu-img finished. Plain bash, awk and coreutils; see bench/README.md.
+#   3. the native converter (bench/NativeConvert.java), one disk after the other (native)
+#   4. hyperconvert daemon --max-concurrent N fed with one manifest per disk (daemon)
+#   5. the same daemon with converter: qemu-img, the converter it used before the native one became the default
+#      (daemon-qemu: same checks, same hashes; the baseline for the native default)
+# and prints MiB/s, CPU seconds per GiB, the ratios native/seq, daemon/seq and daemon/par-N, and how long each
+# job's qcow2 takes to appear under its final name after the conversion finished. With BENCH_COLD=1 (the default
+# when run as root) it then runs seq, native and the daemon once more each with the page cache dropped first and
+# prints the bytes read from storage per byte of source (/proc/PID/io read_bytes). Plain bash, awk and
+# coreutils; see bench/README.md.
 # It is a benchmark, not a test: it exits 0 whatever the numbers are, and non-zero only when it cannot run.
 set -Eeuo pipefail
 
@@ -22,8 +28,12 @@ WATCH_MODE=${BENCH_WATCH:-auto}           # auto | inotify | poll
 JOB_TIMEOUT_S=${BENCH_TIMEOUT_S:-600}     # per daemon round
 HYPERCONVERT=${BENCH_HYPERCONVERT:-$ROOT/bin/hyperconvert}
 JAR=$ROOT/apps/hyperconvert/target/hyperconvert.jar
-TARGET_RATIO=0.9
+COLD=${BENCH_COLD:-$([[ $EUID -eq 0 ]] && echo 1 || echo 0)}   # 1: the cold-cache pass (drops caches: root)
+TARGET_NATIVE=1.5        # native single conversion / qemu-img sequential
+TARGET_PAR=1.0           # daemon / qemu-img parallel-N
+TARGET_READ=1.1          # bytes read from storage per byte of source, cold cache
 TARGET_VISIBLE_MS=100
+CLK_TCK=$(getconf CLK_TCK)
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'convert-throughput: %s\n' "$*" >&2; exit 1; }
@@ -105,6 +115,16 @@ run_bg() {
 }
 
 ns_now() { date +%s%N; }
+# CPU ticks (user + system) of the children this shell has waited for, and the bytes they read from storage; the
+# kernel adds a child's counters to its parent's when the parent reaps it, so grandchildren count too.
+acct() {
+  local s f
+  s=$(</proc/$$/stat); s=${s##*) }
+  read -r -a f <<<"$s"
+  _cpu=$((f[13] + f[14]))
+  _rd=$(awk '$1 == "read_bytes:" { print $2 }' /proc/$$/io)
+}
+drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 # Microseconds since the epoch into $_now without forking (bash >= 5), else through date.
 if [[ -n ${EPOCHREALTIME:-} ]]; then
   us_now() { _now=${EPOCHREALTIME//[.,]/}; }
@@ -124,6 +144,10 @@ if [[ ! -f $JAR ]]; then
   [[ -f $JAR ]] || die "the build did not produce $JAR"
 fi
 [[ -x $HYPERCONVERT ]] || die "$HYPERCONVERT is not executable"
+command -v javac >/dev/null || die "javac not found on PATH (for bench/NativeConvert.java); apt-get install openjdk-17-jdk-headless"
+if [[ $COLD == 1 ]] && ! { [[ $EUID -eq 0 ]] && [[ -w /proc/sys/vm/drop_caches ]]; }; then
+  die "BENCH_COLD=1 drops the page cache and needs root; run as root or with BENCH_COLD=0"
+fi
 
 INOTIFY_NOTE=""
 if [[ $WATCH_MODE != poll ]] && ! command -v inotifywait >/dev/null; then
@@ -155,6 +179,11 @@ need_kib=$((TOTAL_MIB * 1024 * 3))
 avail_kib=$(df -Pk "$WORK" | awk 'NR == 2 { print $4 }')
 (( avail_kib > need_kib )) || die "$WORK has $((avail_kib / 1024)) MiB free; about $((need_kib / 1024)) MiB are needed"
 
+NATIVE_CP="$JAR:$ROOT/apps/hyperconvert/target/lib/*:$ROOT/apps/hyperexport/target/lib/*"
+mkdir -p "$WORK/classes"
+javac -d "$WORK/classes" -cp "$NATIVE_CP" "$ROOT/bench/NativeConvert.java" ||
+  die "cannot compile bench/NativeConvert.java: is the diskimage module built (mvn -DskipTests package)?"
+
 say "== hyperconvert daemon throughput benchmark =="
 say "date:        $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 say "host:        $(uname -srm), $(nproc) CPU(s), $(awk '/MemTotal/ { printf "%d MiB RAM", $2 / 1024 }' /proc/meminfo)"
@@ -166,6 +195,7 @@ say "disks:       $DISKS x $DISK_MIB MiB virtual = $TOTAL_MIB MiB, streamOptimiz
 say "parallelism: daemon --max-concurrent $N, baseline xargs -P $N; rounds: $ROUNDS"
 say "watcher:     $WATCH_MODE $INOTIFY_NOTE"
 say "warm-up:     $([[ $WARMUP == 1 ]] && echo "one untimed job per daemon before the timed batch (BENCH_WARMUP=1)" || echo "none: the timed batch is the fresh daemon's first work")"
+say "cold cache:  $([[ $COLD == 1 ]] && echo "a pass with the page cache dropped before each path (BENCH_COLD=1)" || echo "not measured (BENCH_COLD=0)")"
 say "checksums:   $([[ $CHECKSUM == 1 ]] && echo "in the manifests (the daemon verifies each source's SHA-256 beside the conversion)" || echo "not in the manifests")"
 say ""
 
@@ -221,13 +251,50 @@ baseline_par() {
 time_baseline() {
   local kind=$1 dst=$WORK/baseline t0 t1
   rm -rf "$dst"; mkdir -p "$dst"; sync
+  [[ ${2:-} == cold ]] && drop_caches
+  acct; local c0=$_cpu r0=$_rd
   t0=$(ns_now)
   run_bg "baseline_$kind" "$dst"
   t1=$(ns_now)
+  acct
   local n; n=$(find "$dst" -name '*.qcow2' | wc -l)
   (( n == DISKS )) || die "baseline $kind produced $n of $DISKS images"
   rm -rf "$dst"; sync
   RESULT_NS=$((t1 - t0))
+  RESULT_CPU_TICKS=$((_cpu - c0))
+  RESULT_READ=$((_rd - r0))
+}
+
+# The native converter, one disk after the other in one JVM: RESULT_NS is the conversions' own time (printed by
+# NativeConvert), RESULT_WALL_NS adds the JVM's start-up. With "check", every output is compared with its source
+# and checked by qemu-img (untimed).
+run_native() {
+  local dst=$1 drop=$2 i args=()
+  for ((i = 1; i <= DISKS; i++)); do args+=("$SRC/disk-$i.vmdk" "$dst/disk-$i.qcow2"); done
+  BENCH_DROP_CACHES=$drop java -cp "$WORK/classes:$NATIVE_CP" NativeConvert "${args[@]}" >"$WORK/native.out"
+}
+time_native() {
+  local dst=$WORK/native t0 t1 i
+  rm -rf "$dst"; mkdir -p "$dst"; sync
+  acct; local c0=$_cpu
+  t0=$(ns_now)
+  # Cold: the JVM drops the page cache itself once it is up, so its own start-up reads are not counted.
+  run_bg run_native "$dst" "$([[ ${1:-} == cold ]] && echo 1 || echo 0)" || die "the native converter failed"
+  t1=$(ns_now)
+  acct
+  RESULT_NS=$(awk '$1 == "native-ns" { print $2 }' "$WORK/native.out")
+  RESULT_READ=$(awk '$1 == "native-read" { print $2 }' "$WORK/native.out")
+  [[ -n $RESULT_NS ]] || die "NativeConvert printed no time"
+  if [[ ${1:-} == check ]]; then
+    for ((i = 1; i <= DISKS; i++)); do
+      qemu-img compare -q -f vmdk -F qcow2 "$SRC/disk-$i.vmdk" "$dst/disk-$i.qcow2" ||
+        die "the native converter's disk-$i.qcow2 differs from its source"
+      qemu-img check -q "$dst/disk-$i.qcow2" || die "qemu-img check found errors in the native disk-$i.qcow2"
+    done
+  fi
+  rm -rf "$dst"; sync
+  RESULT_WALL_NS=$((t1 - t0))
+  RESULT_CPU_TICKS=$((_cpu - c0))
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -291,6 +358,7 @@ daemon_round() {
   local q=$rdir/queue o=$rdir/out log=$rdir/daemon.log ev=$rdir/events
   mkdir -p "$q" "$o/.jobs"
   : >"$rdir/daemon.yaml"   # an empty config file: no /etc/hyper2kvm settings leak into the benchmark
+  [[ -n ${DAEMON_CONVERTER:-} ]] && echo "converter: $DAEMON_CONVERTER" >"$rdir/daemon.yaml"
   : >"$ev"
   local i vm id
   : >"$rdir/vms"; : >"$rdir/ids"; : >"$rdir/map"
@@ -305,8 +373,9 @@ daemon_round() {
   sync
 
   # Start-up (not part of the measured wall time): until the heartbeat exists and the watch is registered.
-  local t_launch t_hb="" t_serving="" k
+  local t_launch t_hb="" t_serving="" k c0
   : >"$log"
+  acct; c0=$_cpu
   t_launch=$(ns_now)
   HYPERSDK_LOG_LEVEL=INFO "$HYPERCONVERT" daemon --config "$rdir/daemon.yaml" --watch-dir "$q" --output-dir "$o" \
     --instance bench --max-concurrent "$N" >"$log" 2>&1 &
@@ -356,7 +425,9 @@ daemon_round() {
   fi
 
   # Submit everything at once (atomic renames), then wait for every job record to be final.
-  local t0 t0_us
+  local t0 t0_us rd0
+  [[ ${2:-} == cold ]] && drop_caches
+  rd0=$(awk '$1 == "read_bytes:" { print $2 }' "/proc/$DAEMON_PID/io")
   t0=$(ns_now)
   for ((i = 1; i <= DISKS; i++)); do
     mv -- "$q/.bench-$i.bench-$i-r$r-$RUN_ID.json.tmp" "$q/bench-$i.bench-$i-r$r-$RUN_ID.json"
@@ -386,12 +457,16 @@ daemon_round() {
     sleep 0.01
   done
 
+  # The daemon's own reads and those of the qemu-img processes it has reaped, from submission to the last job.
+  ROUND_READ=$(( $(awk '$1 == "read_bytes:" { print $2 }' "/proc/$DAEMON_PID/io") - rd0 ))
   local t_stop0 t_stop1 rc=0
   t_stop0=$(ns_now)
   kill -TERM "$DAEMON_PID"
   wait "$DAEMON_PID" || rc=$?
   t_stop1=$(ns_now)
   DAEMON_PID=""
+  acct
+  ROUND_CPU_TICKS=$((_cpu - c0))
   (( rc == 0 )) || say "note: the daemon exited $rc on SIGTERM in round $r" >&2
   # Stop the watcher: inotifywait (the stamping loop then sees end of input), or the polling loop.
   if [[ -n $iw_pid ]]; then
@@ -404,7 +479,8 @@ daemon_round() {
   wait "$watch_pid" 2>/dev/null || true
   forget_pid "$watch_pid"
 
-  collect_jobs "$r" "$rdir" "$t0_us"
+  # The per-job figures below describe the default (native) daemon only.
+  [[ -z ${DAEMON_CONVERTER:-} ]] && collect_jobs "$r" "$rdir" "$t0_us"
   rm -rf "$o" "$q"; sync
   ROUND_RESULT="$((t_end_us * 1000 - t0)) $((t_hb - t_launch)) $((t_serving - t_launch)) $((t_stop1 - t_stop0))"
 }
@@ -455,31 +531,41 @@ collect_jobs() {
       }
     }' "$rdir/map" "$rdir/log-times" "$rdir/events" "$rdir/timings" "$rdir/sizes" |
     sed 's/ /\t/g' >"$rdir/jobs.tsv"
-  cat "$rdir/jobs.tsv" >>"$WORK/jobs.tsv"
+  # The cold-cache round measures reads only; its jobs stay out of the latency statistics.
+  [[ $r == cold ]] || cat "$rdir/jobs.tsv" >>"$WORK/jobs.tsv"
 }
 
 # ---------------------------------------------------------------------------------------------------------
-fmt_round() {  # round seq_ns par_ns daemon_ns hb_ns serving_ns stop_ns
+fmt_round() {  # round seq_ns par_ns daemon_ns hb_ns serving_ns stop_ns native_ns native_wall_ns cpu ticks: seq par native daemon
   awk -v mib="$TOTAL_MIB" -v n="$N" '{
-    s = mib / ($2 / 1e9); p = mib / ($3 / 1e9); d = mib / ($4 / 1e9)
-    printf "%-5s | %7.3f s %7.1f MiB/s | %7.3f s %7.1f MiB/s | %7.3f s %7.1f MiB/s | %5.2fx %5.2fx | %5.0f ms %4.0f ms\n",
-      $1, $2 / 1e9, s, $3 / 1e9, p, $4 / 1e9, d, d / s, d / p, $6 / 1e6, $7 / 1e6 }'
+    s = mib / ($2 / 1e9); p = mib / ($3 / 1e9); d = mib / ($4 / 1e9); v = mib / ($8 / 1e9)
+    printf "%-5s | %7.3f s %7.1f MiB/s | %7.3f s %7.1f MiB/s | %7.3f s %7.1f MiB/s | %7.3f s %7.1f MiB/s | %5.2fx %5.2fx %5.2fx | %5.0f ms %4.0f ms\n",
+      $1, $2 / 1e9, s, $3 / 1e9, p, $8 / 1e9, v, $4 / 1e9, d, v / s, d / s, d / p, $6 / 1e6, $7 / 1e6 }'
 }
 
 : >"$WORK/rounds"
 : >"$WORK/jobs.tsv"
 say "-- rounds (wall time for all $TOTAL_MIB MiB; MiB/s = virtual MiB / wall s) --"
-printf '%-5s | %-23s | %-23s | %-23s | %-13s | %s\n' round "qemu-img sequential" "qemu-img parallel-$N" \
-  "daemon, max_concurrent $N" "d/seq  d/par" "daemon start/stop"
+printf '%-5s | %-23s | %-23s | %-23s | %-23s | %-19s | %s\n' round "qemu-img sequential" "qemu-img parallel-$N" \
+  "native, sequential" "daemon, max_concurrent $N" "n/seq  d/seq  d/par" "daemon start/stop"
 for ((r = 1; r <= ROUNDS; r++)); do
-  time_baseline seq; seq_ns=$RESULT_NS
-  time_baseline par; par_ns=$RESULT_NS
+  time_baseline seq; seq_ns=$RESULT_NS; seq_cpu=$RESULT_CPU_TICKS
+  time_baseline par; par_ns=$RESULT_NS; par_cpu=$RESULT_CPU_TICKS
+  time_native "$([[ $r == 1 ]] && echo check)"; nat_ns=$RESULT_NS; nat_wall=$RESULT_WALL_NS; nat_cpu=$RESULT_CPU_TICKS
   mkdir -p "$WORK/round-$r"
   daemon_round "$r"
   read -r d_ns hb_ns serving_ns stop_ns <<<"$ROUND_RESULT"
-  echo "$r $seq_ns $par_ns $d_ns $hb_ns $serving_ns $stop_ns" >>"$WORK/rounds"
-  echo "$r $seq_ns $par_ns $d_ns $hb_ns $serving_ns $stop_ns" | fmt_round
+  d_cpu=$ROUND_CPU_TICKS
+  mkdir -p "$WORK/round-q$r"
+  DAEMON_CONVERTER=qemu-img daemon_round "q$r"
+  read -r dq_ns _ <<<"$ROUND_RESULT"
+  line="$r $seq_ns $par_ns $d_ns $hb_ns $serving_ns $stop_ns $nat_ns $nat_wall $seq_cpu $par_cpu $nat_cpu $d_cpu $dq_ns $ROUND_CPU_TICKS"
+  echo "$line" >>"$WORK/rounds"
+  echo "$line" | fmt_round
+  awk -v mib="$TOTAL_MIB" '{ printf "      | daemon with converter: qemu-img %7.3f s %7.1f MiB/s; native daemon / it %5.2fx\n", $14 / 1e9, mib / ($14 / 1e9), $14 / $4 }' <<<"$line"
 done
+say "(native = the conversions' time inside one JVM, without its start-up; round 1 checked every native qcow2 with"
+say " qemu-img compare and check)"
 say "(daemon start = launch until the heartbeat exists and the queue watch is registered; excluded from the"
 say " daemon's wall time, which runs from the first submission to the last job record seen \"completed\")"
 say ""
@@ -545,25 +631,61 @@ say "  and its pipes were drained; visibility is stamped by the benchmark's $WAT
 say ""
 
 # ---------------------------------------------------------------------------------------------------------
+if [[ $COLD == 1 ]]; then
+  say "-- cold cache: page cache dropped before each path; bytes read from storage per byte of source VMDK --"
+  time_baseline seq cold; cold_seq=$RESULT_READ
+  time_native cold; cold_nat=$RESULT_READ
+  mkdir -p "$WORK/round-cold"
+  daemon_round cold cold; cold_d=$ROUND_READ
+  COLD_SUMMARY=$(awk -v src="$SRC_BYTES" -v a="$cold_seq" -v b="$cold_nat" -v c="$cold_d" \
+    'BEGIN { printf "%.3f %.3f %.3f\n", a / src, b / src, c / src }')
+  read -r rd_seq rd_nat rd_d <<<"$COLD_SUMMARY"
+  printf '  %-40s %8s bytes/byte\n' "qemu-img sequential" "$rd_seq" "native, sequential" "$rd_nat" \
+    "daemon (max_concurrent $N, checksums $([[ $CHECKSUM == 1 ]] && echo on || echo off))" "$rd_d"
+  say "  (read_bytes of /proc/PID/io: qemu-img as the shell's reaped children; the native JVM around its conversions,"
+  say "   caches dropped once it is up; the daemon and its reaped children from submission to the last job, which"
+  say "   includes the classes it loads for its first jobs)"
+  say ""
+fi
+
 say "== summary (median of $ROUNDS rounds; $DISKS x $DISK_MIB MiB, max_concurrent $N) =="
 SUMMARY=$(awk "$AWK_LIB"'
-  { n++; s[n] = mib / ($2 / 1e9); p[n] = mib / ($3 / 1e9); d[n] = mib / ($4 / 1e9); hb[n] = $5 / 1e6; sv[n] = $6 / 1e6; st[n] = $7 / 1e6 }
-  END { ms = med(s, n); mp = med(p, n); md = med(d, n)
-        printf "%.1f %.1f %.1f %.3f %.3f %.0f %.0f %.0f\n", ms, mp, md, md / ms, md / mp, med(hb, n), med(sv, n), med(st, n) }' \
-  mib="$TOTAL_MIB" "$WORK/rounds")
-read -r m_seq m_par m_d r_seq r_par m_hb m_sv m_stop <<<"$SUMMARY"
+  { n++; s[n] = mib / ($2 / 1e9); p[n] = mib / ($3 / 1e9); d[n] = mib / ($4 / 1e9); hb[n] = $5 / 1e6; sv[n] = $6 / 1e6; st[n] = $7 / 1e6
+    v[n] = mib / ($8 / 1e9); vw[n] = mib / ($9 / 1e9)
+    gib = mib / 1024; cs[n] = $10 / tck / gib; cp[n] = $11 / tck / gib; cv[n] = $12 / tck / gib; cd[n] = $13 / tck / gib
+    q[n] = mib / ($14 / 1e9); cq[n] = $15 / tck / gib }
+  END { ms = med(s, n); mp = med(p, n); md = med(d, n); mv = med(v, n)
+        mq = med(q, n)
+        printf "%.1f %.1f %.1f %.3f %.3f %.0f %.0f %.0f %.1f %.1f %.3f %.2f %.2f %.2f %.2f %.1f %.3f %.2f\n", ms, mp, md, md / ms, md / mp,
+          med(hb, n), med(sv, n), med(st, n), mv, med(vw, n), mv / ms, med(cs, n), med(cp, n), med(cv, n), med(cd, n),
+          mq, md / mq, med(cq, n) }' \
+  mib="$TOTAL_MIB" tck="$CLK_TCK" "$WORK/rounds")
+read -r m_seq m_par m_d r_seq r_par m_hb m_sv m_stop m_nat m_natw r_nat c_seq c_par c_nat c_d m_dq r_dq c_dq <<<"$SUMMARY"
 mark() { awk -v v="$1" -v t="$2" -v lt="${3:-0}" 'BEGIN { if (lt ? v <= t : v >= t) print "meets target"; else print "BELOW target" }'; }
-printf '  %-40s %8s MiB/s\n' "qemu-img sequential" "$m_seq" "qemu-img parallel-$N (xargs -P $N)" "$m_par" \
-  "daemon (max_concurrent $N)" "$m_d"
-printf '  %-40s %8s x   (target >= %s: %s)\n' "daemon / qemu-img sequential" "$r_seq" "$TARGET_RATIO" \
-  "$(mark "$r_seq" "$TARGET_RATIO")"
-printf '  %-40s %8s x   (target >= %s: %s)\n' "daemon / qemu-img parallel-$N" "$r_par" "$TARGET_RATIO" \
-  "$(mark "$r_par" "$TARGET_RATIO")"
+printf '  %-40s %8s MiB/s  %6s CPU s/GiB\n' "qemu-img sequential" "$m_seq" "$c_seq" \
+  "qemu-img parallel-$N (xargs -P $N)" "$m_par" "$c_par" "native, sequential" "$m_nat" "$c_nat" \
+  "daemon (max_concurrent $N)" "$m_d" "$c_d" "daemon, converter: qemu-img" "$m_dq" "$c_dq"
+printf '  %-40s %8s MiB/s  (with the JVM start-up)\n' "native, sequential, whole process" "$m_natw"
+printf '  %-40s %8s x   (target >= %s: %s)\n' "native / qemu-img sequential" "$r_nat" "$TARGET_NATIVE" \
+  "$(mark "$r_nat" "$TARGET_NATIVE")"
+printf '  %-40s %8s x\n' "daemon / qemu-img sequential" "$r_seq"
+printf '  %-40s %8s x   (above 1: the native default is faster than the converter it replaced)\n' \
+  "daemon native / daemon qemu-img" "$r_dq"
+printf '  %-40s %8s x   (target >= %s: %s)\n' "daemon / qemu-img parallel-$N" "$r_par" "$TARGET_PAR" \
+  "$(mark "$r_par" "$TARGET_PAR")"
 printf '  %-40s %8s ms  p90 %s ms, max %s ms (target <= %s ms: %s)\n' "qcow2 visible after convert done, p50" \
   "$vis50" "$vis90" "$vismax" "$TARGET_VISIBLE_MS" "$(mark "$vismax" "$TARGET_VISIBLE_MS" 1) at max"
+if [[ $COLD == 1 ]]; then
+  printf '  %-40s %8s     (target <= %s: %s); qemu-img sequential %s, daemon %s\n' \
+    "cold cache: native, bytes read per byte" "$rd_nat" "$TARGET_READ" "$(mark "$rd_nat" "$TARGET_READ" 1)" "$rd_seq" "$rd_d"
+  printf '  %-40s %8s     (target <= %s: %s)\n' "cold cache: daemon, bytes read per byte" "$rd_d" "$TARGET_READ" \
+    "$(mark "$rd_d" "$TARGET_READ" 1)"
+fi
 printf '  %-40s %8s ms  (heartbeat + queue watch; serving after %s ms; not in the wall time)\n' \
   "daemon JVM start-up" "$m_hb" "$m_sv"
 printf '  %-40s %8s ms\n' "daemon stop on SIGTERM (idle)" "$m_stop"
+say "  CPU s/GiB: user + system seconds of all processes of the path per GiB of virtual disk; the daemon's includes"
+say "  its JVM start-up and idle time. GiB and MiB/s count virtual size."
 say "  notes: plain qemu-img leaves its output in the page cache (no fsync, no check, no hash); the daemon"
 say "  also verifies each source's SHA-256$([[ $CHECKSUM == 1 ]] || echo " (disabled here: BENCH_CHECKSUM=0)"), runs qemu-img info and check, fsyncs and hashes each qcow2."
 say "  Sources are in the page cache for every run (generated just before). Load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)."

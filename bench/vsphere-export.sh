@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # vSphere export throughput: the provider's NFC export (sha256 while streaming) from VMware's vcsim
-# simulator against curl downloading the same lease URLs with the same parallelism, in the same run.
-# See bench/README.md.
+# simulator against curl downloading the same lease URLs with the same parallelism, in the same run; then the
+# streaming export (native converter on the NFC stream) against export-then-qemu-img-convert: wall time, CPU
+# seconds per GiB and peak disk usage. See bench/README.md.
 #
-# Builds the vsphere provider and its test helpers (mvn -DskipTests package -pl providers/vsphere -am), makes
+# Builds the vsphere provider and its test helpers (mvn -DskipTests package -pl providers/vsphere,diskimage -am), makes
 # two streamOptimized VMDKs with qemu-img (random data in regions), then runs bench/VsphereExport.java on the
 # module's test class path; it starts the simulator (the Vcsim test helper), alternates project and curl
 # rounds and prints MiB/s, medians and the ratio. Environment (defaults): BENCH_ROUNDS (3), BENCH_PARALLEL (3,
@@ -42,14 +43,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-echo "building (mvn -DskipTests package -pl providers/vsphere -am)..." >&2
+echo "building (mvn -DskipTests package -pl providers/vsphere,diskimage -am)..." >&2
 # shellcheck disable=SC2086
-mvn -B -q -Dstyle.color=never ${BENCH_MVN_FLAGS:-} -DskipTests package -pl providers/vsphere -am dependency:build-classpath \
+mvn -B -q -Dstyle.color=never ${BENCH_MVN_FLAGS:-} -DskipTests package -pl providers/vsphere,diskimage -am dependency:build-classpath \
   -Dmdep.outputFile=target/vsphere-export.classpath -DincludeScope=test -DexcludeGroupIds=io.hypersdk
 
 cp=$(<providers/vsphere/target/vsphere-export.classpath)
 for jar in providers/vsphere/target/hypersdk-provider-vsphere-*.jar providers/spi/target/hypersdk-provider-spi-*.jar \
-    convert/target/hypersdk-convert-*.jar manifest/target/hypersdk-manifest-*.jar queue/target/hypersdk-queue-*.jar; do
+    convert/target/hypersdk-convert-*.jar manifest/target/hypersdk-manifest-*.jar queue/target/hypersdk-queue-*.jar \
+    diskimage/target/hypersdk-diskimage-*.jar test-support/target/hypersdk-test-support-*.jar; do
   [[ -f $jar && $jar != *-sources.jar ]] && cp="$ROOT/$jar:$cp"
 done
 [[ $cp == *hypersdk-provider-vsphere-*-tests.jar* ]] || { echo "vsphere-export: no vsphere test jar was built" >&2; exit 6; }

@@ -11,6 +11,7 @@ import java.util.Objects;
  * Everything one conversion needs, fixed before it starts. Build with {@link #builder}. The boot check's mode
  * and timeout come from {@code bootCheckOverride} (hyperconvert's flags), else the manifest's
  * {@code pipeline.boot_check}, else {@code bootCheckDefaults} (the daemon's config); null parts are not given.
+ * {@code nativeConverter} lets the built-in converter take the disks it supports (config {@code converter}).
  */
 public record ConversionRequest(
     ArtifactManifest manifest,
@@ -26,7 +27,8 @@ public record ConversionRequest(
     boolean verifySources,
     ConversionEvents events,
     Pipeline.BootCheck bootCheckOverride,
-    Pipeline.BootCheck bootCheckDefaults) {
+    Pipeline.BootCheck bootCheckDefaults,
+    boolean nativeConverter) {
 
   /** The final names of this VM's outputs. */
   public OutputFiles outputFiles() {
@@ -58,6 +60,7 @@ public record ConversionRequest(
     private ConversionEvents events = ConversionEvents.NONE;
     private Pipeline.BootCheck bootCheckOverride = new Pipeline.BootCheck(null, null);
     private Pipeline.BootCheck bootCheckDefaults = new Pipeline.BootCheck(null, null);
+    private boolean nativeConverter = true;
 
     private Builder(ArtifactManifest manifest, String jobId, String vmStem, Path outputDir) {
       this.manifest = Objects.requireNonNull(manifest);
@@ -80,10 +83,14 @@ public record ConversionRequest(
     /** What applies where the manifest's {@code pipeline.boot_check} says nothing: the daemon's settings. */
     public Builder bootCheckDefaults(Pipeline.BootCheck v) { this.bootCheckDefaults = Objects.requireNonNull(v); return this; }
 
+    /** False to convert every disk with qemu-img ({@code converter: qemu-img}). */
+    public Builder nativeConverter(boolean v) { this.nativeConverter = v; return this; }
+
     public ConversionRequest build() {
       Path staging = stagingDir != null ? stagingDir : QueueLayout.workDir(outputDir).resolve(jobId);
       return new ConversionRequest(manifest, manifestName, jobId, vmStem, outputDir, staging, primaryFileName,
-          outFormat, compress, dryRun, verifySources, events, bootCheckOverride, bootCheckDefaults);
+          outFormat, compress, dryRun, verifySources, events, bootCheckOverride, bootCheckDefaults,
+          nativeConverter);
     }
   }
 }

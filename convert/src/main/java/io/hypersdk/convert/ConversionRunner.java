@@ -13,6 +13,7 @@ import io.hypersdk.convert.steps.FixStep;
 import io.hypersdk.convert.steps.InspectStep;
 import io.hypersdk.convert.steps.PublishStep;
 import io.hypersdk.convert.steps.StagedDisk;
+import io.hypersdk.convert.steps.UseStreamedDisksStep;
 import io.hypersdk.convert.steps.ValidateStep;
 import io.hypersdk.convert.steps.VerifySourcesStep;
 import io.hypersdk.manifest.ArtifactManifest;
@@ -25,6 +26,7 @@ import io.hypersdk.queue.OutputFile;
 import io.hypersdk.queue.OutputFiles;
 import io.hypersdk.queue.QueueFiles;
 import io.hypersdk.queue.StageReport;
+import io.hypersdk.queue.StreamedDisks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,8 +84,10 @@ public final class ConversionRunner {
         throw new ConversionException(Kind.INVALID_MANIFEST, "pipeline.fix needs pipeline.convert: the fix stage "
             + "changes the converted copies, never the source disks");
       }
+      // A streaming export leaves the disks it already converted in the staging folder.
+      StreamedDisks streamed = StreamedDisks.read(request.stagingDir()).orElse(new StreamedDisks(List.of()));
       long t = System.nanoTime();
-      stages.add(report(events, new InspectStep(qemuImg).run(bootOrder, pipeline.inspect())));
+      stages.add(report(events, new InspectStep(qemuImg).run(bootOrder, pipeline.inspect(), streamed)));
       timings.put("inspect", ms(t));
       if (request.compress() && pipeline.convert().compressLevel() != null) {
         warnings.add("compress_level " + pipeline.convert().compressLevel() + " was not applied: qemu-img "
@@ -91,9 +95,14 @@ public final class ConversionRunner {
       }
 
       boolean convert = pipeline.convert().enabled();
-      List<StagedDisk> plan = convert ? ConvertDisksStep.plan(request, bootOrder) : List.of();
+      List<StagedDisk> plan = convert
+          ? UseStreamedDisksStep.marked(ConvertDisksStep.plan(request, bootOrder), streamed) : List.of();
       VerifySourcesStep verify = new VerifySourcesStep();
-      Future<List<String>> sourceCheck = verify.start(request.verifySources() ? m.disks() : List.of(), helpers);
+      // Disks the native converter takes are hashed in its own pass (and checked there).
+      java.util.Set<Disk> hashedByConversion = plan.stream().filter(s -> s.nativeFormat() != null)
+          .map(StagedDisk::disk).collect(java.util.stream.Collectors.toSet());
+      Future<List<String>> sourceCheck = verify.start(request.verifySources() ? m.disks() : List.of(), streamed,
+          request.dryRun() ? java.util.Set.of() : hashedByConversion, helpers);
       if (request.dryRun()) {
         verify.await(sourceCheck, request.manifestName());
         return dryRun(request, plan, stages, warnings, convert, fixing);
@@ -115,11 +124,13 @@ public final class ConversionRunner {
         }));
       };
       if (convert) {
-        new ConvertDisksStep(qemuImg).run(request, plan, s -> {
+        java.util.function.Consumer<StagedDisk> converted = s -> {
           if (!fixing) {
             finish.accept(s);
           }
-        });
+        };
+        new ConvertDisksStep(qemuImg).run(request, new UseStreamedDisksStep().run(request, streamed, plan, converted),
+            converted);
         stages.add(report(events, StageReport.done("convert", plan.size() + " disk(s) converted to "
             + request.outFormat() + (request.compress() ? " (compressed)" : ""))));
       } else {
@@ -229,14 +240,15 @@ public final class ConversionRunner {
   private ConversionResult dryRun(ConversionRequest request, List<StagedDisk> plan, List<StageReport> stages,
       List<String> warnings, boolean convert, boolean fixing) {
     List<OutputFile> outputs = plan.stream().map(s -> new OutputFile(OutputFile.ROLE_DISK, s.disk().id(),
-        s.target().toString(), s.format(), 0, null)).toList();
+        s.target().toString(), s.format(), 0, null, s.converter())).toList();
     stages.add(convert ? StageReport.skipped("convert", "dry run: " + plan.size() + " disk(s) would be converted")
         : StageReport.skipped("convert", "convert stage disabled by the manifest"));
     stages.add(StageReport.skipped("fix", fixing ? "dry run: the guest would be fixed after conversion"
         : "fix stage disabled by the manifest"));
+    ConvertDisksStep convertStep = new ConvertDisksStep(qemuImg);
     for (StagedDisk s : plan) {
-      request.events().command(String.join(" ", qemuImg.convertCommand(new io.hypersdk.convert.qemu.SourceImage(
-          Path.of(s.disk().localPath()), s.disk().format().qemuName()), s.target(), s.format(), request.compress())));
+      request.events().command(convertStep.describe(new StagedDisk(s.disk(), s.target(), s.target(), s.format(),
+          s.nativeFormat(), null), request.compress()));
     }
     return new ConversionResult(ConversionResult.DRY_RUN, request.jobId(), request.manifest().vmName(),
         request.manifestName(), outputs, request.outputFiles().domainXml().toString(), stages, warnings, Map.of(), null);

@@ -129,7 +129,13 @@ class ConversionRunnerTest {
     assertThat(events.stages).isEqualTo(result.stages());
     assertThat(events.progress).containsOnlyKeys("boot", "data", "logs").allSatisfy((id, f) ->
         assertThat(f).isEqualTo(1.0));
-    assertThat(events.commands).hasSize(3).allSatisfy(c -> assertThat(c).contains(" convert ", "-O qcow2"));
+    // The VMDK and the raw disk go to the native converter, the VHDX to qemu-img.
+    assertThat(result.disks()).extracting(OutputFile::converter).containsExactly(OutputFile.CONVERTER_NATIVE,
+        OutputFile.CONVERTER_QEMU_IMG, OutputFile.CONVERTER_NATIVE);
+    assertThat(events.commands).hasSize(3);
+    assertThat(events.commands.get(1)).contains(" convert ", "-O qcow2");
+    assertThat(List.of(events.commands.get(0), events.commands.get(2))).allSatisfy(c ->
+        assertThat(c).startsWith("native convert "));
   }
 
   @Test
@@ -168,7 +174,9 @@ class ConversionRunnerTest {
     assertThat(plainCheck.output()).contains("0.00% compressed clusters");
     assertThat(result.stages()).filteredOn(s -> s.stage().equals("convert")).singleElement()
         .satisfies(s -> assertThat(s.message()).contains("(compressed)"));
-    assertThat(events.commands).singleElement().satisfies(c -> assertThat(c).contains(" -c "));
+    // A raw disk into qcow2 is the native converter's; it compresses each cluster as qemu-img -c does.
+    assertThat(events.commands).singleElement().satisfies(c -> assertThat(c).startsWith("native convert ")
+        .endsWith("(qcow2, compressed)"));
   }
 
   @Test
@@ -257,6 +265,13 @@ class ConversionRunnerTest {
     assertThat(Outputs.filesUnder(dir)).isEqualTo(before);
     assertThat(result.stages()).extracting(StageReport::stage, StageReport::status).containsExactly(
         Tuple.tuple("inspect", "done"), Tuple.tuple("convert", "skipped"), Tuple.tuple("fix", "skipped"));
+    assertThat(events.commands).containsExactly(
+        "native convert " + vmdk + " (monolithicSparse VMDK) -> " + out.resolve("web01.qcow2") + " (qcow2)",
+        "native convert " + raw + " (raw) -> " + out.resolve("web01-disk1.qcow2") + " (qcow2)");
+
+    // With converter: qemu-img, the qemu-img command lines.
+    events.commands.clear();
+    new ConversionRunner(qemu).run(request(m).dryRun(true).nativeConverter(false).build());
     assertThat(events.commands).containsExactly(
         String.join(" ", qemu.binary().toString(), "convert", "-p", "-f", "vmdk", "-O", "qcow2", vmdk.toString(),
             out.resolve("web01.qcow2").toString()),

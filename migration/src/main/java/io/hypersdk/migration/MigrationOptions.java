@@ -26,7 +26,8 @@ public record MigrationOptions(
     boolean verbose,
     Boolean fix,
     String bootCheck,
-    Integer bootCheckTimeoutSeconds) {
+    Integer bootCheckTimeoutSeconds,
+    boolean keepSource) {
 
   public static Builder builder() {
     return new Builder();
@@ -51,6 +52,7 @@ public record MigrationOptions(
     private Boolean fix;
     private String bootCheck;
     private Integer bootCheckTimeoutSeconds;
+    private boolean keepSource;
 
     private Builder() {}
 
@@ -76,11 +78,13 @@ public record MigrationOptions(
     /** off, on or warn; null leaves it to the converter. */
     public Builder bootCheck(String v) { this.bootCheck = v; return this; }
     public Builder bootCheckTimeoutSeconds(Integer v) { this.bootCheckTimeoutSeconds = v; return this; }
+    /** Keep the source disks of a streaming export too (a non-streaming export always keeps them). */
+    public Builder keepSource(boolean v) { this.keepSource = v; return this; }
 
     public MigrationOptions build() {
       return new MigrationOptions(writeManifest, pipeline, hyper2kvmPath, daemon, instance, watchDir,
           daemonOutputDir, pollSeconds, timeoutMinutes, libvirt, libvirtUri, libvirtAutostart, dryRun, verbose,
-          fix, bootCheck, bootCheckTimeoutSeconds);
+          fix, bootCheck, bootCheckTimeoutSeconds, keepSource);
     }
   }
 }

@@ -39,7 +39,7 @@ public final class MigrationRequestMapper {
   public MigrationRequest request(ExportRequest export, MigrationOptions o) {
     Pipeline stages = stages(o);
     return new MigrationRequest(export, o.writeManifest() || o.pipeline(), o.pipeline() ? pipelineOptions(o) : null,
-        stages);
+        stages, o.keepSource());
   }
 
   /**

@@ -4,7 +4,14 @@ import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.migration.steps.ExportStep;
 import io.hypersdk.migration.steps.WriteManifestStep;
 import io.hypersdk.pipeline.PipelineExecutor;
+import io.hypersdk.manifest.Pipeline;
+import io.hypersdk.pipeline.PipelineException;
+import io.hypersdk.pipeline.PipelineOptions;
 import io.hypersdk.pipeline.PipelineResult;
+import io.hypersdk.pipeline.steps.RunConverterStep;
+import io.hypersdk.providers.ExportFormat;
+import io.hypersdk.providers.ExportRequest;
+import io.hypersdk.queue.QueueLayout;
 import io.hypersdk.providers.ExportedVm;
 import io.hypersdk.providers.Provider;
 import io.hypersdk.providers.ProviderException;
@@ -42,43 +49,99 @@ public final class MigrationRunner {
 
   public MigrationResult run(MigrationRequest request, MigrationEvents events) throws InterruptedException {
     long start = System.nanoTime();
-    ExportedVm export;
-    try {
-      events.info("exporting " + request.export().vm() + " from " + provider.name() + " into "
-          + request.export().outputDir());
-      export = new ExportStep(provider).run(request.export(), events.exportProgress());
-    } catch (ProviderException e) {
-      if (Thread.interrupted()) {
-        // Ctrl-C or SIGTERM stopped the copy: the export was interrupted, it did not fail.
-        throw new InterruptedException("export interrupted");
+    StreamingConversion streaming = null;
+    ExportRequest exportRequest = request.export();
+    if (streams(request)) {
+      try {
+        // An OVA packs the source disks, so they are kept for it.
+        streaming = StreamingConversion.in(exportRequest.outputDir(),
+            request.keepSource() || exportRequest.format() == ExportFormat.OVA);
+      } catch (IOException e) {
+        return new MigrationResult(false, exportRequest.vm(), null, null, null, null, ms(start),
+            MigrationResult.Step.EXPORT, "cannot create a work folder in " + exportRequest.outputDir() + ": "
+            + e.getMessage(), null);
       }
-      boolean source = e.kind() == ProviderException.Kind.NOT_FOUND || e.kind() == ProviderException.Kind.INVALID_REQUEST;
-      return new MigrationResult(false, request.export().vm(), null, null, null, null, ms(start),
-          source ? MigrationResult.Step.SOURCE : MigrationResult.Step.EXPORT, e.getMessage(), e.kind());
+      exportRequest = exportRequest.withSink(streaming);
     }
-    long exportMs = ms(start);
-    String jobId = newJobId(export.vm().name());
-    if (!request.writeManifest() && !request.runsPipeline()) {
-      return new MigrationResult(true, export.vm().name(), null, export, null, null, exportMs, null, null);
-    }
-    WriteManifestStep step = new WriteManifestStep();
-    ArtifactManifest manifest = step.build(export, provider.name(), jobId, request.export().outputDir(),
-        request.stages());
-    Path manifestPath;
+    boolean handedOver = false;
     try {
-      manifestPath = step.write(manifest, request.export().outputDir());
-      events.info("wrote " + manifestPath);
-    } catch (IOException e) {
-      return new MigrationResult(false, export.vm().name(), jobId, export, null, null, exportMs,
-          MigrationResult.Step.MANIFEST, "cannot write the manifest in " + request.export().outputDir() + ": " + e.getMessage());
+      ExportedVm export;
+      try {
+        events.info("exporting " + exportRequest.vm() + " from " + provider.name() + " into "
+            + exportRequest.outputDir() + (streaming == null ? "" : ", converting while downloading"));
+        export = new ExportStep(provider).run(exportRequest, events.exportProgress());
+      } catch (ProviderException e) {
+        if (Thread.interrupted()) {
+          // Ctrl-C or SIGTERM stopped the copy: the export was interrupted, it did not fail.
+          throw new InterruptedException("export interrupted");
+        }
+        boolean source = e.kind() == ProviderException.Kind.NOT_FOUND
+            || e.kind() == ProviderException.Kind.INVALID_REQUEST;
+        return new MigrationResult(false, exportRequest.vm(), null, null, null, null, ms(start),
+            source ? MigrationResult.Step.SOURCE : MigrationResult.Step.EXPORT, e.getMessage(), e.kind());
+      }
+      long exportMs = ms(start);
+      String jobId = newJobId(export.vm().name());
+      if (!request.writeManifest() && !request.runsPipeline()) {
+        return new MigrationResult(true, export.vm().name(), null, export, null, null, exportMs, null, null);
+      }
+      WriteManifestStep step = new WriteManifestStep();
+      ArtifactManifest manifest = step.build(export, provider.name(), jobId, exportRequest.outputDir(),
+          request.stages());
+      Path manifestPath;
+      try {
+        manifestPath = step.write(manifest, exportRequest.outputDir());
+        events.info("wrote " + manifestPath);
+      } catch (IOException e) {
+        return new MigrationResult(false, export.vm().name(), jobId, export, null, null, exportMs,
+            MigrationResult.Step.MANIFEST, "cannot write the manifest in " + exportRequest.outputDir() + ": "
+            + e.getMessage());
+      }
+      if (!request.runsPipeline()) {
+        return new MigrationResult(true, export.vm().name(), jobId, export, manifestPath.toString(), null, exportMs,
+            null, null);
+      }
+      if (streaming != null && streaming.streamedDisks() > 0) {
+        Path staging = QueueLayout.workDir(exportRequest.outputDir().toAbsolutePath().normalize()).resolve(jobId);
+        try {
+          streaming.handOver(staging);
+          handedOver = true;
+          events.info(streaming.streamedDisks() + " disk(s) converted to qcow2 while downloading");
+        } catch (IOException e) {
+          return new MigrationResult(false, export.vm().name(), jobId, export, manifestPath.toString(), null,
+              exportMs, MigrationResult.Step.PIPELINE, "cannot hand the streamed disks over to the conversion in "
+              + staging + ": " + e.getMessage());
+        }
+      }
+      PipelineResult p = new PipelineExecutor().run(manifest, manifestPath, request.pipeline(), events);
+      return new MigrationResult(p.success(), export.vm().name(), jobId, export, manifestPath.toString(), p,
+          exportMs, p.success() ? null : MigrationResult.Step.PIPELINE, p.error());
+    } finally {
+      if (streaming != null && !handedOver) {
+        streaming.discard();
+      }
     }
-    if (!request.runsPipeline()) {
-      return new MigrationResult(true, export.vm().name(), jobId, export, manifestPath.toString(), null, exportMs, null,
-          null);
+  }
+
+  /**
+   * Whether the export converts while it downloads: only when the bundled converter runs in direct mode on this
+   * host right after it and makes plain qcow2. The daemon may be elsewhere and needs the files, another
+   * converter reads the manifest's sources, and a dry run converts nothing.
+   */
+  static boolean streams(MigrationRequest r) {
+    PipelineOptions o = r.pipeline();
+    if (o == null || o.daemonRequested() || o.dryRun() || r.stages() == null) {
+      return false;
     }
-    PipelineResult p = new PipelineExecutor().run(manifest, manifestPath, request.pipeline(), events);
-    return new MigrationResult(p.success(), export.vm().name(), jobId, export, manifestPath.toString(), p, exportMs,
-        p.success() ? null : MigrationResult.Step.PIPELINE, p.error());
+    Pipeline.Convert c = r.stages().convert();
+    if (c == null || Boolean.FALSE.equals(c.enabled()) || Boolean.TRUE.equals(c.compress())) {
+      return false;
+    }
+    try {
+      return new RunConverterStep().choose(o).command().equals(o.bundledConverter());
+    } catch (PipelineException e) {
+      return false;
+    }
   }
 
   private static long ms(long startNanos) {

@@ -70,7 +70,7 @@ final class BuiltPackages {
   static io.hypersdk.queue.DaemonConfig daemonDefaults() {
     try {
       return io.hypersdk.queue.DaemonConfig.resolve(new io.hypersdk.queue.DaemonConfig.FileSettings(
-          null, null, null, null, null, null, null, null, null, null, null, null, null), null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null), null, null, null, null);
     } catch (io.hypersdk.queue.DaemonConfig.ConfigException e) {
       throw new AssertionError(e.getMessage(), e);
     }

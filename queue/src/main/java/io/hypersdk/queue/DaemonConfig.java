@@ -31,7 +31,8 @@ public record DaemonConfig(
     int rescanSeconds,
     int stopTimeoutSeconds,
     String bootCheck,
-    int bootCheckTimeout) {
+    int bootCheckTimeout,
+    String converter) {
 
   public static final Path CONFIG_DIR = Path.of("/etc/hyper2kvm");
   public static final Path DEFAULT_CONFIG = CONFIG_DIR.resolve("hyper2kvm.conf");
@@ -40,6 +41,8 @@ public record DaemonConfig(
   /** Seconds a boot check waits for the guest when neither the manifest nor the config says: enough under TCG. */
   public static final int DEFAULT_BOOT_CHECK_TIMEOUT = 300;
   private static final Set<String> FORMATS = Set.of("qcow2", "raw", "vdi");
+  /** Values of {@code converter}: the built-in single-pass converter (default), or qemu-img for every disk. */
+  public static final List<String> CONVERTERS = List.of(OutputFile.CONVERTER_NATIVE, OutputFile.CONVERTER_QEMU_IMG);
 
   /** The YAML file's keys, all optional. */
   @JsonIgnoreProperties(ignoreUnknown = false)
@@ -56,9 +59,10 @@ public record DaemonConfig(
       Integer rescanSeconds,
       Integer stopTimeoutSeconds,
       String bootCheck,
-      Integer bootCheckTimeout) {
+      Integer bootCheckTimeout,
+      String converter) {
     static final FileSettings EMPTY = new FileSettings(null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null);
     /** The keys as written in the file, in order: what an unknown key's error lists, and what the docs check. */
     public static final List<String> KEYS = yamlKeys(FileSettings.class);
   }
@@ -152,6 +156,10 @@ public record DaemonConfig(
     if (!io.hypersdk.manifest.Pipeline.BOOT_CHECK_MODES.contains(bootCheck)) {
       throw new ConfigException("boot_check must be off, on or warn, not '" + bootCheck + "'");
     }
+    String converter = file.converter() != null ? file.converter() : OutputFile.CONVERTER_NATIVE;
+    if (!CONVERTERS.contains(converter)) {
+      throw new ConfigException("converter must be native or qemu-img, not '" + converter + "'");
+    }
     if (inst != null && !inst.matches("[A-Za-z0-9_.@-]+")) {
       throw new ConfigException("instance '" + inst + "' may only contain letters, digits, '_', '.', '@' and '-'");
     }
@@ -167,7 +175,7 @@ public record DaemonConfig(
         positive(file.heartbeatSeconds(), 2, "heartbeat_seconds"),
         positive(file.rescanSeconds(), 2, "rescan_seconds"),
         positive(file.stopTimeoutSeconds(), 30, "stop_timeout_seconds"), bootCheck,
-        positive(file.bootCheckTimeout(), DEFAULT_BOOT_CHECK_TIMEOUT, "boot_check_timeout"));
+        positive(file.bootCheckTimeout(), DEFAULT_BOOT_CHECK_TIMEOUT, "boot_check_timeout"), converter);
   }
 
   public QueueLayout layout() {

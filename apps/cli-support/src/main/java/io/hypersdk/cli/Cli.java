@@ -35,6 +35,9 @@ public final class Cli {
   /** Library log lines on stderr: warnings only, or everything with --verbose. */
   public static void logLevel(boolean verbose) {
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(verbose ? Level.INFO : Level.WARN);
+    // The Azure SDK logs each failure it throws at ERROR, with the exception's class; the azure provider reports
+    // the failure itself as one line.
+    ((Logger) LoggerFactory.getLogger("com.azure")).setLevel(verbose ? Level.INFO : Level.OFF);
   }
 
   private static void listExitCodes(CommandLine cl) {

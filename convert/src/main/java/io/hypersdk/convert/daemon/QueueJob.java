@@ -157,6 +157,7 @@ final class QueueJob {
         .stagingDir(config.workdir().resolve(id.jobId()))
         .outFormat(format)
         .compress(compress != null ? compress : config.compress())
+        .nativeConverter(io.hypersdk.queue.OutputFile.CONVERTER_NATIVE.equals(config.converter()))
         .bootCheckDefaults(new io.hypersdk.manifest.Pipeline.BootCheck(config.bootCheck(), config.bootCheckTimeout()))
         .events(new ConversionEvents() {
           @Override

@@ -11,7 +11,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Flushes a staged image to stable storage and hashes it. The flush comes before any rename so that a crash
- * can never leave a final name pointing at data that was still only in the page cache.
+ * can never leave a final name pointing at data that was still only in the page cache. A disk the native
+ * converter wrote (and nothing changed since) already has its digest from that pass and is not read again.
  */
 public final class DigestStep {
   public OutputFile digest(StagedDisk s) throws ConversionException {
@@ -19,8 +20,9 @@ public final class DigestStep {
       try (FileChannel ch = FileChannel.open(s.staged(), StandardOpenOption.WRITE)) {
         ch.force(true);
       }
+      String sha256 = s.converted() != null ? s.converted().outputSha256() : Sha256.ofFile(s.staged());
       return new OutputFile(OutputFile.ROLE_DISK, s.disk().id(), s.target().toString(), s.format(),
-          Files.size(s.staged()), Sha256.ofFile(s.staged()));
+          Files.size(s.staged()), sha256, s.converter());
     } catch (IOException e) {
       throw new ConversionException(Kind.CONVERSION, "cannot read converted disk " + s.staged() + ": "
           + e.getMessage());

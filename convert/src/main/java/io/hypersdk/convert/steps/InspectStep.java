@@ -9,6 +9,7 @@ import io.hypersdk.manifest.Disk;
 import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.queue.StageReport;
 import java.nio.file.Path;
+import io.hypersdk.queue.StreamedDisks;
 import java.util.List;
 
 /**
@@ -22,13 +23,20 @@ public final class InspectStep {
     this.qemuImg = qemuImg;
   }
 
-  public StageReport run(List<Disk> disks, Pipeline.Inspect settings) throws ConversionException,
-      InterruptedException {
+  /** Inspects each source; a disk in {@code streamed} was read as it was exported and is not read again. */
+  public StageReport run(List<Disk> disks, Pipeline.Inspect settings, StreamedDisks streamed)
+      throws ConversionException, InterruptedException {
     if (!settings.enabled()) {
       return StageReport.skipped("inspect", "inspect stage disabled by the manifest");
     }
     long total = 0;
     for (Disk d : disks) {
+      // The native converter parsed a streamed disk's VMDK itself, so its declared format is already confirmed.
+      java.util.Optional<StreamedDisks.Entry> e = streamed.forSource(d.localPath());
+      if (e.isPresent()) {
+        total += e.get().virtualSize();
+        continue;
+      }
       ImageInfo info = qemuImg.info(Path.of(d.localPath()));
       String declared = d.format().qemuName();
       if (!declared.equals(info.format()) && !"raw".equals(info.format())) {

@@ -4,10 +4,12 @@ import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
 import io.hypersdk.io.Sha256;
 import io.hypersdk.manifest.Disk;
+import io.hypersdk.queue.StreamedDisks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,27 +22,41 @@ import java.util.concurrent.Future;
  */
 public final class VerifySourcesStep {
 
-  /** Starts hashing every disk that has a checksum; {@link #await} reports any mismatch. */
-  public Future<List<String>> start(List<Disk> manifestOrder, ExecutorService executor) {
-    return executor.submit(hashAll(manifestOrder));
+  /**
+   * Starts hashing every disk that has a checksum, except those in {@code hashedByConversion} (the native
+   * converter hashes its source in its own pass, so reading it here would read it twice); {@link #await}
+   * reports any mismatch. A disk in {@code streamed} is not read: the checksum of the stream it was converted
+   * from while it was exported stands for it.
+   */
+  public Future<List<String>> start(List<Disk> manifestOrder, StreamedDisks streamed, Set<Disk> hashedByConversion,
+      ExecutorService executor) {
+    return executor.submit(hashAll(manifestOrder, streamed, hashedByConversion));
   }
 
-  private static Callable<List<String>> hashAll(List<Disk> manifestOrder) {
+  private static Callable<List<String>> hashAll(List<Disk> manifestOrder, StreamedDisks streamed, Set<Disk> skip) {
     return () -> {
       List<String> mismatches = new ArrayList<>();
       for (int i = 0; i < manifestOrder.size(); i++) {
         Disk d = manifestOrder.get(i);
-        if (d.checksum() == null) {
+        java.util.Optional<StreamedDisks.Entry> e = streamed.forSource(d.localPath());
+        if (d.checksum() == null || e.isEmpty() && skip.contains(d)) {
           continue;
         }
-        String actual = Sha256.ofFile(Path.of(d.localPath()));
+        String actual = e.isPresent() ? e.get().sourceSha256() : Sha256.ofFile(Path.of(d.localPath()));
         if (!actual.equals(d.checksum())) {
-          mismatches.add("disks[" + i + "].checksum: does not match " + d.localPath() + " (manifest has "
-              + d.checksum() + ", the file hashes to " + actual + ")");
+          mismatches.add(e.isPresent() ? "disks[" + i + "].checksum: does not match " + d.localPath()
+              + " (manifest has " + d.checksum() + ", the exported stream hashes to " + actual + ")"
+              : mismatch(i, d, actual));
         }
       }
       return mismatches;
     };
+  }
+
+  /** How a checksum mismatch of manifest disk {@code i} is reported. */
+  static String mismatch(int i, Disk d, String actual) {
+    return "disks[" + i + "].checksum: does not match " + d.localPath() + " (manifest has " + d.checksum()
+        + ", the file hashes to " + actual + ")";
   }
 
   /** Waits for the check; a mismatch or an unreadable source fails the conversion as an invalid manifest. */

@@ -75,6 +75,10 @@ public final class HyperExport implements Callable<Integer> {
       description = "Convert after export (--pipeline=false: export and manifest only).")
   boolean pipeline;
 
+  @Option(names = "--keep-source", description = "With --pipeline in direct mode, vSphere disks are converted while "
+      + "they download and their VMDK files are not written; this keeps them too, written from the same stream.")
+  boolean keepSource;
+
   @Option(names = "--no-fix", description = "Convert the disks without changing the guest: the manifest says "
       + "pipeline.fix.enabled false, so the converter skips its fix stage (drivers, fstab, VMware tools, network).")
   boolean noFix;
@@ -225,6 +229,9 @@ public final class HyperExport implements Callable<Integer> {
     if (!pipeline && (daemon || libvirt || hyper2kvmPath != null)) {
       return "--hyper2kvm-daemon, --libvirt and --hyper2kvm-path need --pipeline";
     }
+    if (!pipeline && keepSource) {
+      return "--keep-source needs --pipeline: an export without a conversion always keeps the source disks";
+    }
     return null;
   }
 
@@ -269,6 +276,7 @@ public final class HyperExport implements Callable<Integer> {
         .libvirt(libvirt)
         .libvirtUri(libvirtUri)
         .fix(!noFix)
+        .keepSource(keepSource)
         .bootCheck(bootCheck.mode())
         .bootCheckTimeoutSeconds(bootCheck.timeoutSeconds())
         .libvirtAutostart(libvirtAutostart)

@@ -3,11 +3,8 @@ package io.hypersdk.apps.hyperexport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypersdk.providers.aws.testing.AwsFixture;
 import io.hypersdk.testing.QueueDaemon;
-import io.hypersdk.testing.SystemctlStandIn;
 import io.hypersdk.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,48 +158,24 @@ class AwsExportTest {
   @Test
   void aTwoVolumeInstanceGoesThroughTheAwsProdQueueInstanceToQcow2() throws Exception {
     Tools.require("qemu-img", "qemu-utils");
-    SystemctlStandIn.install(Files.createDirectories(work.resolve("bin"))).answerAll("inactive", 3);
-    tools.pathFirst(work.resolve("bin"));
-    Path watch = Files.createDirectories(work.resolve("q/queue"));
-    Path output = Files.createDirectories(work.resolve("q/output"));
     // The design's Scenario 2: a hyper2kvm@aws-prod instance, found by its name through its own config file.
-    Path etc = work.resolve("etc");
-    QueueDaemon d = tools.daemon(QueueDaemon.writeConfig(etc.resolve("aws-prod.yaml"), watch, output, 2), watch,
-        output, "--instance", "aws-prod");
+    QueueDaemon d = tools.instance("aws-prod");
     Path out = work.resolve("export");
 
     // The volumes hold random bytes, no OS: nothing for the fix stage to change.
     List<String> args = aws("--vm", AwsFixture.NAME, "--output", out.toString(), "--pipeline", "--no-fix",
-        "--hyper2kvm-daemon", "--hyper2kvm-instance", "aws-prod", "--hyper2kvm-config-dir", etc.toString(),
-        "--hyper2kvm-poll-interval", "0.2", "--json");
+        "--hyper2kvm-daemon", "--hyper2kvm-instance", "aws-prod", "--hyper2kvm-config-dir",
+        work.resolve("etc").toString(), "--hyper2kvm-poll-interval", "0.2", "--json");
     // Two 1 GiB volumes are hashed whole three times (export, the daemon's check, conversion): slow on a busy CI.
     Result r = tools.startHyperexport(args.toArray(String[]::new)).await(Duration.ofMinutes(6));
     assertThat(r.stdout() + r.stderr()).as("the secret key is never shown: %s", r).doesNotContain(SECRET);
     EndToEndTest.assertNoStackTrace(r);
 
     assertThat(r.exit()).as("%s\n--- daemon ---\n%s", r, d.log()).isZero();
-    JsonNode p = r.json().path("pipeline");
-    assertThat(p.path("execution").path("mode").asText()).isEqualTo("daemon");
-    assertThat(p.path("execution").path("heartbeat").asText()).endsWith("-aws-prod");
-    List<String> outputs = new ArrayList<>();
-    p.path("outputs").forEach(o -> outputs.add(o.asText()));
-    assertThat(outputs).hasSize(2);
-    Path root = aws.expectedDisk(AwsFixture.ROOT_SNAPSHOT, work.resolve("root.expected"));
-    Path data = aws.expectedDisk(AwsFixture.DATA_SNAPSHOT, work.resolve("data.expected"));
-    assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", "qcow2", root.toString(),
-        outputs.get(0)))).contains("Images are identical");
-    assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", "qcow2", data.toString(),
-        outputs.get(1)))).contains("Images are identical");
-
-    JsonNode manifest = new ObjectMapper().readTree(out.resolve("artifact-manifest.json").toFile());
-    assertThat(manifest.path("source").path("provider").asText()).isEqualTo("aws");
-    assertThat(manifest.path("source").path("datacenter").asText()).isEqualTo("eu-west-1");
-    assertThat(manifest.path("source").path("export_method").asText()).isEqualTo("aws-ebs-direct");
-    assertThat(manifest.path("vm").path("cpu").asInt()).isEqualTo(2);
-    assertThat(manifest.path("vm").path("mem_gb").asInt()).isEqualTo(8);
-    assertThat(manifest.path("vm").path("firmware").asText()).isEqualTo("uefi");
-    assertThat(manifest.path("disks").get(0).path("boot_order_hint").asInt()).isZero();
-    assertThat(manifest.path("nics").get(0).path("mac").asText()).isEqualTo(AwsFixture.MAC0);
+    EndToEndTest.assertConvertedByInstance(r, "aws-prod",
+        aws.expectedDisk(AwsFixture.ROOT_SNAPSHOT, work.resolve("root.expected")),
+        aws.expectedDisk(AwsFixture.DATA_SNAPSHOT, work.resolve("data.expected")));
+    EndToEndTest.assertCloudManifest(out, "aws", "eu-west-1", "aws-ebs-direct", 2, 8, "uefi", AwsFixture.MAC0);
     assertThat(aws.deletes(AwsFixture.ROOT_SNAPSHOT)).isEqualTo(1);
     assertThat(aws.deletes(AwsFixture.DATA_SNAPSHOT)).isEqualTo(1);
     assertThat(d.term()).isZero();

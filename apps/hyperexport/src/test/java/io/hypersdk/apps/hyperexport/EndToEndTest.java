@@ -2,11 +2,14 @@ package io.hypersdk.apps.hyperexport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypersdk.testing.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -95,6 +98,38 @@ abstract class EndToEndTest {
   static void assertNoStackTrace(Result r) {
     assertThat(r.stderr()).as("stderr of %s", r.label()).doesNotContain("Exception").doesNotContain("\tat ");
     assertThat(r.stdout()).as("stdout of %s", r.label()).doesNotContain("\tat ");
+  }
+
+  /**
+   * The converted disks of a run through the daemon's {@code instance} (its --json result), each compared with
+   * the raw disk it must hold, in order.
+   */
+  static void assertConvertedByInstance(Result r, String instance, Path... raw) {
+    JsonNode p = r.json().path("pipeline");
+    assertThat(p.path("execution").path("mode").asText()).isEqualTo("daemon");
+    assertThat(p.path("execution").path("heartbeat").asText()).endsWith("-" + instance);
+    List<String> outputs = new ArrayList<>();
+    p.path("outputs").forEach(o -> outputs.add(o.asText()));
+    assertThat(outputs).hasSize(raw.length);
+    for (int i = 0; i < raw.length; i++) {
+      assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", "qcow2",
+          raw[i].toString(), outputs.get(i)))).contains("Images are identical");
+    }
+  }
+
+  /** The manifest a cloud export wrote into {@code out}: its source and the VM's facts. */
+  static void assertCloudManifest(Path out, String provider, String datacenter, String method, int cpu, int memGb,
+      String firmware, String mac) throws IOException {
+    JsonNode m = new ObjectMapper()
+        .readTree(out.resolve("artifact-manifest.json").toFile());
+    assertThat(m.path("source").path("provider").asText()).isEqualTo(provider);
+    assertThat(m.path("source").path("datacenter").asText()).isEqualTo(datacenter);
+    assertThat(m.path("source").path("export_method").asText()).isEqualTo(method);
+    assertThat(m.path("vm").path("cpu").asInt()).isEqualTo(cpu);
+    assertThat(m.path("vm").path("mem_gb").asInt()).isEqualTo(memGb);
+    assertThat(m.path("vm").path("firmware").asText()).isEqualTo(firmware);
+    assertThat(m.path("disks").get(0).path("boot_order_hint").asInt()).isZero();
+    assertThat(m.path("nics").get(0).path("mac").asText()).isEqualTo(mac);
   }
 
   /** The lines hyperexport itself wrote as errors ({@code hyperexport: ...}). */

@@ -3,6 +3,7 @@ package io.hypersdk.apps.hyperexport;
 import io.hypersdk.queue.QueueLayout;
 import io.hypersdk.testing.JavaProcess;
 import io.hypersdk.testing.QueueDaemon;
+import io.hypersdk.testing.SystemctlStandIn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ public final class Launcher implements AutoCloseable {
   /** Generous: a conversion of a few MiB takes about a second, but CI machines are shared. */
   public static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
 
+  private final Path workDir;
   private final Path logDir;
   private final Map<String, String> env = new LinkedHashMap<>();
   private final List<Path> pathFirst = new ArrayList<>();
@@ -34,6 +36,7 @@ public final class Launcher implements AutoCloseable {
    * so a real /etc/hyper2kvm on the machine never changes what a test sees.
    */
   public Launcher(Path workDir) {
+    this.workDir = workDir;
     this.logDir = workDir.resolve("logs");
     try {
       Files.createDirectories(logDir);
@@ -75,6 +78,25 @@ public final class Launcher implements AutoCloseable {
     daemons.add(d);
     d.awaitHeartbeat();
     return d;
+  }
+
+  /**
+   * The design's Scenario 2: a {@code hyper2kvm@NAME} instance of the queue daemon, configured by its own file
+   * {@code WORK/etc/NAME.yaml} (give hyperexport {@code --hyper2kvm-instance NAME --hyper2kvm-config-dir WORK/etc}),
+   * with a systemctl stand-in first on PATH that finds no unit active.
+   */
+  public QueueDaemon instance(String name) {
+    try {
+      SystemctlStandIn.install(Files.createDirectories(workDir.resolve("bin")))
+          .answerAll("inactive", 3);
+      pathFirst(workDir.resolve("bin"));
+      Path watch = Files.createDirectories(workDir.resolve("q/queue"));
+      Path output = Files.createDirectories(workDir.resolve("q/output"));
+      return daemon(QueueDaemon.writeConfig(workDir.resolve("etc").resolve(name + ".yaml"), watch, output, 2), watch,
+          output, "--instance", name);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private Running start(String label, String mainClass, List<String> args) {

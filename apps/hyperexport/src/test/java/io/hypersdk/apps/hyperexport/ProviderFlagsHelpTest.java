@@ -22,7 +22,8 @@ class ProviderFlagsHelpTest {
   @Test
   void helpGroupsTheProviderFlagsInASectionPerProvider() {
     String help = HyperExport.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF);
-    List<String> headings = List.of("AWS options:", "Local options:", "vSphere options:", "AWS and vSphere options:");
+    List<String> headings = List.of("AWS options:", "Azure options:", "Local options:", "vSphere options:",
+        "AWS, Azure and vSphere options:");
     int previous = help.indexOf("--output");
     assertThat(previous).as(help).isPositive();
     for (String h : headings) {
@@ -35,10 +36,12 @@ class ProviderFlagsHelpTest {
         "--power-off", "--shutdown-timeout").doesNotContain("--parallel", "--region", "--source");
     assertThat(section(help, "AWS options:")).contains("--region", "--profile", "--role-arn", "--endpoint-url")
         .doesNotContain("--parallel", "--vcenter-url");
+    assertThat(section(help, "Azure options:")).contains("--subscription", "--resource-group", "--credential",
+        "--client-secret-file", "--arm-endpoint").doesNotContain("--parallel", "--region");
     assertThat(section(help, "Local options:")).contains("--source");
-    String shared = section(help, "AWS and vSphere options:").replaceAll("\\s+", " ");
-    assertThat(shared).contains("--parallel", "default: aws 8, vsphere 3", "aws: EBS blocks fetched at once",
-        "vsphere: disks downloaded at once");
+    String shared = section(help, "AWS, Azure and vSphere options:").replaceAll("\\s+", " ");
+    assertThat(shared).contains("--parallel", "default: aws 8, azure 8, vsphere 3", "aws: EBS blocks fetched at once",
+        "azure: page ranges fetched at once", "vsphere: disks downloaded at once");
     // The exit codes still end the help, after the provider sections.
     assertThat(help.indexOf("Exit codes:")).isGreaterThan(previous);
   }

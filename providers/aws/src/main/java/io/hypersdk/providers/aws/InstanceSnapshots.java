@@ -1,5 +1,6 @@
 package io.hypersdk.providers.aws;
 
+import io.hypersdk.providers.ExitCleanup;
 import io.hypersdk.providers.ProviderException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -25,8 +26,8 @@ final class InstanceSnapshots implements AutoCloseable {
   private final Ec2Client ec2;
   /** Volume id to snapshot id. */
   private final Map<String, String> byVolume = new LinkedHashMap<>();
-  private final Thread hook = new Thread(this::deleteAll, "aws-snapshot-cleanup");
-  private boolean closed;
+  /** Registered once CreateSnapshots returned: before that there is nothing to delete. */
+  private ExitCleanup cleanup;
 
   private InstanceSnapshots(Ec2Client ec2) {
     this.ec2 = ec2;
@@ -48,7 +49,7 @@ final class InstanceSnapshots implements AutoCloseable {
     for (SnapshotInfo i : r.snapshots()) {
       s.byVolume.put(i.volumeId(), i.snapshotId());
     }
-    Runtime.getRuntime().addShutdownHook(s.hook);
+    s.cleanup = ExitCleanup.register("aws-snapshot-cleanup", s::deleteAll);
     return s;
   }
 
@@ -90,28 +91,14 @@ final class InstanceSnapshots implements AutoCloseable {
     }
   }
 
-  /** Deletes every snapshot; an interrupt (Ctrl-C) must not stop this, so the flag is set aside meanwhile. */
+  /** Deletes every snapshot, whatever interrupts the export (see {@link ExitCleanup}). */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    boolean interrupted = Thread.interrupted();
-    try {
-      deleteAll();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // The hook is running or will run: it finds nothing left to delete.
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  public void close() {
+    cleanup.close();
   }
 
-  private synchronized void deleteAll() {
+  /** Deletes the snapshots still listed; true when none is left. */
+  private synchronized boolean deleteAll() {
     for (var it = byVolume.entrySet().iterator(); it.hasNext(); ) {
       String id = it.next().getValue();
       try {
@@ -122,6 +109,6 @@ final class InstanceSnapshots implements AutoCloseable {
             + "delete-snapshot --snapshot-id " + id + "): " + AwsErrors.map(e, "ec2:DeleteSnapshot").getMessage());
       }
     }
-    closed = byVolume.isEmpty();
+    return byVolume.isEmpty();
   }
 }

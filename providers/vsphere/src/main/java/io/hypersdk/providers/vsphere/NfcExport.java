@@ -1,5 +1,6 @@
 package io.hypersdk.providers.vsphere;
 
+import io.hypersdk.providers.DiskSink;
 import io.hypersdk.providers.ExportProgress;
 import io.hypersdk.providers.ExportedDisk;
 import io.hypersdk.providers.ProviderException;
@@ -65,7 +66,7 @@ final class NfcExport {
   /** The disks written (boot disk first) and the lease's device key of each, for CreateDescriptor. */
   record Downloaded(List<ExportedDisk> disks, List<String> deviceKeys) {}
 
-  Downloaded run(MoRef vm, VmInfo info, List<VmHardware.Disk> disks, Path out, String stem,
+  Downloaded run(MoRef vm, VmInfo info, List<VmHardware.Disk> disks, Path out, String stem, DiskSink sink,
       ExportProgress progress) throws ProviderException, InterruptedException {
     MoRef lease = startLease(vm, info);
     AtomicLong done = new AtomicLong();
@@ -110,7 +111,7 @@ final class NfcExport {
         Path target = out.resolve(stem + "-disk" + (i + 1) + ".vmdk");
         written.add(target);
         int bootOrder = i;
-        futures.add(pool.submit(() -> download(u, target, d, bootOrder, counting)));
+        futures.add(pool.submit(() -> download(u, target, d, bootOrder, sink, counting)));
       }
       List<ExportedDisk> result = new ArrayList<>();
       try {
@@ -245,8 +246,8 @@ final class NfcExport {
   }
 
   /** One disk, retried from the start on a transient failure (network error or HTTP 5xx). */
-  private ExportedDisk download(DeviceUrl u, Path target, VmHardware.Disk d, int bootOrder, ExportProgress progress)
-      throws Exception {
+  private ExportedDisk download(DeviceUrl u, Path target, VmHardware.Disk d, int bootOrder, DiskSink sink,
+      ExportProgress progress) throws Exception {
     String failure = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       if (attempt > 1) {
@@ -276,7 +277,8 @@ final class NfcExport {
           }
           throw failed("the server refused the download of " + d.info().label() + ": " + failure);
         }
-        HashingCopy.Copied c = HashingCopy.copy(download.body(), download.contentLength(), target, progress);
+        // NFC serves every disk as a streamOptimized VMDK.
+        HashingCopy.Copied c = sink.write(download.body(), download.contentLength(), "vmdk", target, progress);
         return new ExportedDisk(d.info().id(), c.path().toString(), "vmdk", c.bytes(), c.sha256(), bootOrder,
             d.info().label());
       } catch (java.net.SocketTimeoutException e) {

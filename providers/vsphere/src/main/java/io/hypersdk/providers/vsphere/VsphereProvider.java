@@ -131,7 +131,7 @@ final class VsphereProvider implements Provider {
     String stem = stem(d.info().name());
     startClean(out, stem);
     NfcExport.Downloaded got = new NfcExport(vim, settings.parallel()).run(where.ref(), d.info(), d.disks(), out,
-        stem, progress);
+        stem, request.sink(), progress);
     List<ExportedDisk> disks = got.disks();
     Optional<String> fromServer = ServerDescriptor.create(vim, where.ref(), d.info().name(), disks, got.deviceKeys(),
         warnings);

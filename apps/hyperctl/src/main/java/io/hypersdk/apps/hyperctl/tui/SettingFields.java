@@ -13,7 +13,7 @@ import java.util.Set;
  */
 final class SettingFields {
   /** Name parts shown in capitals in a label. */
-  private static final Set<String> ACRONYMS = Set.of("url", "ca", "arn", "tls", "id", "aws", "ec2", "vm", "uri");
+  private static final Set<String> ACRONYMS = Set.of("url", "ca", "arn", "tls", "id", "aws", "ec2", "vm", "uri", "arm");
 
   private SettingFields() {}
 

@@ -40,9 +40,9 @@ class AwsConnectTest extends WizardTest {
     try (AwsFixture aws = new AwsFixture();
         VirtualWizard w = VirtualWizard.local(vms, Files.createDirectories(work.resolve("etc")))) {
       w.shows("< local >");
-      // local -> aws: the providers are in name order, with others (hyperv, ...) between the two.
+      // local -> aws (the providers are in name order: aws, ..., local, vsphere).
       List<String> names = Providers.discover().names();
-      for (int i = names.indexOf("local"); i > names.indexOf("aws"); i--) {
+      for (int i = names.indexOf("aws"); i < names.indexOf("local"); i++) {
         w.key(KeyType.ArrowLeft);
       }
       String connect = w.shows("< aws >", "Region", "Profile", "Role ARN", "Endpoint URL", "Parallel");
