@@ -229,6 +229,21 @@ class HyperVProviderTest {
   }
 
   @Test
+  void theMergedFileIsRemovedWhenTheCopyFails() throws Exception {
+    start(HyperVHost.Flavor.POWERSHELL_7);
+    Path merged = TestDisks.raw(work, "merged", 16, 7);
+    host.addVm("db03").checkpointedDisk("SCSI", 0, 0, "C:\\Hyper-V\\db03\\db03_1.avhdx", "C:\\Hyper-V\\db03\\db03.vhdx",
+        TestDisks.vhdx(TestDisks.raw(work, "base3", 16, 8)), TestDisks.garbage(work, "c3.avhdx", 4096, 9),
+        TestDisks.vhdx(merged));
+    host.failReadsFrom(SftpCopy.RANGE + (1 << 20));
+    assertThatThrownBy(() -> export(settings(), "db03")).isInstanceOf(ProviderException.class)
+        .hasMessageContaining("hypersdk-merge-");
+    assertThat(host.invocations()).extracting(HyperVHost.Invocation::command)
+        .contains(PowerShell.Script.MERGE.command(), PowerShell.Script.REMOVE.command());
+    assertThat(host.filesNamed("hypersdk-merge-")).as("the merged VHDX is removed after the failure").isEmpty();
+  }
+
+  @Test
   void aHostKeyThatIsNotThePinnedOneIsRefusedBeforeLogin() throws Exception {
     start(HyperVHost.Flavor.POWERSHELL_7);
     Map<String, Object> s = settings();
