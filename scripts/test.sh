@@ -23,6 +23,8 @@ ensure_packages debootstrap:debootstrap sfdisk:fdisk mkfs.vfat:dosfstools mcopy:
 ensure_packages hivexregedit:libwin-hivex-perl mke2fs:e2fsprogs mkntfs:ntfs-3g
 # The boot check's tests boot the host's kernel with a tiny initramfs, and empty disks under SeaBIOS and OVMF.
 ensure_packages qemu-system-x86_64:qemu-system-x86 /usr/share/OVMF/OVMF_CODE_4M.fd:ovmf /vmlinuz:linux-image-cloud-amd64
+# The hyperv tests log in to their in-process SSH server with a key ssh-keygen writes.
+ensure_packages ssh-keygen:openssh-client
 cd "$ROOT"
 # Built (or taken from its cache) before the tests, so its minutes show up here and not as a test's timeout.
 bash "$ROOT/tests/guest/build-guest.sh"

@@ -38,6 +38,9 @@ public final class Cli {
     // The Azure SDK logs each failure it throws at ERROR, with the exception's class; the azure provider reports
     // the failure itself as one line.
     ((Logger) LoggerFactory.getLogger("com.azure")).setLevel(verbose ? Level.INFO : Level.OFF);
+    // Apache MINA SSHD (hyperv) logs a refused host key or a dropped session as a WARN with the exception; the
+    // hyperv provider reports it as one line.
+    ((Logger) LoggerFactory.getLogger("org.apache.sshd")).setLevel(verbose ? Level.INFO : Level.OFF);
   }
 
   private static void listExitCodes(CommandLine cl) {

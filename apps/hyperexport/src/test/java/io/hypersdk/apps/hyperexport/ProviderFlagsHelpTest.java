@@ -22,8 +22,9 @@ class ProviderFlagsHelpTest {
   @Test
   void helpGroupsTheProviderFlagsInASectionPerProvider() {
     String help = HyperExport.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF);
-    List<String> headings = List.of("AWS options:", "Azure options:", "GCP options:", "Local options:",
-        "vSphere options:", "AWS and GCP options:", "AWS, Azure, GCP and vSphere options:");
+    List<String> headings = List.of("AWS options:", "Azure options:", "GCP options:", "Hyper-V options:",
+        "vSphere options:", "AWS and GCP options:", "Hyper-V and vSphere options:",
+        "Hyper-V export folder and Local options:", "AWS, Azure, GCP, Hyper-V and vSphere options:");
     int previous = help.indexOf("--output");
     assertThat(previous).as(help).isPositive();
     for (String h : headings) {
@@ -32,16 +33,22 @@ class ProviderFlagsHelpTest {
           .isGreaterThan(previous);
       previous = help.indexOf(h);
     }
-    assertThat(section(help, "vSphere options:")).contains("--vcenter-url", "--username", "--password-file",
-        "--power-off", "--shutdown-timeout").doesNotContain("--parallel", "--region", "--source");
+    assertThat(section(help, "vSphere options:")).contains("--vcenter-url", "--insecure", "--ca-file", "--thumbprint")
+        .doesNotContain("--parallel", "--region", "--source", "--username");
     assertThat(section(help, "AWS options:")).contains("--region", "--profile", "--role-arn", "--endpoint-url")
         .doesNotContain("--parallel", "--vcenter-url");
     assertThat(section(help, "Azure options:")).contains("--subscription", "--resource-group", "--credential",
         "--client-secret-file", "--arm-endpoint").doesNotContain("--parallel", "--region");
-    assertThat(section(help, "Local options:")).contains("--source");
-    String shared = section(help, "AWS, Azure, GCP and vSphere options:").replaceAll("\\s+", " ");
-    assertThat(shared).contains("--parallel", "default: aws 8, azure 8, gcp 8, vsphere 3", "aws: EBS blocks fetched at once",
-        "azure: page ranges fetched at once", "vsphere: disks downloaded at once");
+    assertThat(section(help, "Hyper-V options:")).contains("--hyperv-host", "--transport", "--host-key-fingerprint",
+        "--no-merge").doesNotContain("--parallel", "--username");
+    String both = section(help, "Hyper-V and vSphere options:").replaceAll("\\s+", " ");
+    assertThat(both).contains("--username", "--password-file", "--power-off", "--shutdown-timeout",
+        "hyperv: shut a running VM down", "vsphere: shut a running VM's guest down");
+    assertThat(section(help, "Hyper-V export folder and Local options:")).contains("--source");
+    String shared = section(help, "AWS, Azure, GCP, Hyper-V and vSphere options:").replaceAll("\\s+", " ");
+    assertThat(shared).contains("--parallel", "default: aws 8, azure 8, gcp 8, hyperv 4, vsphere 3",
+        "aws: EBS blocks fetched at once", "azure: page ranges fetched at once", "hyperv: SFTP ranges read at once",
+        "vsphere: disks downloaded at once");
     // The exit codes still end the help, after the provider sections.
     assertThat(help.indexOf("Exit codes:")).isGreaterThan(previous);
   }
