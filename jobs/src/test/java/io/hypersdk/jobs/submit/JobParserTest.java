@@ -161,7 +161,7 @@ class JobParserTest {
       {'vm_path': '/v', 'output_dir': '/etc/a'}                            | output_dir                       | must be under an output root of this daemon (/exports)
       {'vm_path': '/v', 'output_dir': '/exports/../etc'}                   | output_dir                       | must be under an output root of this daemon (/exports)
       {'vm_path': '/v', 'output_dir': '/exports/a', 'format': 'vmx'}       | format                           | must be ovf or ova, not 'vmx'
-      {'vm_path': '/v', 'output_dir': '/exports/a', 'provider': 'xen'}     | provider                         | 'xen' is not available in this build (available: aws, azure, hyperv, hyperv-export, local, vsphere)
+      {'vm_path': '/v', 'output_dir': '/exports/a', 'provider': 'xen'}     | provider                         | 'xen' is not available in this build (available: aws, azure, gcp, hyperv, hyperv-export, local, vsphere)
       {'vm_path': '/v', 'output_dir': '/exports/a', 'name': 3}             | name                             | must be a string
       {'vm_path': '/v', 'output_dir': '/exports/a', 'vcenter_url': 'vc', 'username': 'u', 'insecure': 'maybe'} | insecure | "must be true or false, not 'maybe'"
       {'vm_path': '/v', 'output_dir': '/exports/a', 'vcenter': 'vc'}       | vcenter                          | must be an object

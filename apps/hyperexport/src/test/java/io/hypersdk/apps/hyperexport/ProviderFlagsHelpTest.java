@@ -22,9 +22,9 @@ class ProviderFlagsHelpTest {
   @Test
   void helpGroupsTheProviderFlagsInASectionPerProvider() {
     String help = HyperExport.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF);
-    List<String> headings = List.of("AWS options:", "Azure options:", "Hyper-V options:", "vSphere options:",
-        "Hyper-V and vSphere options:", "Hyper-V export folder and Local options:",
-        "AWS, Azure, Hyper-V and vSphere options:");
+    List<String> headings = List.of("AWS options:", "Azure options:", "GCP options:", "Hyper-V options:",
+        "vSphere options:", "AWS and GCP options:", "Hyper-V and vSphere options:",
+        "Hyper-V export folder and Local options:", "AWS, Azure, GCP, Hyper-V and vSphere options:");
     int previous = help.indexOf("--output");
     assertThat(previous).as(help).isPositive();
     for (String h : headings) {
@@ -45,8 +45,8 @@ class ProviderFlagsHelpTest {
     assertThat(both).contains("--username", "--password-file", "--power-off", "--shutdown-timeout",
         "hyperv: shut a running VM down", "vsphere: shut a running VM's guest down");
     assertThat(section(help, "Hyper-V export folder and Local options:")).contains("--source");
-    String shared = section(help, "AWS, Azure, Hyper-V and vSphere options:").replaceAll("\\s+", " ");
-    assertThat(shared).contains("--parallel", "default: aws 8, azure 8, hyperv 4, vsphere 3",
+    String shared = section(help, "AWS, Azure, GCP, Hyper-V and vSphere options:").replaceAll("\\s+", " ");
+    assertThat(shared).contains("--parallel", "default: aws 8, azure 8, gcp 8, hyperv 4, vsphere 3",
         "aws: EBS blocks fetched at once", "azure: page ranges fetched at once", "hyperv: SFTP ranges read at once",
         "vsphere: disks downloaded at once");
     // The exit codes still end the help, after the provider sections.

@@ -1,0 +1,297 @@
+package io.hypersdk.providers.gcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hypersdk.providers.ExportProgress;
+import io.hypersdk.providers.ProviderException;
+import io.hypersdk.providers.ProviderException.Kind;
+import io.hypersdk.providers.download.DiskRange;
+import io.hypersdk.providers.download.Downloaded;
+import io.hypersdk.providers.download.RangeChecksum;
+import io.hypersdk.providers.download.RangeJournal;
+import io.hypersdk.providers.download.RangeReader;
+import io.hypersdk.providers.download.RangedDownload;
+import io.hypersdk.providers.download.RetryableReadException;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.zip.CRC32C;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * One image the build staged in Cloud Storage, read into a local disk: every byte of the object is checked
+ * against the object's CRC32C, the disk's SHA-256 is computed as it is written, and zero blocks stay holes. A
+ * qcow2 or vmdk object is read in parallel ranges by the shared {@link RangedDownload} (retried, resumable); an
+ * {@code image.tar.gz} is unpacked while it streams in order: its sparse {@code disk.raw} becomes the raw disk.
+ */
+final class StagedObject {
+  private static final int BLOCK = 1 << 20;
+  /** One ranged read: large enough that a request's overhead is small, small enough for 32 at once in memory. */
+  static final long RANGE_BYTES = 8L << 20;
+  /** Cloud Storage sends no per-range checksum: the journal records each range's CRC32C, cheap to compute. */
+  private static final RangeChecksum CRC32C_BASE64 = new RangeChecksum("CRC32C", StagedObject::crc32c);
+  private final GcpApi api;
+  private final GcpConfig config;
+  private final String name;
+  private final long size;
+  private final String crc32c;
+  private final long generation;
+
+  /** What was written: the disk, its size and "sha256:HEX". */
+  record Written(Path path, long bytes, String sha256) {}
+
+  private StagedObject(GcpApi api, GcpConfig config, String name, JsonNode meta) {
+    this.api = api;
+    this.config = config;
+    this.name = name;
+    this.size = meta.path("size").asLong();
+    this.crc32c = meta.path("crc32c").asText(null);
+    this.generation = meta.path("generation").asLong();
+  }
+
+  /** The staged object {@code name} of the staging bucket, with its size, CRC32C and generation. */
+  static StagedObject stat(GcpApi api, GcpConfig config, String name) throws ProviderException,
+      InterruptedException {
+    return new StagedObject(api, config, name, api.get(url(config, name), "storage.objects.get"));
+  }
+
+  long size() {
+    return size;
+  }
+
+  String gsUri() {
+    return "gs://" + config.stagingBucket() + "/" + name;
+  }
+
+  private static String url(GcpConfig config, String name) {
+    return config.storage() + "/storage/v1/b/" + config.stagingBucket() + "/o/"
+        + URLEncoder.encode(name, StandardCharsets.UTF_8);
+  }
+
+  /** The media URL of this generation: a rewrite of the object meanwhile is not mixed in. */
+  String mediaUrl() {
+    return url(config, name) + "?alt=media&generation=" + generation;
+  }
+
+  /**
+   * Reads the object into {@code target}: an image.tar.gz in one ordered stream, anything else in parallel ranges
+   * on {@code pool}. Either way it is written as {@code .part} first and gets its final name only when verified.
+   */
+  Written download(Path target, ExportProgress progress, ExecutorService pool) throws ProviderException,
+      InterruptedException {
+    if (name.endsWith(".tar.gz")) {
+      return stream(target, progress);
+    }
+    List<DiskRange> ranges = new ArrayList<>();
+    for (long at = 0; at < size; at += RANGE_BYTES) {
+      ranges.add(new DiskRange(at, Math.min(RANGE_BYTES, size - at)));
+    }
+    CRC32C crc = new CRC32C();
+    // The source is the object's content, not its generation: a new export of an unchanged disk stages the same
+    // bytes under a new name, and the ranges an interrupted run wrote are reused.
+    RangedDownload d = RangedDownload.builder(pool, this::read, size).ranges(ranges).parallel(config.parallel())
+        .progress(progress).checksum(CRC32C_BASE64, "Cloud Storage").journal("gcs-ranges", RANGE_BYTES)
+        .source("crc32c " + crc32c + " size " + size)
+        .describe(r -> "bytes " + r.offset() + "-" + (r.end() - 1) + " of " + gsUri()).observer(crc::update)
+        .skipZeroRanges(true).build();
+    Downloaded w = d.to(target);
+    String got = base64(crc);
+    if (crc32c != null && !crc32c.equals(got)) {
+      try {
+        Files.deleteIfExists(target);
+        Files.deleteIfExists(RangeJournal.fileOf(target));
+      } catch (IOException e) {
+        // The message below says to run again; a leftover file is replaced then.
+      }
+      throw new ProviderException(Kind.EXPORT_FAILED, gsUri() + " does not match its CRC32C (" + crc32c + ", read "
+          + got + "): the download was corrupted; run the export again");
+    }
+    return new Written(w.path(), w.bytes(), w.sha256());
+  }
+
+  /** One range of this generation of the object; a dropped connection or a 5xx may be tried again. */
+  private RangeReader.Chunk read(DiskRange range, RangeReader.Earlier earlier) throws ProviderException,
+      RetryableReadException, InterruptedException {
+    if (earlier.intact()) {
+      return RangeReader.Chunk.unchanged();
+    }
+    try {
+      byte[] data = api.mediaRange(mediaUrl(), "bytes=" + range.offset() + "-" + (range.end() - 1),
+          "storage.objects.get");
+      if (data.length != range.length()) {
+        throw new RetryableReadException(Kind.NETWORK, "storage.objects.get returned " + data.length + " bytes for "
+            + range.length(), null);
+      }
+      return new RangeReader.Chunk(data, null);
+    } catch (GcpApi.TransientFailure e) {
+      throw new RetryableReadException(e);
+    }
+  }
+
+  private static String crc32c(byte[] data) {
+    CRC32C c = new CRC32C();
+    c.update(data);
+    return base64(c);
+  }
+
+  private static String base64(CRC32C c) {
+    return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) c.getValue()).array());
+  }
+
+  /** Reads the whole object in order into {@code target} ({@code .part} first, renamed when verified). */
+  private Written stream(Path target, ExportProgress progress) throws ProviderException, InterruptedException {
+    Path part = target.resolveSibling(target.getFileName() + ".part");
+    CRC32C crc = new CRC32C();
+    Written w;
+    HttpResponse<InputStream> r = api.media(mediaUrl(), null, "storage.objects.get");
+    try (InputStream body = r.body(); InputStream in = new Checked(body, crc, progress)) {
+      w = name.endsWith(".tar.gz") ? unpackRaw(in, part) : copy(in, part);
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("download of " + gsUri() + " interrupted");
+      }
+      throw new ProviderException(e instanceof BadArchive ? Kind.EXPORT_FAILED : Kind.NETWORK, "reading "
+          + gsUri() + " failed: " + GcpApi.rootMessage(e) + (e instanceof BadArchive ? ""
+          : "; check the network and run the export again"), e);
+    }
+    String got = base64(crc);
+    if (crc32c != null && !crc32c.equals(got)) {
+      throw new ProviderException(Kind.EXPORT_FAILED, gsUri() + " does not match its CRC32C (" + crc32c + ", read "
+          + got + "): the download was corrupted; run the export again");
+    }
+    try {
+      Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new ProviderException(Kind.EXPORT_FAILED, "cannot rename " + part + " to " + target + ": "
+          + e.getMessage(), e);
+    }
+    return new Written(target, w.bytes(), w.sha256());
+  }
+
+  /** The tar's {@code disk.raw} (a sparse GNU entry) as a sparse raw file; holes read as zeros and stay holes. */
+  private static Written unpackRaw(InputStream in, Path part) throws IOException {
+    // commons-compress reads sparse entries only from a buffered gzip stream.
+    TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
+        new BufferedInputStream(in, BLOCK)));
+    for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+      if (e.getName().equals("disk.raw") || e.getName().endsWith("/disk.raw")) {
+        Written w = copy(tar, part);
+        if (w.bytes() != e.getRealSize()) {
+          throw new BadArchive("disk.raw ends after " + w.bytes() + " of " + e.getRealSize() + " bytes");
+        }
+        tar.transferTo(java.io.OutputStream.nullOutputStream());
+        return w;
+      }
+    }
+    throw new BadArchive("the image-export archive holds no disk.raw");
+  }
+
+  /** Copies {@code in} to {@code file}, skipping all-zero blocks (holes), hashing every byte. */
+  private static Written copy(InputStream in, Path file) throws IOException {
+    MessageDigest sha = sha256();
+    byte[] buf = new byte[BLOCK];
+    long pos = 0;
+    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      int n;
+      while ((n = in.readNBytes(buf, 0, BLOCK)) > 0) {
+        sha.update(buf, 0, n);
+        if (!zero(buf, n)) {
+          ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+          long at = pos;
+          while (b.hasRemaining()) {
+            at += out.write(b, at);
+          }
+        }
+        pos += n;
+      }
+      out.truncate(pos);
+      if (out.size() < pos) {
+        // A disk ending in zeros: set its size without writing them.
+        out.write(ByteBuffer.allocate(1), pos - 1);
+      }
+      out.force(true);
+    }
+    return new Written(file, pos, "sha256:" + HexFormat.of().formatHex(sha.digest()));
+  }
+
+  private static boolean zero(byte[] b, int n) {
+    for (int i = 0; i < n; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The archive is not what the image-export builder writes. */
+  private static final class BadArchive extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BadArchive(String message) {
+      super(message);
+    }
+  }
+
+  /** Feeds every byte read to the CRC32C and the progress, in the object's order. */
+  private static final class Checked extends FilterInputStream {
+    private final CRC32C crc;
+    private final ExportProgress progress;
+
+    Checked(InputStream in, CRC32C crc, ExportProgress progress) {
+      super(in);
+      this.crc = crc;
+      this.progress = progress;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        crc.update(b);
+        progress.advance(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new java.io.InterruptedIOException("interrupted");
+      }
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        crc.update(b, off, n);
+        progress.advance(n);
+      }
+      return n;
+    }
+  }
+}
