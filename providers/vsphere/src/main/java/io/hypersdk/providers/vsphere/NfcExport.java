@@ -7,7 +7,7 @@ import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.VmInfo;
 import io.hypersdk.providers.ovf.HashingCopy;
 import io.hypersdk.providers.vsphere.vim25.MoRef;
-import io.hypersdk.providers.vsphere.vim25.NfcDownload;
+import io.hypersdk.providers.download.SocketHttpGet;
 import io.hypersdk.providers.vsphere.vim25.ObjectContent;
 import io.hypersdk.providers.vsphere.vim25.PropertyCollector;
 import io.hypersdk.providers.vsphere.vim25.VimConnection;
@@ -52,7 +52,7 @@ final class NfcExport {
   private final VimConnection vim;
   private final int parallel;
   /** Downloads in progress, aborted on failure or interrupt: closing unblocks a read, an interrupt may not. */
-  private final java.util.Set<NfcDownload> openDownloads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<SocketHttpGet> openDownloads = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
 
   NfcExport(VimConnection vim, int parallel) {
@@ -143,7 +143,7 @@ final class NfcExport {
     } finally {
       if (!completed) {
         cancelled.set(true);
-        openDownloads.forEach(NfcDownload::abort);
+        openDownloads.forEach(SocketHttpGet::abort);
       }
       pool.shutdownNow();
       keeper.shutdownNow();
@@ -256,7 +256,7 @@ final class NfcExport {
       if (cancelled.get()) {
         throw new InterruptedException("export cancelled");
       }
-      NfcDownload download;
+      SocketHttpGet download;
       try {
         download = vim.download(u.url(), STALL_TIMEOUT);
       } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.hypersdk.providers.vsphere.vim25;
 
+import io.hypersdk.providers.download.SocketHttpGet;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -178,10 +180,10 @@ public final class VimConnection implements AutoCloseable {
   }
 
   /**
-   * Prepares an NFC download of {@code url} with the session cookie (sent by {@link NfcDownload#status}); a
+   * Prepares an NFC download of {@code url} with the session cookie (sent by {@link SocketHttpGet#status}); a
    * read that gets nothing for {@code stallTimeout} fails.
    */
-  public NfcDownload download(URI url, Duration stallTimeout) throws IOException {
+  public SocketHttpGet download(URI url, Duration stallTimeout) throws IOException {
     SSLContext tls = null;
     if ("https".equalsIgnoreCase(url.getScheme())) {
       tls = downloadTls;
@@ -190,7 +192,8 @@ public final class VimConnection implements AutoCloseable {
         downloadTls = tls;
       }
     }
-    return NfcDownload.prepare(url, sessionCookie, tls, timeout, stallTimeout);
+    return SocketHttpGet.prepare(url, sessionCookie == null ? Map.of() : Map.of("Cookie", SESSION_COOKIE + "=" + sessionCookie),
+        tls, timeout, stallTimeout);
   }
 
   private VimFault transportFault(IOException e) {

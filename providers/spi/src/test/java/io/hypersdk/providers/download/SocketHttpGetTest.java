@@ -1,4 +1,4 @@
-package io.hypersdk.providers.vsphere.vim25;
+package io.hypersdk.providers.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,6 +14,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The NFC download's HTTP/1.1 on a real loopback socket: framing, the request it sends, and abort. */
-class NfcDownloadTest {
+/** The download GET's HTTP/1.1 on a real loopback socket: framing, the request it sends, and abort. */
+class SocketHttpGetTest {
   private ServerSocket server;
   private final AtomicReference<String> request = new AtomicReference<>();
 
@@ -68,10 +69,26 @@ class NfcDownloadTest {
   }
 
   @Test
+  void requestHeadersAreSentAndResponseHeadersReadByAnyCase() throws Exception {
+    serveOnce(("HTTP/1.1 206 Partial Content\r\nContent-Length: 3\r\nX-Goog-Hash: crc32c=AAAAAA==\r\n"
+        + "x-goog-hash: md5=BBBB\r\n\r\nabc").getBytes(StandardCharsets.ISO_8859_1), null);
+    try (SocketHttpGet d = SocketHttpGet.prepare(url(), Map.of("Range", "bytes=0-2", "Authorization", "Bearer t"),
+        null, Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+      assertThat(d.status()).isEqualTo(206);
+      assertThat(d.header("content-length")).contains("3");
+      assertThat(d.header("X-GOOG-HASH")).as("the last of a repeated header").contains("md5=BBBB");
+      assertThat(d.header("ETag")).isEmpty();
+      assertThat(read(d.body())).isEqualTo("abc");
+    }
+    assertThat(request.get()).contains("Range: bytes=0-2\r\n").contains("Authorization: Bearer t\r\n");
+  }
+
+  @Test
   void aChunkedBodyIsDecodedWithExtensionsAndTrailers() throws Exception {
     serveOnce(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
         + "5;name=x\r\nhello\r\n7\r\n, disk!\r\n0\r\nX-Trailer: y\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), null);
-    try (NfcDownload d = NfcDownload.prepare(url(), "s3cret", null, Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+    try (SocketHttpGet d = SocketHttpGet.prepare(url(), Map.of("Cookie", "vmware_soap_session=s3cret"), null,
+        Duration.ofSeconds(5), Duration.ofSeconds(5))) {
       assertThat(d.status()).isEqualTo(200);
       assertThat(d.contentLength()).isEqualTo(-1);
       assertThat(read(d.body())).isEqualTo("hello, disk!");
@@ -84,14 +101,14 @@ class NfcDownloadTest {
   @Test
   void aContentLengthIsReportedAndAnErrorStatusIsNotABody() throws Exception {
     serveOnce("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nabcd".getBytes(StandardCharsets.ISO_8859_1), null);
-    try (NfcDownload d = NfcDownload.prepare(url(), null, null, Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+    try (SocketHttpGet d = SocketHttpGet.prepare(url(), Map.of(), null, Duration.ofSeconds(5), Duration.ofSeconds(5))) {
       assertThat(d.status()).isEqualTo(200);
       assertThat(d.contentLength()).isEqualTo(4);
       assertThat(read(d.body())).isEqualTo("abcd");
     }
     assertThat(request.get()).doesNotContain("Cookie");
     serveOnce("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), null);
-    try (NfcDownload d = NfcDownload.prepare(url(), null, null, Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+    try (SocketHttpGet d = SocketHttpGet.prepare(url(), Map.of(), null, Duration.ofSeconds(5), Duration.ofSeconds(5))) {
       assertThat(d.status()).isEqualTo(404);
     }
   }
@@ -100,7 +117,7 @@ class NfcDownloadTest {
   void aChunkCutShortIsAnErrorNotAShortDisk() throws Exception {
     serveOnce("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\nhalf".getBytes(StandardCharsets.ISO_8859_1),
         null);
-    try (NfcDownload d = NfcDownload.prepare(url(), null, null, Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+    try (SocketHttpGet d = SocketHttpGet.prepare(url(), Map.of(), null, Duration.ofSeconds(5), Duration.ofSeconds(5))) {
       assertThat(d.status()).isEqualTo(200);
       assertThatThrownBy(() -> read(d.body())).isInstanceOf(IOException.class)
           .hasMessageContaining("middle of a chunk");
@@ -111,7 +128,7 @@ class NfcDownloadTest {
   void abortFromAnotherThreadEndsAReadBlockedOnAStalledHost() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     serveOnce("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nfirst".getBytes(StandardCharsets.ISO_8859_1), release);
-    try (NfcDownload d = NfcDownload.prepare(url(), null, null, Duration.ofSeconds(5), Duration.ofMinutes(2))) {
+    try (SocketHttpGet d = SocketHttpGet.prepare(url(), Map.of(), null, Duration.ofSeconds(5), Duration.ofMinutes(2))) {
       assertThat(d.status()).isEqualTo(200);
       InputStream body = d.body();
       assertThat(body.readNBytes(5)).isEqualTo("first".getBytes(StandardCharsets.ISO_8859_1));
@@ -138,7 +155,7 @@ class NfcDownloadTest {
   void aHostThatStopsSendingTimesOut() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     serveOnce("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), release);
-    try (NfcDownload d = NfcDownload.prepare(url(), null, null, Duration.ofSeconds(5), Duration.ofMillis(300))) {
+    try (SocketHttpGet d = SocketHttpGet.prepare(url(), Map.of(), null, Duration.ofSeconds(5), Duration.ofMillis(300))) {
       assertThat(d.status()).isEqualTo(200);
       assertThatThrownBy(() -> d.body().read(new byte[10])).isInstanceOf(SocketTimeoutException.class);
     } finally {

@@ -1,4 +1,4 @@
-package io.hypersdk.providers.vsphere.vim25;
+package io.hypersdk.providers.download;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -11,23 +11,27 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One NFC disk download: an HTTP/1.1 GET on a socket of its own. The SOAP calls use {@code java.net.http};
- * disk data does not, for two reasons measured here: that client hands a body over in 16 KiB buffers
- * through a queue, which read at a quarter of curl's speed in the bench (bench/README.md, vsphere-export),
- * and {@code HttpURLConnection} cannot stop a read blocked on a stalled host from another thread. Here
- * {@link #abort} closes the socket, which fails such a read at once.
+ * One download: an HTTP/1.1 GET on a socket of its own, for disk data (vSphere NFC, cloud object ranges). API
+ * calls use {@code java.net.http}; disk data does not, for two reasons measured here: that client hands a body
+ * over in 16 KiB buffers through a queue, which read at a quarter of curl's speed in the bench (bench/README.md,
+ * vsphere-export), and {@code HttpURLConnection} cannot stop a read blocked on a stalled host from another
+ * thread. Here {@link #abort} closes the socket, which fails such a read at once.
  */
-public final class NfcDownload implements AutoCloseable {
+public final class SocketHttpGet implements AutoCloseable {
   private static final int MAX_HEADER_BYTES = 64 * 1024;
 
   private final URI url;
-  private final String cookie;
+  private final Map<String, String> requestHeaders;
+  private final Map<String, String> responseHeaders = new LinkedHashMap<>();
   private final SSLContext tls;
   private final Duration connectTimeout;
   private final Duration stallTimeout;
@@ -38,9 +42,10 @@ public final class NfcDownload implements AutoCloseable {
   private boolean chunked;
   private InputStream in;
 
-  private NfcDownload(URI url, String cookie, SSLContext tls, Duration connectTimeout, Duration stallTimeout) {
+  private SocketHttpGet(URI url, Map<String, String> headers, SSLContext tls, Duration connectTimeout,
+      Duration stallTimeout) {
     this.url = url;
-    this.cookie = cookie;
+    this.requestHeaders = Map.copyOf(headers);
     this.tls = tls;
     this.connectTimeout = connectTimeout;
     this.stallTimeout = stallTimeout;
@@ -48,11 +53,13 @@ public final class NfcDownload implements AutoCloseable {
 
   /**
    * Prepares the GET; nothing is sent until {@link #status}, so the caller can register the download for
-   * {@link #abort} first. {@code tls} is used for https URLs; a read that gets no data for
+   * {@link #abort} first. {@code headers} are sent as given (e.g. a session cookie, a Range, a bearer token);
+   * {@code tls} is used for https URLs, the JVM's default when null; a read that gets no data for
    * {@code stallTimeout} fails with a {@link java.net.SocketTimeoutException}.
    */
-  static NfcDownload prepare(URI url, String cookie, SSLContext tls, Duration connectTimeout, Duration stallTimeout) {
-    return new NfcDownload(url, cookie, tls, connectTimeout, stallTimeout);
+  public static SocketHttpGet prepare(URI url, Map<String, String> headers, SSLContext tls, Duration connectTimeout,
+      Duration stallTimeout) {
+    return new SocketHttpGet(url, headers, tls, connectTimeout, stallTimeout);
   }
 
   /** Sends the request (the first time) and returns the HTTP status. */
@@ -66,6 +73,12 @@ public final class NfcDownload implements AutoCloseable {
   /** The Content-Length, or -1 when the server sent none. */
   public long contentLength() {
     return contentLength;
+  }
+
+  /** A header of the answer (the last one, when it came more than once), by case-insensitive name. */
+  public Optional<String> header(String name) throws IOException {
+    status();
+    return Optional.ofNullable(responseHeaders.get(name.toLowerCase(Locale.ROOT)));
   }
 
   /** The body of the answer: de-chunked, and ending where the server said it ends. */
@@ -100,7 +113,13 @@ public final class NfcDownload implements AutoCloseable {
     plain.setTcpNoDelay(true);
     Socket s = plain;
     if (https) {
-      SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true);
+      SSLContext context;
+      try {
+        context = tls != null ? tls : SSLContext.getDefault();
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IOException("no TLS in this Java runtime: " + e.getMessage(), e);
+      }
+      SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
       // Host names are checked as for https URLs; the pinned and insecure trust modes decide for themselves.
       SSLParameters p = ssl.getSSLParameters();
       p.setEndpointIdentificationAlgorithm("HTTPS");
@@ -119,9 +138,7 @@ public final class NfcDownload implements AutoCloseable {
         .append("User-Agent: hypersdk\r\n")
         .append("Accept: */*\r\n")
         .append("Connection: close\r\n");
-    if (cookie != null) {
-      request.append("Cookie: ").append(VimConnection.SESSION_COOKIE).append('=').append(cookie).append("\r\n");
-    }
+    requestHeaders.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
     request.append("\r\n");
     OutputStream out = s.getOutputStream();
     out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -149,6 +166,7 @@ public final class NfcDownload implements AutoCloseable {
       }
       String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
       String value = h.substring(colon + 1).trim();
+      responseHeaders.put(name, value);
       if (name.equals("content-length")) {
         contentLength = Long.parseLong(value);
       } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
