@@ -1,6 +1,7 @@
 package io.hypersdk.apps.hyperexport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -112,6 +113,28 @@ class HyperVExportTest {
     assertThat(r.exit()).as("%s", r).isEqualTo(bad.exit);
     assertThat(EndToEndTest.errorLines(r)).as("%s", r).singleElement().asString().startsWith(bad.line);
     assertThat(EndToEndTest.names(work.resolve("out"))).as("no disk is left").noneMatch(n -> n.endsWith(".vhdx"));
+  }
+
+  @Test
+  void ctrlCDuringTheCopyExits130AndRemovesTheMergedFileOnTheHost() throws Exception {
+    host.addVm("db01").checkpointedDisk("SCSI", 0, 0, "C:\\Hyper-V\\db01\\db01_4F2A.avhdx",
+        "C:\\Hyper-V\\db01\\db01.vhdx", TestDisks.vhdx(TestDisks.raw(work, "base", 8, 21)),
+        TestDisks.garbage(work, "child.avhdx", 4096, 22), TestDisks.vhdx(TestDisks.raw(work, "merged", 8, 23)));
+    host.slowReads(200);
+    Path out = work.resolve("out");
+    Running running = tools.startHyperexport(hyperv("--vm", "db01", "--output", out.toString())
+        .toArray(String[]::new));
+    await("the copy of the merged disk under way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .failFast("hyperexport ended early", () -> !running.process().isAlive())
+        .until(() -> host.bytesRead() > 0 && !host.filesNamed("hypersdk-merge-").isEmpty());
+    running.signal("INT");
+    Result r = running.await(Duration.ofSeconds(60));
+
+    assertThat(r.exit()).as("%s", r).isEqualTo(130);
+    assertThat(EndToEndTest.errorLines(r)).as("%s", r).containsExactly("hyperexport: interrupted");
+    EndToEndTest.assertNoStackTrace(r);
+    assertThat(host.filesNamed("hypersdk-merge-")).as("the merged VHDX is removed on the host").isEmpty();
+    assertThat(EndToEndTest.names(out)).as("no disk under its final name").noneMatch(n -> n.endsWith(".vhdx"));
   }
 
   @Test

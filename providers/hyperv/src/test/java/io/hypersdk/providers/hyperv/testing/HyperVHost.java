@@ -69,6 +69,7 @@ public final class HyperVHost implements AutoCloseable {
   private final List<Vm> vms = Collections.synchronizedList(new ArrayList<>());
   private volatile String deniedCmdlet;
   private volatile long failReadsFrom = Long.MAX_VALUE;
+  private volatile long readDelayMillis;
   private final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
 
   /** A VM of this host; change it freely between calls. */
@@ -153,6 +154,14 @@ public final class HyperVHost implements AutoCloseable {
         if (offset >= failReadsFrom) {
           throw new IOException("connection reset");
         }
+        if (readDelayMillis > 0) {
+          try {
+            Thread.sleep(readDelayMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+          }
+        }
       }
 
       @Override
@@ -218,6 +227,11 @@ public final class HyperVHost implements AutoCloseable {
   /** SFTP reads at or past {@code offset} of any file fail, as a connection that keeps dropping there. */
   public void failReadsFrom(long offset) {
     this.failReadsFrom = offset;
+  }
+
+  /** Each SFTP read waits {@code millis} first, as a slow link does (a copy still under way when a test acts). */
+  public void slowReads(long millis) {
+    this.readDelayMillis = millis;
   }
 
   /** Bytes SFTP has served so far. */
