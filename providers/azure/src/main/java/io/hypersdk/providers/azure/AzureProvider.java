@@ -112,7 +112,10 @@ final class AzureProvider implements Provider {
         SnapshotBlobReader reader = new SnapshotBlobReader(snapshots::grant, snap, config.blobEndpoint());
         RangedDownload.Builder b = RangedDownload.builder(pool, reader, d.bytes()).ranges(reader.ranges())
             .parallel(config.parallel()).progress(progress).checksum(RangeChecksum.MD5_BASE64, "Azure")
-            .journal("azure-pages", 512).source(snap).describe(r -> "bytes " + r.offset() + "-" + (r.end() - 1)
+            .journal("azure-pages", 512)
+            // Pinned to the disk, not the snapshot: a run again takes a new snapshot, and a range written before
+            // is kept only when the service's MD5 for it is still the one recorded and the bytes on disk match.
+            .source(d.id()).describe(r -> "bytes " + r.offset() + "-" + (r.end() - 1)
                 + " of " + snap.substring(snap.lastIndexOf('/') + 1));
         if (vhd) {
           // The VHD's SHA-256 covers the footer too: this digest sees the data in order, then gets the footer.
@@ -125,11 +128,16 @@ final class AzureProvider implements Provider {
       progress.start(downloads.stream().mapToLong(RangedDownload::dataBytes).sum());
       List<ExportedDisk> disks = new ArrayList<>();
       List<Path> journals = new ArrayList<>();
+      List<String> warnings = new ArrayList<>();
       for (int i = 0; i < vm.disks().size(); i++) {
         VmInventory.ManagedDisk d = vm.disks().get(i);
         Path target = out.resolve(d.name() + (vhd ? ".vhd.data" : ".raw"));
         Downloaded w = downloads.get(i).to(target);
         journals.add(RangeJournal.fileOf(target));
+        if (w.reusedRanges() > 0) {
+          warnings.add("disk " + d.name() + ": " + w.reusedRanges() + " ranges kept from an earlier run of this "
+              + "export (the service's MD5 for them is unchanged)");
+        }
         snapshots.revoke(snapshots.of(d.id()));
         if (vhd) {
           disks.add(asVhd(w, out.resolve(d.name() + ".vhd"), digests.get(i), d, i));
@@ -142,7 +150,7 @@ final class AzureProvider implements Provider {
         // Every disk is complete: nothing is left to resume.
         Files.deleteIfExists(j);
       }
-      return new ExportedVm(vm.info(), disks, null, null, EXPORT_METHOD, List.of());
+      return new ExportedVm(vm.info(), disks, null, null, EXPORT_METHOD, warnings);
     } catch (IOException e) {
       throw new ProviderException(Kind.EXPORT_FAILED, "cannot finish the disks in " + out + ": " + e.getMessage(), e);
     } finally {

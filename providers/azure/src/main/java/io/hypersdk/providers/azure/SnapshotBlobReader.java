@@ -1,10 +1,7 @@
 package io.hypersdk.providers.azure;
 
-import com.azure.core.util.Context;
-import com.azure.storage.blob.models.BlobDownloadResponse;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobStorageException;
-import com.azure.storage.blob.models.DownloadRetryOptions;
 import com.azure.storage.blob.models.PageRange;
 import com.azure.storage.blob.specialized.PageBlobClient;
 import com.azure.storage.blob.specialized.SpecializedBlobClientBuilder;
@@ -15,27 +12,35 @@ import io.hypersdk.providers.ProviderException.Kind;
 import io.hypersdk.providers.download.DiskRange;
 import io.hypersdk.providers.download.RangeReader;
 import io.hypersdk.providers.download.RetryableReadException;
-import java.io.ByteArrayOutputStream;
+import io.hypersdk.providers.download.SocketHttpGet;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Reads a snapshot's page blob through its read SAS with azure-storage-blob: the allocated page ranges, then each
- * range with its Content-MD5 (the service sends one for reads of up to 4 MiB). When the SAS has expired, a new
- * grant is asked for and the range is retried; the ranges already written stay.
+ * Reads a snapshot's page blob through its read SAS: the allocated page ranges with azure-storage-blob, then each
+ * range with its Content-MD5 (the service sends one for reads of up to 4 MiB) as a plain GET on a socket of its
+ * own ({@link SocketHttpGet}), which moves the data faster than the SDK's download path and lets a range an
+ * earlier run wrote be kept once its MD5 is seen, before the body is read. When the SAS has expired, a new grant
+ * is asked for and the range is retried; the ranges already written stay.
  */
 final class SnapshotBlobReader implements RangeReader {
   /** The largest read the service returns a range MD5 for. */
   static final long CHUNK = 4L << 20;
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+  /** A Blob service version that returns range MD5s; Azurite is run with --skipApiVersionCheck. */
+  private static final String API_VERSION = "2021-08-06";
+  private static final Pattern ERROR_MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
   private final Grants grants;
   private final String snapshotId;
   private final URI blobEndpoint;
@@ -47,19 +52,8 @@ final class SnapshotBlobReader implements RangeReader {
     String grant(String snapshotId) throws ProviderException, InterruptedException;
   }
 
-  /** Collects one range in an array of its size, handed over without the copy {@code toByteArray} makes. */
-  private static final class RangeBuffer extends ByteArrayOutputStream {
-    RangeBuffer(int size) {
-      super(size);
-    }
-
-    byte[] bytes() {
-      return count == buf.length ? buf : java.util.Arrays.copyOf(buf, count);
-    }
-  }
-
   /** A SAS URL, the client reading through it and when it expires ({@code se}). */
-  private record Grant(PageBlobClient client, Instant expires) {}
+  private record Grant(URI url, PageBlobClient client, Instant expires) {}
 
   SnapshotBlobReader(Grants grants, String snapshotId, URI blobEndpoint) throws ProviderException,
       InterruptedException {
@@ -93,29 +87,39 @@ final class SnapshotBlobReader implements RangeReader {
   }
 
   @Override
-  public Chunk read(DiskRange range, Earlier earlier) throws ProviderException, RetryableReadException {
+  public Chunk read(DiskRange range, Earlier earlier) throws ProviderException, RetryableReadException,
+      InterruptedException {
     Grant g = grant;
-    RangeBuffer out = new RangeBuffer((int) range.length());
-    try {
-      BlobDownloadResponse r = g.client().downloadStreamWithResponse(out, new BlobRange(range.offset(),
-          range.length()), new DownloadRetryOptions().setMaxRetryRequests(0), null, range.length() <= CHUNK, TIMEOUT,
-          Context.NONE);
-      byte[] md5 = r.getDeserializedHeaders().getContentMd5();
-      byte[] data = out.bytes();
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("x-ms-version", API_VERSION);
+    headers.put("x-ms-range", "bytes=" + range.offset() + "-" + (range.end() - 1));
+    if (range.length() <= CHUNK) {
+      headers.put("x-ms-range-get-content-md5", "true");
+    }
+    try (SocketHttpGet get = SocketHttpGet.prepare(g.url(), headers, null, CONNECT_TIMEOUT, TIMEOUT)) {
+      int status = get.status();
+      if (status / 100 != 2) {
+        String body = new String(get.body().readNBytes(4096), StandardCharsets.UTF_8);
+        Matcher m = ERROR_MESSAGE.matcher(body);
+        throw failure(status, get.header("x-ms-error-code").orElse(null), m.find() ? m.group(1) : body, g,
+            "Get Blob");
+      }
+      String md5 = get.header("Content-MD5").orElse(null);
+      if (md5 != null && earlier.holds(md5)) {
+        // The earlier run's bytes have the MD5 the service sends now: the body is dropped unread.
+        return Chunk.unchanged();
+      }
+      byte[] data = get.body().readNBytes((int) range.length());
       if (data.length != range.length()) {
         throw new RetryableReadException(Kind.NETWORK, "the blob service sent " + data.length + " of "
             + range.length() + " bytes", null);
       }
-      return new Chunk(data, md5 == null ? null : Base64.getEncoder().encodeToString(md5));
-    } catch (BlobStorageException e) {
-      throw failure(e, g, "Get Blob");
-    } catch (UncheckedIOException | IllegalStateException e) {
-      throw new RetryableReadException(Kind.NETWORK, unreachable(e, "Get Blob"), e);
-    } catch (RuntimeException e) {
-      if (hasCause(e, IOException.class)) {
-        throw new RetryableReadException(Kind.NETWORK, unreachable(e, "Get Blob"), e);
+      return new Chunk(data, md5);
+    } catch (IOException e) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException("reading " + range + " of " + snapshotId + " interrupted");
       }
-      throw e;
+      throw new RetryableReadException(Kind.NETWORK, unreachable(e, "Get Blob"), e);
     }
   }
 
@@ -124,15 +128,20 @@ final class SnapshotBlobReader implements RangeReader {
    * retried; anything else fails the download.
    */
   private RetryableReadException failure(BlobStorageException e, Grant g, String call) throws ProviderException {
-    int s = e.getStatusCode();
+    return failure(e.getStatusCode(), e.getErrorCode() == null ? null : e.getErrorCode().toString(),
+        e.getServiceMessage(), g, call);
+  }
+
+  private RetryableReadException failure(int s, String errorCode, String serviceMessage, Grant g, String call)
+      throws ProviderException {
     if (s == 403 && !g.expires().isAfter(Instant.now().plusSeconds(30))) {
       regrant(g);
       return new RetryableReadException(Kind.EXPORT_FAILED, "the read SAS of " + snapshotId + " expired during "
-          + call + "; a new grant was asked for", e);
+          + call + "; a new grant was asked for", null);
     }
-    String code = e.getErrorCode() == null ? "HTTP " + s : e.getErrorCode().toString();
+    String code = errorCode == null ? "HTTP " + s : errorCode;
     if (s == 429 || s >= 500) {
-      return new RetryableReadException(Kind.NETWORK, call + " of " + snapshotId + " failed (" + code + ")", e);
+      return new RetryableReadException(Kind.NETWORK, call + " of " + snapshotId + " failed (" + code + ")", null);
     }
     if (s == 403) {
       throw new ProviderException(Kind.PERMISSION, "the blob service refused the read SAS of " + snapshotId + " ("
@@ -140,7 +149,7 @@ final class SnapshotBlobReader implements RangeReader {
           + "--blob-endpoint wrong?");
     }
     throw new ProviderException(Kind.EXPORT_FAILED, call + " of " + snapshotId + " failed (" + code + "): "
-        + AzureErrors.firstLine(e.getServiceMessage()));
+        + AzureErrors.firstLine(serviceMessage));
   }
 
   private synchronized void regrant(Grant expired) throws ProviderException {
@@ -165,7 +174,7 @@ final class SnapshotBlobReader implements RangeReader {
         // RangedDownload retries each range itself, with its own backoff.
         .retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, TIMEOUT, null, null, null))
         .buildPageBlobClient();
-    return new Grant(c, expiry(u));
+    return new Grant(u, c, expiry(u));
   }
 
   /** The {@code se} (signed expiry) of a SAS URL; without one, far away. */
@@ -191,14 +200,5 @@ final class SnapshotBlobReader implements RangeReader {
     return "cannot reach the blob service calling " + call + " of " + snapshotId + ": "
         + (c.getMessage() == null ? c.getClass().getSimpleName() : AzureErrors.firstLine(c.getMessage()))
         + "; check the network, a proxy, or --blob-endpoint";
-  }
-
-  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (type.isInstance(c)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -14,12 +14,14 @@ import io.hypersdk.providers.ProviderSettings;
 import io.hypersdk.providers.VmInfo;
 import io.hypersdk.providers.azure.testing.AzureFixture;
 import io.hypersdk.providers.download.RangeChecksum;
+import io.hypersdk.providers.download.RangeReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,6 +153,35 @@ class AzureProviderTest {
   }
 
   @Test
+  void aRunAgainAfterAFailureKeepsTheRangesWhoseMd5IsUnchanged() throws Exception {
+    AtomicInteger ranges = new AtomicInteger();
+    ExportProgress failsAfterThree = new ExportProgress() {
+      @Override
+      public void advance(long bytes) {
+        if (ranges.incrementAndGet() == 3) {
+          throw new IllegalStateException("the network dropped");
+        }
+      }
+    };
+    try (Provider p = open(Map.of("parallel", "1", "disk_format", "raw"))) {
+      assertThatThrownBy(() -> p.export(new ExportRequest("web01", work.resolve("out"), ExportFormat.OVF),
+          failsAfterThree)).hasMessageContaining("the network dropped");
+    }
+    ExportedVm out;
+    try (Provider p = open(Map.of("parallel", "1", "disk_format", "raw"))) {
+      out = p.export(new ExportRequest("web01", work.resolve("out"), ExportFormat.OVF), ExportProgress.NONE);
+    }
+    // A new snapshot, the same disk: the ranges written before are kept, the rest read.
+    assertThat(out.warnings()).singleElement().asString().startsWith("disk ").contains(" ranges kept from an earlier "
+        + "run of this export");
+    for (var d : out.disks()) {
+      assertThat(Files.mismatch(Path.of(d.path()), azure.expectedDisk(d.id(), work.resolve(d.id() + ".expected"))))
+          .isEqualTo(-1L);
+    }
+    assertCleanedUp(4);
+  }
+
+  @Test
   void anUltraDiskIsRefusedBeforeAnySnapshot() throws Exception {
     azure.vm("Standard_D2s_v5", "V2", "PowerState/running", "UltraSSD_LRS", "Attached");
     try (Provider p = open(Map.of())) {
@@ -171,11 +202,38 @@ class AzureProviderTest {
         "12582912+524288", (AzureFixture.OS_BYTES - 524288) + "+524288");
     byte[] expected = Files.readAllBytes(azure.expectedDisk(AzureFixture.OS_DISK, work.resolve("os.expected")));
     for (var r : ranges) {
-      var chunk = reader.read(r, null);
+      var chunk = reader.read(r, nothingEarlier());
       assertThat(chunk.data()).isEqualTo(Arrays.copyOfRange(expected, (int) r.offset(), (int) r.end()));
       assertThat(chunk.checksum()).as("Content-MD5 of %s", r)
           .isEqualTo(RangeChecksum.MD5_BASE64.of().apply(chunk.data()));
+      // An earlier run's bytes with the MD5 the service sends now are kept, the body dropped unread.
+      String md5 = chunk.checksum();
+      assertThat(reader.read(r, new RangeReader.Earlier() {
+        @Override
+        public boolean holds(String checksum) {
+          return checksum.equals(md5);
+        }
+
+        @Override
+        public boolean intact() {
+          return false;
+        }
+      })).isSameAs(RangeReader.Chunk.unchanged());
     }
+  }
+
+  private static RangeReader.Earlier nothingEarlier() {
+    return new RangeReader.Earlier() {
+      @Override
+      public boolean holds(String checksum) {
+        return false;
+      }
+
+      @Override
+      public boolean intact() {
+        return false;
+      }
+    };
   }
 
   private void assertCleanedUp(int snapshots) {
