@@ -44,8 +44,8 @@ class CommandLineTest {
   @Test
   void usageErrorsAreOneLine() throws Exception {
     Map<List<String>, String> cases = Map.of(
-        List.of("--provider", "hyperv"), "hyperctl: --provider must be one of "
-            + String.join(", ", Providers.discover().names()) + ", not 'hyperv'",
+        List.of("--provider", "xen"), "hyperctl: --provider must be one of "
+            + String.join(", ", Providers.discover().names()) + ", not 'xen'",
         List.of("--token-file", work.resolve("t").toString()), "hyperctl: --token-file needs --hypervisord URL",
         List.of("--hypervisord", "ftp://host"),
         "hyperctl: 'ftp://host' is not a hypervisord URL (like http://127.0.0.1:8080)");
