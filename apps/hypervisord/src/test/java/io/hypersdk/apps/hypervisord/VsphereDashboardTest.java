@@ -90,6 +90,10 @@ class VsphereDashboardTest extends DaemonTestBase {
   @Test
   void aJobThroughTheNamedConnectionWithTheVmPickedByBrowsing() throws Exception {
     page.locator("[name=provider]").selectOption("vsphere");
+    // The connections arrive with their own request; on a loaded CI machine that can take longer than the
+    // 15 s an action waits for its element to be enabled.
+    assertThat(page.locator("[name=connection] option[value=" + CONNECTION + "]"))
+        .hasCount(1, new LocatorAssertions.HasCountOptions().setTimeout(60_000));
     page.locator("[name=connection]").selectOption(CONNECTION);
     // The connection sets these; their fields are hidden, the password's above all.
     for (String hidden : List.of("url", "username", "password", "password_file")) {
