@@ -2,7 +2,8 @@
 # The export benchmarks' runner: bench/provider-export.sh PROVIDER MAIN.java builds providers/PROVIDER and its test
 # fixture (mvn -DskipTests package -pl providers/PROVIDER -am), then runs bench/MAIN.java on the module's test class
 # path with BENCH_WORK set to a temp dir it removes afterwards (its bin/ first on PATH, for stand-in tools such as
-# the Azure CLI the azure fixture writes there). Called by aws-export.sh and azure-export.sh; see bench/README.md.
+# the Azure CLI the azure fixture writes there). Called by the aws, azure, gcp and hyperv export benches; see
+# bench/README.md.
 # Environment: BENCH_TMPDIR ($TMPDIR or /var/tmp), BENCH_MVN_FLAGS (extra Maven flags, e.g. -o), BENCH_JAVA_OPTS
 # (extra JVM flags), and what MAIN.java reads.
 set -euo pipefail
@@ -35,7 +36,8 @@ mvn -B -q -Dstyle.color=never ${BENCH_MVN_FLAGS:-} -DskipTests package -pl "prov
 
 cp=$(<"providers/$provider/target/$provider-export.classpath")
 for jar in "providers/$provider/target/hypersdk-provider-$provider-"*.jar providers/spi/target/hypersdk-provider-spi-*.jar \
-    manifest/target/hypersdk-manifest-*.jar test-support/target/hypersdk-test-support-*.jar; do
+    manifest/target/hypersdk-manifest-*.jar test-support/target/hypersdk-test-support-*.jar \
+    queue/target/hypersdk-queue-*.jar; do
   [[ -f $jar && $jar != *-sources.jar ]] && cp="$ROOT/$jar:$cp"
 done
 [[ $cp == *"hypersdk-provider-$provider-"*-tests.jar* ]] || {
