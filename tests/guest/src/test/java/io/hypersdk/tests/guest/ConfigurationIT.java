@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hypersdk.testing.QueueDaemon;
-import io.hypersdk.testing.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,8 +56,8 @@ class ConfigurationIT {
     assertThat(result.path("changes")).anySatisfy(c -> assertThat(c.path("file").asText())
         .isEqualTo("/root/.ssh/authorized_keys"));
     Path bootDisk = pipeline.output().resolve(TestGuest.vmName("bios") + ".qcow2");
-    Tools.require("guestfish", "guestfish");
-    String keys = guestfishCat(bootDisk, "/root/.ssh/authorized_keys");
+    String keys = GuestDisks.guestfish(List.of(bootDisk), "inspect-os\nmount-ro /dev/sda1 /\n"
+        + "cat /root/.ssh/authorized_keys");
     assertThat(keys.lines()).contains(KEY);
   }
 
@@ -110,17 +110,5 @@ class ConfigurationIT {
     }
     ObjectNode failed = JSON.createObjectNode().put("status", "failed");
     return failed.put("error", Files.readAllLines(error, StandardCharsets.UTF_8).get(0));
-  }
-
-  private static String guestfishCat(Path disk, String file) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("guestfish", "--ro", "-a", disk.toString(), "-i", "cat", file)
-        .redirectErrorStream(true);
-    // This test runs guestfish itself: the direct backend, and TCG where KVM cannot boot the appliance.
-    pb.environment().put("LIBGUESTFS_BACKEND", "direct");
-    pb.environment().putIfAbsent("LIBGUESTFS_BACKEND_SETTINGS", "force_tcg");
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as("guestfish cat %s: %s", file, out).isZero();
-    return out;
   }
 }

@@ -41,18 +41,23 @@ final class TestGuest {
 
   private static synchronized Path folder() {
     if (built == null) {
-      built = build();
+      Tools.require("mkfs.vfat", "dosfstools");
+      built = build("build-guest.sh", "bios/hypersdk-guest.ova", "uefi/hypersdk-guest.ova");
     }
     return built;
   }
 
-  private static Path build() {
+  /**
+   * Runs the build script {@code scriptName} of tests/guest (instant when its cache is there) and returns the
+   * folder it printed last, which must hold each of {@code ovas}.
+   */
+  static Path build(String scriptName, String... ovas) {
     for (String[] tool : List.of(new String[] {"debootstrap", "debootstrap"}, new String[] {"sfdisk", "fdisk"},
-        new String[] {"qemu-img", "qemu-utils"}, new String[] {"mkfs.vfat", "dosfstools"})) {
+        new String[] {"qemu-img", "qemu-utils"})) {
       Tools.require(tool[0], tool[1]);
     }
-    Path script = script();
-    Path log = Path.of(System.getProperty("java.io.tmpdir"), "hypersdk-build-guest.log");
+    Path script = script(scriptName);
+    Path log = Path.of(System.getProperty("java.io.tmpdir"), "hypersdk-" + scriptName.replace(".sh", ".log"));
     try {
       Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
           .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -66,9 +71,10 @@ final class TestGuest {
         throw new AssertionError(script + " exited " + p.exitValue() + ":\n" + String.join("\n", lines));
       }
       Path folder = Path.of(lines.get(lines.size() - 1).trim());
-      if (!Files.isRegularFile(folder.resolve("bios/hypersdk-guest.ova"))
-          || !Files.isRegularFile(folder.resolve("uefi/hypersdk-guest.ova"))) {
-        throw new AssertionError(script + " printed " + folder + ", which lacks bios/ or uefi/hypersdk-guest.ova");
+      for (String ova : ovas) {
+        if (!Files.isRegularFile(folder.resolve(ova))) {
+          throw new AssertionError(script + " printed " + folder + ", which lacks " + ova);
+        }
       }
       return folder;
     } catch (IOException e) {
@@ -79,17 +85,17 @@ final class TestGuest {
     }
   }
 
-  /** The build script, found from the module folder Maven runs the tests in. */
-  private static Path script() {
+  /** A build script of tests/guest, found from the module folder Maven runs the tests in. */
+  private static Path script(String name) {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("tests/guest/build-guest.sh");
+      Path candidate = dir.resolve("tests/guest/" + name);
       if (Files.isRegularFile(candidate)) {
         return candidate;
       }
-      if (Files.isRegularFile(dir.resolve("build-guest.sh"))) {
-        return dir.resolve("build-guest.sh");
+      if (Files.isRegularFile(dir.resolve(name))) {
+        return dir.resolve(name);
       }
     }
-    throw new AssertionError("tests/guest/build-guest.sh not found above " + Path.of("").toAbsolutePath());
+    throw new AssertionError("tests/guest/" + name + " not found above " + Path.of("").toAbsolutePath());
   }
 }
