@@ -2,9 +2,10 @@
 # devices with partitions, chroot helpers, the serial report unit, the /home disk and the OVA writer.
 # Each script's cache key hashes this file too, so an edit here rebuilds both guests.
 #
-# The caller sets NAME, HOME_DISK_SIZE and SCRIPT_TAG ("build-guest", ...), then calls guest_lib_start KEY-PREFIX.
+# The caller sets NAME, HOME_DISK_SIZE and SCRIPT_TAG ("build-guest", ...), calls guest_cache_key, returns early
+# when $out is complete, and otherwise calls guest_lib_start.
 
-# guest_lib_start PREFIX SCRIPT...: sets $hash (over the scripts and this file), $cache_root and $out.
+# guest_cache_key PREFIX SCRIPT...: sets $hash (over the scripts and this file), $cache_root and $out.
 guest_cache_key() {
   local prefix=$1
   shift
