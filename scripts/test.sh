@@ -19,6 +19,8 @@ ensure_packages systemd-analyze:systemd man:man-db ansible-playbook:ansible-core
 # mkfs, grub (in the guest) and qemu-img; it boots under qemu (SeaBIOS, OVMF); the bench compares virt-v2v.
 ensure_packages debootstrap:debootstrap sfdisk:fdisk mkfs.vfat:dosfstools mcopy:mtools qemu-img:qemu-utils \
   qemu-system-x86_64:qemu-system-x86 /usr/share/OVMF/OVMF_CODE_4M.fd:ovmf lsinitramfs:initramfs-tools
+# The RPM stand-in guest (tests/guest/build-rpm-guest.sh) gets its open-vm-tools package from rpmbuild.
+ensure_packages rpmbuild:rpm
 # The fix stage's tests: hivexregedit edits Windows' registry; small guest images are made with mke2fs and mkntfs.
 ensure_packages hivexregedit:libwin-hivex-perl mke2fs:e2fsprogs mkntfs:ntfs-3g
 # The boot check's tests boot the host's kernel with a tiny initramfs, and empty disks under SeaBIOS and OVMF.
@@ -28,6 +30,7 @@ ensure_packages ssh-keygen:openssh-client
 cd "$ROOT"
 # Built (or taken from its cache) before the tests, so its minutes show up here and not as a test's timeout.
 bash "$ROOT/tests/guest/build-guest.sh"
+bash "$ROOT/tests/guest/build-rpm-guest.sh"
 mvn -B verify "$@"
 # The system tests: the .deb just built, installed with the Ansible playbook into containers that boot
 # systemd (systemd-nspawn); they install systemd-container and debootstrap themselves.
