@@ -80,6 +80,7 @@ debootstrap --variant=minbase --cache-dir="$cache_root/debootstrap-debs" \
 step "debootstrap bookworm minbase with dracut and rpm"
 
 # dracut as RHEL ships it (host-only images), and what the VMware guest's initramfs was built with.
+mkdir -p "$rootfs/usr/lib/dracut/dracut.conf.d"
 cat > "$rootfs/usr/lib/dracut/dracut.conf.d/01-dist.conf" <<'EOF'
 # As RHEL's dracut-config: images hold what this machine needs to boot, not every driver.
 hostonly="yes"
@@ -126,10 +127,11 @@ mapfile -t kernel_pkgs < <(in_chroot "$rootfs" apt-cache search --names-only '^l
   | cut -d' ' -f1 | sort -V | tail -2)
 [[ ${#kernel_pkgs[@]} == 2 ]] || { echo "$SCRIPT_TAG.sh: two cloud kernels not found on $MIRROR" >&2; exit 1; }
 # The kernel's postinst would run dracut host-only against this build machine; the images are made below.
-chmod -x "$rootfs/etc/kernel/postinst.d/dracut"
+hook=$rootfs/etc/kernel/postinst.d/dracut
+if [[ -e $hook ]]; then chmod -x "$hook"; fi
 in_chroot "$rootfs" apt-get install -y --no-install-recommends "${kernel_pkgs[@]}" >>"$work/kernel.log" 2>&1 \
   || { tail -30 "$work/kernel.log" >&2; exit 1; }
-chmod +x "$rootfs/etc/kernel/postinst.d/dracut"
+if [[ -e $hook ]]; then chmod +x "$hook"; fi
 step "kernels ${kernel_pkgs[*]}"
 mapfile -t kvers < <(ls "$rootfs/lib/modules" | sort -V)
 for k in "${kvers[@]}"; do
@@ -149,11 +151,15 @@ undo_mounts_under "$rootfs/"
 step "dracut pvscsi-only initramfs for ${kvers[*]}"
 # RHEL's grub2 tool names and /boot/grub2.
 for t in mkconfig install probe editenv set-default reboot mkimage; do
-  [[ -e $rootfs/usr/sbin/grub-$t ]] && ln -s "grub-$t" "$rootfs/usr/sbin/grub2-$t"
-  [[ -e $rootfs/usr/bin/grub-$t ]] && ln -s "grub-$t" "$rootfs/usr/bin/grub2-$t"
+  for d in usr/sbin usr/bin; do
+    if [[ -e $rootfs/$d/grub-$t ]]; then ln -s "grub-$t" "$rootfs/$d/grub2-$t"; fi
+  done
 done
 mkdir -p "$rootfs/boot/grub2"
-rmdir "$rootfs/boot/grub" 2>/dev/null || true
+if [[ -d $rootfs/boot/grub && ! -L $rootfs/boot/grub ]]; then
+  cp -a "$rootfs/boot/grub/." "$rootfs/boot/grub2/"
+  rm -rf "$rootfs/boot/grub"
+fi
 ln -s grub2 "$rootfs/boot/grub"
 # RHEL's identity (libguestfs reads os-release first, then redhat-release).
 rm -f "$rootfs/etc/os-release" "$rootfs/etc/debian_version"
