@@ -135,9 +135,10 @@ if [[ -e $hook ]]; then chmod +x "$hook"; fi
 step "kernels ${kernel_pkgs[*]}"
 mapfile -t kvers < <(ls "$rootfs/lib/modules" | sort -V)
 for k in "${kvers[@]}"; do
-  # Not host-only (this is not the guest's machine), and only the drivers a pvscsi VMware guest's image has.
+  # Not host-only (this is not the guest's machine), and only the drivers a pvscsi VMware guest's image has:
+  # without host-only, dracut's qemu modules would add every virtio driver.
   in_chroot "$rootfs" dracut -f --no-hostonly --drivers "vmw_pvscsi sd_mod ext4 crc32c_generic" \
-    --omit "plymouth resume" "/boot/initramfs-$k.img" "$k" >>"$work/dracut.log" 2>&1 \
+    --omit "plymouth resume qemu qemu-net virtiofs" "/boot/initramfs-$k.img" "$k" >>"$work/dracut.log" 2>&1 \
     || { tail -30 "$work/dracut.log" >&2; exit 1; }
   files=$(in_chroot "$rootfs" lsinitrd "/boot/initramfs-$k.img")
   if grep -q 'virtio_blk\|virtio_scsi' <<<"$files"; then
@@ -147,6 +148,8 @@ for k in "${kvers[@]}"; do
   grep -q vmw_pvscsi <<<"$files" || { echo "$SCRIPT_TAG.sh: /boot/initramfs-$k.img lacks vmw_pvscsi" >&2; exit 1; }
   rm -f "$rootfs/boot/initrd.img-$k"
 done
+# Debian's kernel packages link /vmlinuz and /initrd.img; RHEL has no such links.
+rm -f "$rootfs"/vmlinuz* "$rootfs"/initrd.img*
 undo_mounts_under "$rootfs/"
 step "dracut pvscsi-only initramfs for ${kvers[*]}"
 # RHEL's grub2 tool names and /boot/grub2.
