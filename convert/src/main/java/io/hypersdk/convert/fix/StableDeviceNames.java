@@ -28,7 +28,8 @@ public final class StableDeviceNames implements GuestFix {
   private static final Pattern KERNEL_NAME = Pattern.compile("/dev/(?:[shv]|xv)d([a-z]+)(\\d*)");
   private static final Pattern BY_PATH = Pattern.compile("/dev/disk/by-path/\\S*?scsi-\\d+:\\d+:(\\d+):\\d+"
       + "(?:-part(\\d+))?");
-  private static final Pattern CMDLINE_DEVICE = Pattern.compile("(?<=^|[\\s\"'])(root|resume)=(/dev/[^\\s\"']+)");
+  private static final String KERNELOPTS = "kernelopts=";
+  static final Pattern CMDLINE_DEVICE = Pattern.compile("(?<=^|[\\s\"'])(root|resume)=(/dev/[^\\s\"']+)");
 
   private final Mode mode;
   private final Map<String, String> cache = new HashMap<>();
@@ -183,13 +184,23 @@ public final class StableDeviceNames implements GuestFix {
       if (line.matches("#+")) {
         continue;
       }
-      body.append(line.startsWith("kernelopts=") ? stableArguments(guest, line, rewritten) : line).append('\n');
+      String arguments = kernelopts(line);
+      body.append(arguments == null ? line : KERNELOPTS + stableArguments(guest, arguments, rewritten)).append('\n');
     }
     if (rewritten.isEmpty() || body.length() > 1024) {
       return;
     }
     String content = body + "#".repeat(1024 - body.length());
     guest.replace(path, old, content, "kernelopts made stable: " + String.join(", ", rewritten));
+  }
+
+  /**
+   * The kernel arguments of grubenv's {@code kernelopts=ARGS} line, or null for another line. The arguments are
+   * edited apart from the variable's name: the first of them, RHEL 8's {@code root=}, follows "kernelopts=" with
+   * no space, where {@link #CMDLINE_DEVICE} does not look.
+   */
+  static String kernelopts(String grubenvLine) {
+    return grubenvLine.startsWith(KERNELOPTS) ? grubenvLine.substring(KERNELOPTS.length()) : null;
   }
 
   /** grub.cfg lines that load a kernel; nothing else in grub.cfg names a Linux device. */

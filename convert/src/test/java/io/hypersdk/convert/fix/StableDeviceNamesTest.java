@@ -32,6 +32,17 @@ class StableDeviceNamesTest {
   }
 
   @Test
+  void grubenvKerneloptsAreEditedFromTheirFirstArgument() {
+    String line = "kernelopts=root=/dev/sda1 ro crashkernel=auto resume=/dev/sda2 rhgb quiet";
+    assertThat(StableDeviceNames.kernelopts(line)).isEqualTo("root=/dev/sda1 ro crashkernel=auto resume=/dev/sda2 "
+        + "rhgb quiet");
+    java.util.List<String> devices = StableDeviceNames.CMDLINE_DEVICE.matcher(StableDeviceNames.kernelopts(line))
+        .results().map(m -> m.group(2)).toList();
+    assertThat(devices).as("RHEL 8's root= right after kernelopts= is found").containsExactly("/dev/sda1", "/dev/sda2");
+    assertThat(StableDeviceNames.kernelopts("saved_entry=4a1d-6.1.0")).isNull();
+  }
+
+  @Test
   void modesAreReadFromTheManifest() {
     assertThat(StableDeviceNames.Mode.of(null)).isEqualTo(StableDeviceNames.Mode.STABILIZE_ALL);
     assertThat(StableDeviceNames.Mode.of("bypath-only")).isEqualTo(StableDeviceNames.Mode.BYPATH_ONLY);
