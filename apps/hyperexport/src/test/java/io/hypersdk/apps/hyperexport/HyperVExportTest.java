@@ -82,8 +82,8 @@ class HyperVExportTest {
         + "--shutdown-timeout), or shut it down yourself", h -> h.vm("app01").state = "Running", "--vm", "app01"),
     HOST_KEY_MISMATCH(6, "hyperexport: host key of 127.0.0.1:", h -> { }, "--vm", "app01",
         "--host-key-fingerprint", "SHA256:" + "B".repeat(43)),
-    WINRM(2, "hyperexport: --transport winrm is not available in this build", h -> { }, "--vm", "app01",
-        "--transport", "winrm"),
+    WINRM_WITH_SSH_HOST_KEY(2, "hyperexport: --known-hosts and --host-key-fingerprint are for --transport ssh; "
+        + "WinRM checks the listener's certificate", h -> { }, "--vm", "app01", "--transport", "winrm"),
     UNREACHABLE(14, "hyperexport: cannot reach the Hyper-V host 127.0.0.1 on port ", h -> { }, "--vm", "app01",
         "--hyperv-port", "PORT_WITHOUT_SERVER");
 
