@@ -42,7 +42,7 @@ final class WinRmHost implements PowerShellHost {
       host.idleShells.push(host.createShell());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ProviderException(Kind.NETWORK, "interrupted connecting to WinRM on " + config.host());
+      throw new ProviderException(Kind.EXPORT_FAILED, "interrupted");
     }
     return host;
   }

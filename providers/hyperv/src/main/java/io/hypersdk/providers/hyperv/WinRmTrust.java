@@ -57,7 +57,7 @@ final class WinRmTrust {
     try {
       return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
     } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
+      throw new IllegalStateException(e);
     }
   }
 
@@ -93,12 +93,8 @@ final class WinRmTrust {
       }
       f.init(ks);
     }
-    for (TrustManager t : f.getTrustManagers()) {
-      if (t instanceof X509TrustManager x) {
-        return x;
-      }
-    }
-    throw new GeneralSecurityException("the JDK offers no X.509 trust manager");
+    // The JDK's PKIX factory makes exactly one, an X509ExtendedTrustManager.
+    return (X509TrustManager) f.getTrustManagers()[0];
   }
 
   /**
@@ -120,7 +116,7 @@ final class WinRmTrust {
           refusal.set("the WinRM certificate of " + where + " has SHA-256 thumbprint " + seen + ", not the pinned "
               + normalize(config.winrmThumbprint()) + ": if the listener's certificate was renewed, check it on the "
               + "host and pass the new --winrm-thumbprint");
-          throw new CertificateException("thumbprint mismatch");
+          throw new CertificateException(refusal.get());
         }
         return;
       }
@@ -159,18 +155,18 @@ final class WinRmTrust {
     @Override
     public void checkClientTrusted(X509Certificate[] certs, String authType, Socket socket)
         throws CertificateException {
-      throw new CertificateException("a client does not check clients");
+      throw new UnsupportedOperationException();
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] certs, String authType, SSLEngine engine)
         throws CertificateException {
-      throw new CertificateException("a client does not check clients");
+      throw new UnsupportedOperationException();
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] certs, String authType) throws CertificateException {
-      throw new CertificateException("a client does not check clients");
+      throw new UnsupportedOperationException();
     }
 
     @Override
