@@ -108,7 +108,9 @@ final class WinRmTrust {
       this.chain = chain;
     }
 
-    private void check(X509Certificate[] certs, String authType, SSLEngine engine) throws CertificateException {
+    /** {@code engine} or {@code socket} (one of them, or neither) carries the host name the JDK checks. */
+    private void check(X509Certificate[] certs, String authType, SSLEngine engine, Socket socket)
+        throws CertificateException {
       String seen = thumbprint(certs[0]);
       String where = config.host() + ":" + config.port();
       if (chain == null) {
@@ -123,6 +125,8 @@ final class WinRmTrust {
       try {
         if (chain instanceof X509ExtendedTrustManager x && engine != null) {
           x.checkServerTrusted(certs, authType, engine);
+        } else if (chain instanceof X509ExtendedTrustManager x && socket != null) {
+          x.checkServerTrusted(certs, authType, socket);
         } else {
           chain.checkServerTrusted(certs, authType);
         }
@@ -138,18 +142,18 @@ final class WinRmTrust {
     @Override
     public void checkServerTrusted(X509Certificate[] certs, String authType, SSLEngine engine)
         throws CertificateException {
-      check(certs, authType, engine);
+      check(certs, authType, engine, null);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] certs, String authType, Socket socket)
         throws CertificateException {
-      check(certs, authType, null);
+      check(certs, authType, null, socket);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] certs, String authType) throws CertificateException {
-      check(certs, authType, null);
+      check(certs, authType, null, null);
     }
 
     @Override
