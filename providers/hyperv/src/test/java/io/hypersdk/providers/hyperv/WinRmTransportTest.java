@@ -52,11 +52,17 @@ class WinRmTransportTest {
     }
   }
 
-  private void start(HyperVHost.Flavor flavor) throws Exception {
+  /** The host and its listener, without VMs: enough for the tests that end at the login. */
+  private void startListener(HyperVHost.Flavor flavor) throws Exception {
     host = new HyperVHost(work, flavor);
     winrm = new WinRmEndpoint(host, work);
-    osRaw = TestDisks.raw(work, "os", 12, 1);
-    dataRaw = TestDisks.raw(work, "data", 6, 2);
+  }
+
+  private void start(HyperVHost.Flavor flavor) throws Exception {
+    startListener(flavor);
+    // VHDX files of 16 MiB each (qemu-img's metadata and block layout): four 4 MiB ranges.
+    osRaw = TestDisks.raw(work, "os", 4, 1);
+    dataRaw = TestDisks.raw(work, "data", 2, 2);
     host.addVm("web01").disk("SCSI", 0, 0, DATA_DISK, TestDisks.vhdx(dataRaw))
         .disk("SCSI", 0, 1, ROOT_DISK, TestDisks.vhdx(osRaw)).bootFrom(ROOT_DISK)
         .nic("Network Adapter", "00155D010203", "External");
@@ -152,7 +158,7 @@ class WinRmTransportTest {
 
   @Test
   void aWrongPasswordIsACredentialsFailure() throws Exception {
-    start(HyperVHost.Flavor.POWERSHELL_7);
+    startListener(HyperVHost.Flavor.POWERSHELL_7);
     Map<String, Object> s = settings();
     s.put("password", "not-it");
     refused(s, Kind.CREDENTIALS, "the Hyper-V host 127.0.0.1 refused the WinRM login of " + HyperVHost.USER
@@ -162,7 +168,7 @@ class WinRmTransportTest {
 
   @Test
   void aUserWinRmDeniesTheShellLacksAPermission() throws Exception {
-    start(HyperVHost.Flavor.POWERSHELL_7);
+    startListener(HyperVHost.Flavor.POWERSHELL_7);
     winrm.denyShells();
     refused(settings(), Kind.PERMISSION, HyperVHost.USER + " may not open a shell on 127.0.0.1 over WinRM (access "
         + "denied): add the user to the host's Administrators or Remote Management Users group "
@@ -171,7 +177,7 @@ class WinRmTransportTest {
 
   @Test
   void anotherCertificateIsRefusedNamingTheThumbprintSeen() throws Exception {
-    start(HyperVHost.Flavor.POWERSHELL_7);
+    startListener(HyperVHost.Flavor.POWERSHELL_7);
     Map<String, Object> s = settings();
     String pinned = "AB".repeat(32);
     s.put("winrm_thumbprint", pinned.toLowerCase().replaceAll("(..)(?!$)", "$1:"));
