@@ -123,6 +123,11 @@ final class WsMan {
           + " over WinRM (access denied): add the user to the host's Administrators or Remote Management Users "
           + "group (docs/CONFIGURATION.md)");
     }
+    if (f.subcode.endsWith("EncodingLimit")) {
+      // WS-Management's fault for an envelope above the service's MaxEnvelopeSizekb (150 before Windows 2012).
+      return new ProviderException(Kind.EXPORT_FAILED, "WinRM on " + config.host() + " takes envelopes smaller than "
+          + MAX_ENVELOPE / 1024 + " KB: raise it on the host (winrm set winrm/config @{MaxEnvelopeSizekb=\"500\"})");
+    }
     return new ProviderException(Kind.EXPORT_FAILED, "WinRM on " + config.host() + " refused to " + what + ": "
         + f.getMessage() + (f.code.isEmpty() ? "" : " (WSManFault " + f.code + ")"));
   }

@@ -176,6 +176,14 @@ class WinRmTransportTest {
   }
 
   @Test
+  void aServiceWithASmallerEnvelopeLimitSaysWhatToRaise() throws Exception {
+    startListener(HyperVHost.Flavor.POWERSHELL_7);
+    winrm.maxEnvelopeKb(150);
+    refused(settings(), Kind.EXPORT_FAILED, "WinRM on 127.0.0.1 takes envelopes smaller than 500 KB: raise it on the "
+        + "host (winrm set winrm/config @{MaxEnvelopeSizekb=\"500\"})");
+  }
+
+  @Test
   void anotherCertificateIsRefusedNamingTheThumbprintSeen() throws Exception {
     startListener(HyperVHost.Flavor.POWERSHELL_7);
     Map<String, Object> s = settings();

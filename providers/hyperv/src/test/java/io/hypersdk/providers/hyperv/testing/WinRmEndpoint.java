@@ -64,6 +64,7 @@ public final class WinRmEndpoint implements AutoCloseable {
   private final AtomicInteger largestRequest = new AtomicInteger();
   private final AtomicInteger largestResponse = new AtomicInteger();
   private volatile boolean denyShells;
+  private volatile int maxEnvelopeKb = 500;
 
   /** One command of a shell: its line, what came on stdin, and once stdin ended, what it wrote. */
   private static final class Cmd {
@@ -125,6 +126,11 @@ public final class WinRmEndpoint implements AutoCloseable {
     this.denyShells = true;
   }
 
+  /** The service's MaxEnvelopeSizekb: a request asking for larger answers gets the EncodingLimit fault. */
+  public void maxEnvelopeKb(int kb) {
+    this.maxEnvelopeKb = kb;
+  }
+
   /** The last segment of each action asked for, in order (Create, Command, Send, Receive, Signal, Delete). */
   public List<String> actions() {
     return List.copyOf(actions);
@@ -183,6 +189,10 @@ public final class WinRmEndpoint implements AutoCloseable {
 
   /** HTTP status and body of the answer to one request. */
   private String[] answer(String action, String shellId, Document d, int max) throws IOException {
+    if (max > maxEnvelopeKb * 1024) {
+      return fault("s:Sender", "w:EncodingLimit", "2150858817", "The WS-Management service cannot process the "
+          + "request because the request's MaxEnvelopeSize exceeds the configured maximum.");
+    }
     if (action.equals(TRANSFER + "/Create")) {
       if (denyShells) {
         return fault("s:Sender", "w:AccessDenied", "5", "Access is denied. ");
