@@ -139,6 +139,18 @@ class WinRmTransportTest {
   }
 
   @Test
+  void aConnectionThatDropsDuringAReadIsRetriedInANewShell() throws Exception {
+    start(HyperVHost.Flavor.POWERSHELL_7);
+    winrm.dropReceives(2);
+    ExportedVm e = export(settings(), "web01");
+
+    assertThat(Files.mismatch(Path.of(e.disks().get(0).path()), host.file(ROOT_DISK))).isEqualTo(-1);
+    assertThat(Files.mismatch(Path.of(e.disks().get(1).path()), host.file(DATA_DISK))).isEqualTo(-1);
+    assertThat(winrm.actions()).as("the dropped commands were stopped").contains("Signal");
+    assertThat(winrm.openShells()).as("every shell deleted, the broken ones too").isZero();
+  }
+
+  @Test
   void aNameWithPowerShellSyntaxArrivesAsDataOnly() throws Exception {
     start(HyperVHost.Flavor.WINDOWS_POWERSHELL_51);
     Path raw = TestDisks.raw(work, "evil", 2, 3);

@@ -65,6 +65,7 @@ public final class WinRmEndpoint implements AutoCloseable {
   private final AtomicInteger largestResponse = new AtomicInteger();
   private volatile boolean denyShells;
   private volatile int maxEnvelopeKb = 500;
+  private final AtomicInteger dropReceives = new AtomicInteger();
 
   /** One command of a shell: its line, what came on stdin, and once stdin ended, what it wrote. */
   private static final class Cmd {
@@ -126,6 +127,11 @@ public final class WinRmEndpoint implements AutoCloseable {
     this.denyShells = true;
   }
 
+  /** The next {@code n} Receives of a read script's output get no answer: the connection closes, as when it drops. */
+  public void dropReceives(int n) {
+    dropReceives.set(n);
+  }
+
   /** The service's MaxEnvelopeSizekb: a request asking for larger answers gets the EncodingLimit fault. */
   public void maxEnvelopeKb(int kb) {
     this.maxEnvelopeKb = kb;
@@ -170,6 +176,9 @@ public final class WinRmEndpoint implements AutoCloseable {
         if ("ShellId".equals(((Element) sel.item(i)).getAttribute("Name"))) {
           shellId = sel.item(i).getTextContent().strip();
         }
+      }
+      if (action.endsWith("/Receive") && isRead(shellId, d) && dropReceives.getAndUpdate(n -> Math.max(n - 1, 0)) > 0) {
+        return;
       }
       String[] answer = answer(action, shellId, d, max);
       String replyAction = answer[0].equals("200") ? action + "Response" : WSMAN.replace(".xsd", "/fault");
@@ -264,6 +273,18 @@ public final class WinRmEndpoint implements AutoCloseable {
         return fault("s:Sender", "w:ActionNotSupported", "2150858754", "The action is not supported by the service.");
       }
     }
+  }
+
+  /** Whether the Receive is for a command running the read script (whose command line holds ToBase64String). */
+  private boolean isRead(String shellId, Document d) {
+    Map<String, Cmd> shell = shellId == null ? null : shells.get(shellId);
+    NodeList desired = d.getElementsByTagNameNS(SHELL, "DesiredStream");
+    if (shell == null || desired.getLength() == 0) {
+      return false;
+    }
+    Cmd c = shell.get(((Element) desired.item(0)).getAttribute("CommandId"));
+    return c != null && c.result != null && new String(c.result.stdout(), 0, Math.min(c.result.stdout().length, 1),
+        StandardCharsets.US_ASCII).matches("[A-Za-z0-9+/]");
   }
 
   private static String stream(String name, String commandId, byte[] data, boolean end) {
