@@ -77,10 +77,6 @@ final class WsMan {
         .getBytes(StandardCharsets.UTF_8));
   }
 
-  URI endpoint() {
-    return endpoint;
-  }
-
   /**
    * Posts {@code body} as {@code action} on the cmd shell resource ({@code shellId} selects a shell, null for
    * Create) and returns the answer; a fault comes back as {@link Fault} for the caller to judge.
