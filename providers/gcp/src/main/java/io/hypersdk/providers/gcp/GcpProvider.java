@@ -82,7 +82,7 @@ final class GcpProvider implements Provider {
   public ExportedVm export(ExportRequest request, ExportProgress progress) throws ProviderException,
       InterruptedException {
     if (config.stagingBucket() == null) {
-      throw new ProviderException(Kind.INVALID_REQUEST, "--staging-bucket is required to export from gcp: the Cloud "
+      throw new ProviderException(Kind.MISSING_SETTING, "--staging-bucket is required to export from gcp: the Cloud "
           + "Storage bucket the image-export build writes each disk to");
     }
     JsonNode instance = inventory.find(request.vm());
@@ -98,6 +98,8 @@ final class GcpProvider implements Provider {
             + " of " + vm.name() + " is ARM64: the target is x86_64 KVM, so only x86_64 instances can be exported");
       }
     }
+    // Before anything is created: a bucket that is not there would fail every build only after its snapshot.
+    StagedObject.checkBucket(api, config);
     Path out = request.outputDir().toAbsolutePath().normalize();
     try {
       Files.createDirectories(out);

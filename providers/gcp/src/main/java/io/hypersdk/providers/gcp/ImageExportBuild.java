@@ -35,7 +35,7 @@ final class ImageExportBuild {
 
   /** The object name the build writes the image of {@code image} to, in the staging bucket. */
   String objectOf(String image) {
-    return "hypersdk-export/" + image + switch (config.imageFormat()) {
+    return StagedObject.PREFIX + image + switch (config.imageFormat()) {
       case GcpConfig.RAW -> ".tar.gz";
       default -> "." + config.imageFormat();
     };

@@ -44,6 +44,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  */
 final class StagedObject {
   private static final int BLOCK = 1 << 20;
+  /** The folder of the staging bucket the builds write to. */
+  static final String PREFIX = "hypersdk-export/";
   /** One ranged read: large enough that a request's overhead is small, small enough for 32 at once in memory. */
   static final long RANGE_BYTES = 8L << 20;
   /** Cloud Storage sends no per-range checksum: the journal records each range's CRC32C, cheap to compute. */
@@ -71,6 +73,24 @@ final class StagedObject {
   static StagedObject stat(GcpApi api, GcpConfig config, String name) throws ProviderException,
       InterruptedException {
     return new StagedObject(api, config, name, api.get(url(config, name), "storage.objects.get"));
+  }
+
+  /**
+   * Checks that the staging bucket exists by listing at most one object under the export's prefix: Cloud Storage
+   * answers 404 to a listing only when the bucket itself is missing.
+   */
+  static void checkBucket(GcpApi api, GcpConfig config) throws ProviderException, InterruptedException {
+    try {
+      api.get(config.storage() + "/storage/v1/b/" + config.stagingBucket() + "/o?maxResults=1&prefix="
+          + PREFIX, "storage.objects.list");
+    } catch (ProviderException e) {
+      if (e.kind() != Kind.NOT_FOUND) {
+        throw e;
+      }
+      throw new ProviderException(Kind.ENVIRONMENT, "the staging bucket gs://" + config.stagingBucket()
+          + " does not exist: create it in project " + config.project() + " (gcloud storage buckets create gs://"
+          + config.stagingBucket() + ") or set --staging-bucket to an existing bucket", e);
+    }
   }
 
   long size() {

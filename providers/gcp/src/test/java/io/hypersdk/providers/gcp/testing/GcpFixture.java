@@ -510,6 +510,10 @@ public final class GcpFixture implements AutoCloseable {
         builds.put(b.id(), b);
         return json(200, build(b).toString());
       }
+      if (method.equals("GET") && (m = Pattern.compile("/storage/v1/b/([^/]+)/o").matcher(path)).matches()) {
+        return listing(m.group(1), r.queryParameter("prefix").isPresent() ? r.queryParameter("prefix").firstValue()
+            : "");
+      }
       if ((m = Pattern.compile("/storage/v1/b/([^/]+)/o/(.+)").matcher(path)).matches()) {
         return object(method, m.group(1), m.group(2), r);
       }
@@ -629,6 +633,21 @@ public final class GcpFixture implements AutoCloseable {
             raw.toString(), obj.toString()));
       }
       return obj;
+    }
+
+    /** storage.objects.list: 404 only for a bucket that does not exist, as Cloud Storage answers. */
+    private ResponseDefinitionBuilder listing(String bucket, String prefix) {
+      if (!bucket.equals(BUCKET)) {
+        return json(404, error(404, "The specified bucket does not exist.", "NOT_FOUND", "notFound"));
+      }
+      ObjectNode list = JSON.createObjectNode().put("kind", "storage#objects");
+      var items = list.putArray("items");
+      objects.keySet().stream().filter(n -> n.startsWith(prefix)).sorted().forEach(n -> items.addObject()
+          .put("kind", "storage#object").put("name", n).put("bucket", bucket));
+      if (items.isEmpty()) {
+        list.remove("items");
+      }
+      return json(200, list.toString());
     }
 
     private ResponseDefinitionBuilder object(String method, String bucket, String name, Request r)
