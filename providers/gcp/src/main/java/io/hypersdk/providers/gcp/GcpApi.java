@@ -6,7 +6,6 @@ import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderException.Kind;
 import io.hypersdk.providers.download.SocketHttpGet;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,33 +49,18 @@ final class GcpApi {
     return call("DELETE", url, null, permission);
   }
 
-  /**
-   * A media read: the response's status and headers are checked, its body is the caller's to read and close.
-   * {@code range} is an HTTP Range value or null. A failure another attempt may fix is a {@link TransientFailure}.
-   */
-  HttpResponse<InputStream> media(String url, String range, String permission) throws ProviderException,
-      InterruptedException {
-    HttpRequest.Builder b = request(url).GET();
-    if (range != null) {
-      b.header("Range", range);
-    }
-    HttpResponse<InputStream> r;
+  /** A small text object's content (a build log), read whole; a failure is one line naming the permission. */
+  String text(String url, String permission) throws ProviderException, InterruptedException {
+    HttpResponse<String> r;
     try {
-      r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      r = http.send(request(url).GET().build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new TransientFailure(network(url, permission, e));
+      throw network(url, permission, e);
     }
     if (r.statusCode() / 100 != 2) {
-      String body;
-      try (InputStream in = r.body()) {
-        body = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        body = "";
-      }
-      ProviderException e = error(r.statusCode(), body, permission);
-      throw r.statusCode() >= 500 || r.statusCode() == 429 ? new TransientFailure(e) : e;
+      throw error(r.statusCode(), r.body(), permission);
     }
-    return r;
+    return r.body();
   }
 
   /**

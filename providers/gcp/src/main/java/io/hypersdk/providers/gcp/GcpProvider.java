@@ -11,7 +11,6 @@ import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderException.Kind;
 import io.hypersdk.providers.VmInfo;
 import io.hypersdk.providers.VmSummary;
-import io.hypersdk.providers.download.RangeJournal;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -183,7 +182,7 @@ final class GcpProvider implements Provider {
       progress.finish();
       for (ExportedDisk d : disks) {
         // Every disk is complete: nothing is left to resume.
-        deleteQuietly(RangeJournal.fileOf(Path.of(d.path())));
+        StagedObject.resumeFiles(Path.of(d.path())).forEach(GcpProvider::deleteQuietly);
       }
       return new ExportedVm(vm, disks, null, null, EXPORT_METHOD, warnings);
     }
@@ -193,7 +192,7 @@ final class GcpProvider implements Provider {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
-      System.err.println("gcp: could not remove the range journal " + file + " (remove it by hand): "
+      System.err.println("gcp: could not remove " + file + ", kept to resume from (remove it by hand): "
           + e.getMessage());
     }
   }

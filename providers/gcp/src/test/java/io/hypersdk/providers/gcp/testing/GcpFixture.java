@@ -299,6 +299,13 @@ public final class GcpFixture implements AutoCloseable {
         && e.getRequest().getUrl().replaceFirst("\\?.*", "").matches(pathRegex)).count();
   }
 
+  /** The bytes of the media responses (alt=media) to requests whose path matches, from WireMock's journal. */
+  public long mediaBytes(String pathRegex) {
+    return server.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().contains("alt=media")
+        && e.getRequest().getUrl().replaceFirst("\\?.*", "").matches(pathRegex))
+        .mapToLong(e -> e.getResponse().getBody() == null ? 0 : e.getResponse().getBody().length).sum();
+  }
+
   /** The create-snapshot requests' query strings (guestFlush). */
   public List<String> snapshotRequests() {
     return server.getAllServeEvents().stream().map(ServeEvent::getRequest)
