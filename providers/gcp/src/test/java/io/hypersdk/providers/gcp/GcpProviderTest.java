@@ -106,6 +106,23 @@ class GcpProviderTest {
     assertThat(Files.list(out).map(f -> f.getFileName().toString()).toList()).noneMatch(n -> n.endsWith(".part"));
   }
 
+  /** The benchmark's lean Cloud Storage server serves the export as WireMock does: metadata, ranges, delete. */
+  @Test
+  void theLeanStorageServerServesAWholeExport() throws Exception {
+    Tools.require("qemu-img", "qemu-utils");
+    ExportedVm vm;
+    try (Provider p = open("storage_endpoint", gcp.leanStorageEndpoint())) {
+      vm = p.export(new ExportRequest(GcpFixture.NAME, work.resolve("out"), ExportFormat.OVF),
+          io.hypersdk.providers.ExportProgress.NONE);
+    }
+    for (var d : vm.disks()) {
+      assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", "qcow2",
+          gcp.expectedDisk(d.id()).toString(), d.path()))).contains("Images are identical");
+    }
+    assertThat(gcp.requests("GET", "/storage/.*")).as("no storage request went to WireMock").isZero();
+    assertThat(gcp.leftovers()).isEmpty();
+  }
+
   @Test
   void aFailedBuildNamesItsLogAndLastLinesAndEverythingIsDeleted() throws Exception {
     gcp.refuseExport("disk is encrypted with a customer-supplied key: cannot be exported");

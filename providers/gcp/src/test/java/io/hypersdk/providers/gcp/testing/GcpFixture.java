@@ -77,6 +77,7 @@ public final class GcpFixture implements AutoCloseable {
   private final KeyPair key;
   private final Emulation emulation = new Emulation();
   private final List<StubMapping> faults = new ArrayList<>();
+  private LeanStorage lean;
 
   /** {@code dir} holds the disks and the staged objects. */
   public GcpFixture(Path dir) {
@@ -236,16 +237,29 @@ public final class GcpFixture implements AutoCloseable {
   }
 
   /**
-   * Stages {@code disk} in {@code format} (qcow2, vmdk, or empty for image.tar.gz) as object {@code name} of the
-   * staging bucket, as a finished build would, and returns its media URL: what a benchmark's curl fetches.
+   * A Cloud Storage endpoint for the same bucket on a plain JDK HttpServer ({@link LeanStorage}): media, metadata,
+   * listing and delete of the staged objects, without WireMock's per-response work, and without its faults. For
+   * benchmarks, where the server should cost little and the same for curl and the exporter.
    */
-  public String publish(String name, String disk, String format) {
+  public synchronized String leanStorageEndpoint() {
+    if (lean == null) {
+      lean = new LeanStorage(emulation.objects);
+    }
+    return lean.endpoint();
+  }
+
+  /**
+   * Stages {@code disk} in {@code format} (qcow2, vmdk, or empty for image.tar.gz) as object {@code name} of the
+   * staging bucket, as a finished build would, and returns its media URL on {@code storageEndpoint} (this
+   * fixture's {@link #endpoint()} or {@link #leanStorageEndpoint()}): what a benchmark's curl fetches.
+   */
+  public String publish(String name, String disk, String format, String storageEndpoint) {
     try {
       emulation.objects.put(name, emulation.staged(disk, format));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return endpoint() + "/storage/v1/b/" + BUCKET + "/o/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
+    return storageEndpoint + "/storage/v1/b/" + BUCKET + "/o/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
         + "?alt=media";
   }
 
@@ -318,7 +332,10 @@ public final class GcpFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (lean != null) {
+      lean.close();
+    }
     server.stop();
   }
 
