@@ -74,7 +74,7 @@ public final class GcpExport {
       try (Provider p = factory.open(settings)) {
         export(p, work.resolve("out-warmup"));
       }
-      curl(urls, work.resolve("curl-warmup"), parallel, false);
+      curl(urls, work.resolve("curl-warmup"), parallel, false, bytes);
       List<Double> project = new ArrayList<>();
       List<Double> download = new ArrayList<>();
       List<Double> downloadCpu = new ArrayList<>();
@@ -91,10 +91,10 @@ public final class GcpExport {
           download.add(mib(bytes) / downloadSeconds);
           downloadCpu.add(downloadCpuSeconds / gib);
         }
-        double[] c = curl(urls, work.resolve("curl"), parallel, false);
+        double[] c = curl(urls, work.resolve("curl"), parallel, false, bytes);
         plain.add(mib(bytes) / c[0]);
         plainCpu.add(c[1] / gib);
-        c = curl(urls, work.resolve("curl"), parallel, true);
+        c = curl(urls, work.resolve("curl"), parallel, true, bytes);
         sha.add(mib(bytes) / c[0]);
         shaCpu.add(c[1] / gib);
         System.out.printf(Locale.ROOT, "%5d %9.1f %9.1f %8.2f %9.1f %8.2f %11.1f %8.2f %9.2f%n", r,
@@ -126,15 +126,18 @@ public final class GcpExport {
       String storage = gcp.leanStorageEndpoint();
       // curl gets the same objects under fixed names, in the provider's range size, with the same token.
       long bytes = 0;
-      StringBuilder cfg = new StringBuilder("header = \"Authorization: Bearer " + GcpFixture.TOKEN + "\"\n");
+      StringBuilder cfg = new StringBuilder();
       for (String disk : List.of(GcpFixture.BOOT_DISK, GcpFixture.DATA_DISK)) {
         String url = gcp.publish("bench/" + disk + ".qcow2", disk, "qcow2", storage);
         long size = gcp.objectSize("bench/" + disk + ".qcow2");
         bytes += size;
         for (long at = 0, i = 0; at < size; at += RANGE_BYTES, i++) {
-          cfg.append("url = \"").append(url).append("\"\nrange = \"").append(at).append('-')
-              .append(Math.min(size, at + RANGE_BYTES) - 1).append("\"\noutput = \"").append(disk).append('-')
-              .append(i).append("\"\n");
+          // One transfer per range: curl's range (like its header) is one setting for every URL of a group, so each
+          // range is a group of its own ("next"), and no "next" may end the file.
+          cfg.append(cfg.isEmpty() ? "" : "next\n").append("url = \"").append(url).append("\"\nrange = \"")
+              .append(at).append('-').append(Math.min(size, at + RANGE_BYTES) - 1).append("\"\noutput = \"")
+              .append(disk).append('-').append(i).append("\"\nheader = \"Authorization: Bearer ")
+              .append(GcpFixture.TOKEN).append("\"\nfail\n");
         }
       }
       Path urls = work.resolve("curl.cfg");
@@ -192,11 +195,11 @@ public final class GcpExport {
   /**
    * Wall and CPU seconds (user + system, bash's {@code time}) for one curl process fetching every range,
    * {@code parallel} at a time (-Z), into one file each; with {@code sha}, then sha256sum of every file and sync,
-   * as the project checks and flushes what it writes.
+   * as the project checks and flushes what it writes. Fails unless the files hold {@code expected} bytes in all.
    */
-  static double[] curl(Path cfg, Path out, int parallel, boolean sha) throws Exception {
+  static double[] curl(Path cfg, Path out, int parallel, boolean sha, long expected) throws Exception {
     Files.createDirectories(out);
-    String cmd = "curl -sS --no-progress-meter --fail -Z --parallel-max " + parallel + " -K '" + cfg + "'"
+    String cmd = "curl -sS --no-progress-meter -Z --parallel-max " + parallel + " -K '" + cfg + "'"
         + (sha ? " && find . -type f -print0 | xargs -0 sha256sum > /dev/null && sync -f ." : "");
     Path times = out.resolveSibling(out.getFileName() + ".time");
     long start = System.nanoTime();
@@ -206,6 +209,13 @@ public final class GcpExport {
       throw new IllegalStateException("curl exited with " + p.exitValue() + ": " + Files.readString(times));
     }
     double s = (System.nanoTime() - start) / 1e9;
+    long got;
+    try (Stream<Path> files = Files.list(out)) {
+      got = files.mapToLong(f -> f.toFile().length()).sum();
+    }
+    if (got != expected) {
+      throw new IllegalStateException("curl wrote " + got + " bytes, not the objects' " + expected);
+    }
     List<String> lines = Files.readAllLines(times);
     String[] userSys = lines.get(lines.size() - 1).trim().split(" ");
     deleteTree(out);
