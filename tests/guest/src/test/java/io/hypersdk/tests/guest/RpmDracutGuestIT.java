@@ -50,8 +50,9 @@ class RpmDracutGuestIT {
   void convert(@TempDir Path work) throws Exception {
     pipeline = new GuestPipeline(work);
     run = pipeline.exportLocal(RpmGuest.ova(), RpmGuest.VM_NAME, "rpm", GuestFlags.bootCheckOn());
-    System.out.printf("RpmDracutGuestIT: export, fix and boot check took %d s%n", run.tool().millis() / 1000);
     assertThat(run.tool().exit()).as("%s", run).isZero();
+    System.out.printf("RpmDracutGuestIT: export, fix and boot check took %d s; result.json timings_ms %s%n",
+        run.tool().millis() / 1000, run.result().path("timings_ms"));
     List<Path> outputs = new ArrayList<>();
     run.json().path("pipeline").path("outputs").forEach(o -> outputs.add(Path.of(o.asText())));
     assertThat(outputs).as("both disks converted").hasSize(2);
