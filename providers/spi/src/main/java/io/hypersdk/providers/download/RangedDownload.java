@@ -26,10 +26,8 @@ import java.util.function.Function;
 
 /**
  * Downloads one disk as a set of ranges read in parallel by a provider's {@link RangeReader} into a sparse file.
- * Ranges are fetched, checked and written in parallel, each by the thread that read it, and then handed to the
- * calling thread in file order, so the file's SHA-256 (and an optional {@link InOrder} observer, e.g. a
- * whole-object CRC32C) sees every byte in order while that thread does nothing else; bytes no range covers are
- * holes.
+ * Ranges are fetched in parallel but written in file order, so the file's SHA-256 (and an optional
+ * {@link InOrder} observer, e.g. a whole-object CRC32C) sees every byte in order; bytes no range covers are holes.
  * Each range is retried {@value #ATTEMPTS} times with backoff (200 ms, doubling) and checked against the
  * platform's checksum when the reader gives one. The file is written as {@code TARGET.part} with a
  * {@link RangeJournal} of the flushed ranges and renamed when complete; a failed or interrupted run (Ctrl-C
@@ -55,7 +53,7 @@ public final class RangedDownload {
   /** Attempts per range before the download fails. */
   public static final int ATTEMPTS = 4;
   private static final long FIRST_BACKOFF_MS = 200;
-  /** Data written between two saves of the journal. */
+  /** Data written between two flushes of the file and its journal. */
   private static final long JOURNAL_EVERY_BYTES = 32L << 20;
   private final Builder b;
 
@@ -225,8 +223,8 @@ public final class RangedDownload {
     RangeJournal journal = RangeJournal.load(part, header(), b.unit);
     journal.delete();
     int reused = 0;
-    // Held through RandomAccessFile, not a FileChannel: an interrupt (Ctrl-C) would close a channel, and with it the
-    // flush that keeps the written ranges for a run again. The workers write through channels of their own.
+    // Written through RandomAccessFile, not a FileChannel: an interrupt (Ctrl-C) that lands during a write would
+    // close a channel, and with it the flush that keeps the written ranges for a run again.
     try (RandomAccessFile out = new RandomAccessFile(part.toFile(), "rw");
         FileChannel old = earlier.size() == 0 ? null : FileChannel.open(previous, StandardOpenOption.READ)) {
       out.setLength(0);
@@ -239,7 +237,7 @@ public final class RangedDownload {
           while (next < ranges.size() && inFlight.size() < b.window) {
             DiskRange r = ranges.get(next++);
             String known = earlier.checksum(r);
-            inFlight.add(b.pool.submit(() -> store(part, r, fetch(r, known, old))));
+            inFlight.add(b.pool.submit(() -> fetch(r, known, old)));
           }
           Fetched f = await(inFlight.poll());
           DiskRange r = ranges.get(done);
@@ -248,13 +246,16 @@ public final class RangedDownload {
           if (b.observer != null) {
             b.observer.update(f.data(), 0, f.data().length);
           }
+          if (!(b.skipZeroRanges && allZero(f.data()))) {
+            out.seek(r.offset());
+            out.write(f.data());
+          }
           written = r.end();
           journal.add(r, f.checksum());
           reused += f.reused() ? 1 : 0;
           unflushed += r.length();
           if (unflushed >= JOURNAL_EVERY_BYTES) {
-            // No fsync of the data first: a run again reuses a range only after its bytes on disk check out
-            // against the checksum recorded here (EarlierRange), so a range the crash lost is fetched again.
+            out.getFD().sync();
             journal.save();
             unflushed = 0;
           }
@@ -300,27 +301,6 @@ public final class RangedDownload {
       }
     }
     return Math.max(from, to);
-  }
-
-  /**
-   * Writes a fetched range into the part file on the worker's thread (a channel of its own, which an interrupt may
-   * close without touching the caller's), unless it is all zeros and zero ranges stay holes. The file is not
-   * created here: a worker still running after a failed download must not bring a deleted part file back.
-   */
-  private Fetched store(Path part, DiskRange r, Fetched f) throws ProviderException {
-    if (b.skipZeroRanges && allZero(f.data())) {
-      return f;
-    }
-    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(f.data());
-      while (buf.hasRemaining()) {
-        ch.write(buf, r.offset() + buf.position());
-      }
-      return f;
-    } catch (IOException e) {
-      throw new ProviderException(ProviderException.Kind.EXPORT_FAILED, "cannot write " + b.describe.apply(r)
-          + " to " + part + ": " + e.getMessage(), e);
-    }
   }
 
   private static boolean allZero(byte[] data) {
