@@ -6,12 +6,12 @@ import io.hypersdk.providers.Provider;
 import io.hypersdk.providers.ProviderSettings;
 import io.hypersdk.providers.Providers;
 import io.hypersdk.providers.hyperv.testing.HyperVHost;
+import io.hypersdk.testing.ExportVsCurl;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +29,6 @@ import java.util.stream.Stream;
  * provider's default), BENCH_DISK_MIB (256 per disk, two disks).
  */
 public final class HyperVExport {
-  static final double TARGET = 0.9;
   static final int RANGE = 8 << 20;
 
   public static void main(String[] args) throws Exception {
@@ -52,13 +51,16 @@ public final class HyperVExport {
           .set("username", HyperVHost.USER).set("password", HyperVHost.PASSWORD)
           .set("host_key_fingerprint", host.fingerprint()).set("parallel", parallel).build(Map.of());
       Path cfg = work.resolve("curl.cfg");
-      StringBuilder c = new StringBuilder("user = \"" + HyperVHost.USER.replace("\\", "\\\\") + ":"
-          + HyperVHost.PASSWORD + "\"\ninsecure\n");
+      StringBuilder c = new StringBuilder();
       for (int i = 0; i < paths.size(); i++) {
         long size = Files.size(host.file(paths.get(i)));
         String url = "sftp://127.0.0.1:" + host.port() + "/" + paths.get(i).replace('\\', '/');
         for (long off = 0, n = 0; off < size; off += RANGE, n++) {
-          c.append("url = \"").append(url).append("\"\nrange = ").append(off).append('-')
+          // One transfer per range: curl's range (like user and insecure) is one setting for every URL of a group,
+          // so each range is a group of its own ("next"), and no "next" may end the file.
+          c.append(c.isEmpty() ? "" : "next\n").append("user = \"")
+              .append(HyperVHost.USER.replace("\\", "\\\\")).append(':').append(HyperVHost.PASSWORD)
+              .append("\"\ninsecure\nurl = \"").append(url).append("\"\nrange = ").append(off).append('-')
               .append(Math.min(size, off + RANGE) - 1).append("\noutput = \"d").append(i).append('-').append(n)
               .append("\"\n");
         }
@@ -66,30 +68,30 @@ public final class HyperVExport {
       // The credentials go in a file curl reads, never on its command line.
       Files.writeString(cfg, c, StandardCharsets.UTF_8);
       System.out.printf(Locale.ROOT, "2 VHDX files, %.0f MiB in all, %d MiB ranges, parallel %d, %d rounds%n",
-          mib(bytes), RANGE >> 20, parallel, rounds);
-      try (Provider p = factory.open(settings)) {
-        export(p, work.resolve("out-warmup"));
-      }
-      curl(cfg, work.resolve("curl-warmup"), parallel, false);
-      List<Double> project = new ArrayList<>();
-      List<Double> plain = new ArrayList<>();
-      List<Double> sha = new ArrayList<>();
-      System.out.printf("%5s %12s %12s %16s %14s%n", "round", "project", "curl", "curl+sha256sum", "project/curl");
-      for (int r = 1; r <= rounds; r++) {
+          bytes / 1048576.0, RANGE >> 20, parallel, rounds);
+      checkCurlFetchesEveryByte(cfg, work.resolve("curl-check"), bytes);
+      ExportVsCurl.run(work, bytes, parallel, rounds, cfg, out -> {
         try (Provider p = factory.open(settings)) {
-          project.add(mib(bytes) / export(p, work.resolve("out")));
+          ExportedVm x = p.export(new ExportRequest("bench01", out, ExportFormat.OVF), ExportProgress.NONE);
+          if (x.disks().size() != 2) {
+            throw new IllegalStateException("the export wrote " + x.disks().size() + " disks");
+          }
         }
-        plain.add(mib(bytes) / curl(cfg, work.resolve("curl"), parallel, false));
-        sha.add(mib(bytes) / curl(cfg, work.resolve("curl"), parallel, true));
-        System.out.printf(Locale.ROOT, "%5d %12.1f %12.1f %16.1f %14.2f%n", r, project.get(r - 1), plain.get(r - 1),
-            sha.get(r - 1), project.get(r - 1) / plain.get(r - 1));
-      }
-      double ratio = median(project) / median(plain);
-      System.out.printf(Locale.ROOT, "%5s %12.1f %12.1f %16.1f   (MiB/s, medians)%n", "", median(project),
-          median(plain), median(sha));
-      System.out.printf(Locale.ROOT, "project/curl = %.2f (target >= %.1f, the project with checksums on): %s%n",
-          ratio, TARGET, ratio >= TARGET ? "met" : "missed");
-      System.out.printf(Locale.ROOT, "project/(curl+sha256sum) = %.2f%n", median(project) / median(sha));
+      });
+    }
+  }
+
+  /** Fails unless curl with {@code cfg} writes exactly {@code bytes}: a wrong config would time other work. */
+  static void checkCurlFetchesEveryByte(Path cfg, Path out, long bytes) throws Exception {
+    Files.createDirectories(out);
+    run(out, List.of("curl", "-sS", "--no-progress-meter", "--fail", "-K", cfg.toString()));
+    long written;
+    try (Stream<Path> s = Files.list(out)) {
+      written = s.mapToLong(f -> f.toFile().length()).sum();
+    }
+    deleteTree(out);
+    if (written != bytes) {
+      throw new IllegalStateException("curl wrote " + written + " bytes of " + bytes + ": its config is wrong");
     }
   }
 
@@ -110,49 +112,11 @@ public final class HyperVExport {
     return vhdx;
   }
 
-  /** Seconds for one export of both disks into {@code out}, which is removed afterwards. */
-  static double export(Provider p, Path out) throws Exception {
-    long start = System.nanoTime();
-    ExportedVm x = p.export(new ExportRequest("bench01", out, ExportFormat.OVF), ExportProgress.NONE);
-    double s = (System.nanoTime() - start) / 1e9;
-    if (x.disks().size() != 2) {
-      throw new IllegalStateException("the export wrote " + x.disks().size() + " disks");
-    }
-    deleteTree(out);
-    return s;
-  }
-
-  /**
-   * Seconds for one curl process fetching every range, {@code parallel} at a time (-Z), into one file each; with
-   * {@code sha}, then sha256sum of every file and sync, as the project checks and flushes what it writes.
-   */
-  static double curl(Path cfg, Path out, int parallel, boolean sha) throws Exception {
-    Files.createDirectories(out);
-    long start = System.nanoTime();
-    run(out, List.of("curl", "-sS", "--no-progress-meter", "-Z", "--parallel-max", Integer.toString(parallel), "-K",
-        cfg.toString()));
-    if (sha) {
-      run(out, List.of("bash", "-c", "find . -type f -print0 | xargs -0 sha256sum > /dev/null && sync -f ."));
-    }
-    double s = (System.nanoTime() - start) / 1e9;
-    deleteTree(out);
-    return s;
-  }
-
   static void run(Path dir, List<String> cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start();
     if (p.waitFor() != 0) {
       throw new IllegalStateException(cmd.get(0) + " exited with " + p.exitValue());
     }
-  }
-
-  static double median(List<Double> v) {
-    List<Double> s = v.stream().sorted().toList();
-    return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
-  }
-
-  static double mib(long bytes) {
-    return bytes / 1048576.0;
   }
 
   static String env(String key, String otherwise) {
