@@ -81,7 +81,6 @@ public final class NativeConverter {
     Path temp = Files.createTempFile(dir, "." + output.getFileName(), ".part");
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> daemon(r, "diskimage-worker"));
     ExecutorService writerThread = Executors.newSingleThreadExecutor(r -> daemon(r, "diskimage-writer"));
-    ExecutorService flusher = Executors.newSingleThreadExecutor(r -> daemon(r, "diskimage-flush"));
     boolean done = false;
     try {
       Workers workers = new Workers(pool);
@@ -90,7 +89,7 @@ public final class NativeConverter {
       long outputBytes;
       String outputSha;
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        Qcow2Writer writer = new Qcow2Writer(ch, workers, writerThread, flusher, compress, threads);
+        Qcow2Writer writer = new Qcow2Writer(ch, workers, writerThread, compress, threads);
         virtualSize = reader(format, workers, sizeFromFooter, listed).read(src, writer);
         src.drain();
         if (length >= 0 && src.position() != length) {
@@ -112,7 +111,6 @@ public final class NativeConverter {
     } finally {
       pool.shutdownNow();
       writerThread.shutdownNow();
-      flusher.shutdownNow();
       if (!done) {
         Files.deleteIfExists(temp);
       }

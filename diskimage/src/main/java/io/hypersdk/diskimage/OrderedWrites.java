@@ -13,28 +13,21 @@ import java.util.concurrent.Future;
  * Writes buffers to the output file on a thread of their own, in the order handed over, and hashes them there
  * when a digest is set: the thread that reads and parses the source no longer waits for the output's SHA-256
  * and the write system calls, so the two run on separate cores. At most {@code depth} buffers are in flight;
- * the caller gets back a drained one to fill next. Every 64 MiB written, the data so far is forced to disk on
- * another thread while the writes go on, so the fsync before the output is renamed has little left to write.
+ * the caller gets back a drained one to fill next.
  */
 final class OrderedWrites {
   private final FileChannel ch;
   /** One thread, so the jobs run one at a time in submission order (the digest needs that order). */
   private final ExecutorService thread;
-  private final ExecutorService flusher;
   private final int depth;
   private final int bufferSize;
-  private static final long FLUSH_EVERY = 64L << 20;
   private final ArrayDeque<Future<ByteBuffer>> inFlight = new ArrayDeque<>();
   private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
   private MessageDigest digest;
-  /** Touched by the writer thread only. */
-  private long unflushed;
-  private Future<?> flushing;
 
-  OrderedWrites(FileChannel ch, ExecutorService thread, ExecutorService flusher, int depth, int bufferSize) {
+  OrderedWrites(FileChannel ch, ExecutorService thread, int depth, int bufferSize) {
     this.ch = ch;
     this.thread = thread;
-    this.flusher = flusher;
     this.depth = depth;
     this.bufferSize = bufferSize;
   }
@@ -69,32 +62,18 @@ final class OrderedWrites {
       while (b.hasRemaining()) {
         to += ch.write(b, to);
       }
-      unflushed += to - at;
-      if (unflushed >= FLUSH_EVERY && (flushing == null || flushing.isDone())) {
-        flushing = flusher.submit(() -> {
-          ch.force(false);
-          return null;
-        });
-        unflushed = 0;
-      }
       return b;
     }));
   }
 
-  /**
-   * Waits until every buffer handed over is written and any background flush has ended; the first failure is
-   * thrown.
-   */
+  /** Waits until every buffer handed over is written; the first failure is thrown. */
   void drain() throws IOException, InterruptedException {
     while (!inFlight.isEmpty()) {
       free.add(await(inFlight.poll()));
     }
-    if (flushing != null) {
-      await(flushing);
-    }
   }
 
-  private static <T> T await(Future<T> f) throws IOException, InterruptedException {
+  private static ByteBuffer await(Future<ByteBuffer> f) throws IOException, InterruptedException {
     try {
       return f.get();
     } catch (ExecutionException e) {

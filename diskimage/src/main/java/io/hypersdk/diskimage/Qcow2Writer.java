@@ -70,10 +70,9 @@ final class Qcow2Writer {
   private long refBlockIndex;
   private short[] refBlock = new short[REFS_PER_BLOCK];
 
-  Qcow2Writer(FileChannel ch, Workers workers, ExecutorService writerThread, ExecutorService flusher,
-      boolean compress, int threads) {
+  Qcow2Writer(FileChannel ch, Workers workers, ExecutorService writerThread, boolean compress, int threads) {
     this.ch = ch;
-    this.writes = new OrderedWrites(ch, writerThread, flusher, WRITES_IN_FLIGHT, WRITE_BUFFER);
+    this.writes = new OrderedWrites(ch, writerThread, WRITES_IN_FLIGHT, WRITE_BUFFER);
     this.out = ByteBuffer.allocate(WRITE_BUFFER);
     this.workers = workers;
     this.compress = compress;
