@@ -11,22 +11,22 @@ export interface Source {
 
 export const NO_SOURCE: Source = { provider: '', connection: '', values: {} };
 
-/** The providers and named connections the daemon offers, read once when the form opens. */
+/** The providers and named connections the daemon offers, read once when the form opens; null while loading. */
 export interface Catalog {
   providers: ProviderInfo[] | null;
-  connections: Connection[];
+  connections: Connection[] | null;
   error: string | null;
 }
 
 export function useCatalog(): Catalog {
-  const [catalog, setCatalog] = useState<Catalog>({ providers: null, connections: [], error: null });
+  const [catalog, setCatalog] = useState<Catalog>({ providers: null, connections: null, error: null });
   useEffect(() => {
     api<ProviderInfo[]>('/providers')
       .then((providers) => setCatalog((c) => ({ ...c, providers })))
       .catch((e) => setCatalog((c) => ({ ...c, providers: [], error: `Cannot read the providers: ${(e as Error).message}` })));
     api<Connection[]>('/connections')
       .then((connections) => setCatalog((c) => ({ ...c, connections })))
-      .catch((e) => setCatalog((c) => ({ ...c, error: `Cannot read the connections: ${(e as Error).message}` })));
+      .catch((e) => setCatalog((c) => ({ ...c, connections: [], error: `Cannot read the connections: ${(e as Error).message}` })));
   }, []);
   return catalog;
 }
@@ -35,7 +35,7 @@ export function useCatalog(): Catalog {
 export function resolve(catalog: Catalog, source: Source): { provider?: ProviderInfo; connection?: Connection } {
   return {
     provider: catalog.providers?.find((p) => p.name === source.provider),
-    connection: catalog.connections.find((c) => c.provider === source.provider && c.name === source.connection),
+    connection: catalog.connections?.find((c) => c.provider === source.provider && c.name === source.connection),
   };
 }
 
@@ -185,7 +185,7 @@ export function SourceSection(props: {
   }, [providers, source.provider, onChange]);
 
   const { provider, connection } = resolve(catalog, source);
-  const ofProvider = connections.filter((c) => c.provider === source.provider);
+  const ofProvider = (connections ?? []).filter((c) => c.provider === source.provider);
   const shown = (provider?.settings ?? []).filter((s) => !coveredBy(connection, s.name));
 
   async function browse() {
@@ -249,7 +249,9 @@ export function SourceSection(props: {
             disabled={ofProvider.length === 0}
             onChange={(e) => onChange({ ...source, connection: e.target.value })}
           >
-            <option value="">{ofProvider.length === 0 ? 'none configured' : 'settings entered below'}</option>
+            <option value="">
+              {connections === null ? 'loading…' : ofProvider.length === 0 ? 'none configured' : 'settings entered below'}
+            </option>
             {ofProvider.map((c) => (
               <option key={c.name} value={c.name}>
                 {c.name}

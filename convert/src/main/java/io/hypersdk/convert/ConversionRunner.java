@@ -148,6 +148,7 @@ public final class ConversionRunner {
         deleteTree(request.stagingDir().resolve("fix-scratch"));
         timings.put("fix", ms(t));
         timings.put("fix_appliance_start", fixed.outcome().get().applianceMs());
+        fixed.outcome().get().fixMs().forEach((step, ms) -> timings.put("fix_" + step, ms));
         plan.forEach(finish);
       }
       t = System.nanoTime();

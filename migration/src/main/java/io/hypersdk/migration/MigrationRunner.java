@@ -76,7 +76,8 @@ public final class MigrationRunner {
           throw new InterruptedException("export interrupted");
         }
         boolean source = e.kind() == ProviderException.Kind.NOT_FOUND
-            || e.kind() == ProviderException.Kind.INVALID_REQUEST;
+            || e.kind() == ProviderException.Kind.INVALID_REQUEST || e.kind() == ProviderException.Kind.REGION_MISMATCH
+            || e.kind() == ProviderException.Kind.MISSING_SETTING;
         return new MigrationResult(false, exportRequest.vm(), null, null, null, null, ms(start),
             source ? MigrationResult.Step.SOURCE : MigrationResult.Step.EXPORT, e.getMessage(), e.kind());
       }

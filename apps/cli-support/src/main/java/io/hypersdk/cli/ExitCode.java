@@ -20,6 +20,7 @@ public enum ExitCode {
   PERMISSION_DENIED(12, "the source platform refused an action: the credentials lack a permission"),
   QUOTA_EXCEEDED(13, "a quota or limit of the source platform was reached"),
   NETWORK(14, "the source platform's endpoint unreachable, or the connection dropped"),
+  REGION_MISMATCH(15, "the VM is in another region or zone than the one given"),
   // sysexits EX_CONFIG: the systemd units' RestartPreventExitStatus=78 relies on it.
   CONFIG(78, "configuration error (systemd does not restart the service)"),
   INTERRUPTED(130, "interrupted (Ctrl-C, or SIGTERM while waiting)"),

@@ -8,7 +8,10 @@ import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.Pipeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -110,21 +113,26 @@ public final class GuestFixRunner {
         }
         fixes.add(new UefiFallbackLoader());
       }
-      java.util.Map<String, Long> fixMs = new java.util.LinkedHashMap<>();
+      Map<String, Long> fixMs = new LinkedHashMap<>();
       fixMs.put("inspect", (System.nanoTime() - start) / 1_000_000 - applianceMs - selectMs);
       if (selectMs > 0) {
-        fixMs.put("VirtioWin", selectMs);
+        fixMs.put("virtio_win", selectMs);
       }
       for (GuestFix f : fixes) {
         long t = System.nanoTime();
         f.apply(guest);
-        fixMs.merge(f.getClass().getSimpleName(), (System.nanoTime() - t) / 1_000_000, Long::sum);
+        fixMs.merge(snakeCase(f.getClass().getSimpleName()), (System.nanoTime() - t) / 1_000_000, Long::sum);
       }
       fish.finish();
       List<String> warnings = new ArrayList<>(guest.warnings());
       return new FixOutcome(os.describe(), os.kernels(), guest.changes(), warnings, devices, applianceMs,
           (System.nanoTime() - start) / 1_000_000, fixMs);
     }
+  }
+
+  /** A step's class name as a result.json timing key: {@code VirtioInitramfs} becomes {@code virtio_initramfs}. */
+  static String snakeCase(String className) {
+    return className.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
   }
 
   /** The virtio-win folder the guest needs, for the warning when it is missing. */

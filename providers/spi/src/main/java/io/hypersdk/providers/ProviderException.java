@@ -16,7 +16,16 @@ public class ProviderException extends Exception {
     /** A quota or limit of the platform was reached (e.g. too many snapshots). */
     QUOTA,
     /** The platform's endpoint could not be reached, or the connection dropped and retries did not help. */
-    NETWORK
+    NETWORK,
+    /** The VM is in another region or zone than the one the settings name; the message names where it is. */
+    REGION_MISMATCH,
+    /** A setting this action needs was not given; the message names its flag (a usage error). */
+    MISSING_SETTING,
+    /**
+     * Something besides the VM that the export needs on the platform is missing (e.g. the staging bucket); the
+     * message says what to create.
+     */
+    ENVIRONMENT
   }
 
   private final Kind kind;

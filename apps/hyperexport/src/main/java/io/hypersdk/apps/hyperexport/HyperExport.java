@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
         + "it to qcow2 with a libvirt domain: through the hyper2kvm daemon (--hyper2kvm-daemon) when one is running, "
         + "otherwise by running the converter directly."})
 @ExitCodes({OK, INTERNAL, USAGE, NOT_FOUND, EXPORT_FAILED, CONVERSION_FAILED, ENVIRONMENT, TIMED_OUT,
-    PERMISSION_DENIED, QUOTA_EXCEEDED, NETWORK, INTERRUPTED})
+    PERMISSION_DENIED, QUOTA_EXCEEDED, NETWORK, REGION_MISMATCH, INTERRUPTED})
 public final class HyperExport implements Callable<Integer> {
 
   @Option(names = "--vm", paramLabel = "VM", description = "The VM: for vsphere, an inventory path (/DC0/vm/web01) or "
@@ -333,10 +333,12 @@ public final class HyperExport implements Callable<Integer> {
       return OK.code();
     }
     PipelineResult p = r.pipeline();
-    // Refused credentials, a missing permission, a quota and the network each have their own code.
+    // Refused credentials, a missing permission, a quota, the network, a region mismatch, a missing setting and a
+    // missing staging place each have their own code.
     if (r.providerFailure() != null && java.util.EnumSet.of(ProviderException.Kind.CREDENTIALS,
-        ProviderException.Kind.PERMISSION, ProviderException.Kind.QUOTA, ProviderException.Kind.NETWORK)
-        .contains(r.providerFailure())) {
+        ProviderException.Kind.PERMISSION, ProviderException.Kind.QUOTA, ProviderException.Kind.NETWORK,
+        ProviderException.Kind.REGION_MISMATCH, ProviderException.Kind.MISSING_SETTING,
+        ProviderException.Kind.ENVIRONMENT).contains(r.providerFailure())) {
       return exitCode(r.providerFailure(), EXPORT_FAILED);
     }
     if (p == null) {
@@ -355,9 +357,10 @@ public final class HyperExport implements Callable<Integer> {
   /** The exit code of a provider failure; {@code failed} for one that is none of the named kinds. */
   private static int exitCode(ProviderException.Kind kind, io.hypersdk.cli.ExitCode failed) {
     return switch (kind) {
-      case INVALID_REQUEST -> USAGE.code();
+      case INVALID_REQUEST, MISSING_SETTING -> USAGE.code();
       case NOT_FOUND -> NOT_FOUND.code();
-      case CREDENTIALS -> ENVIRONMENT.code();
+      case CREDENTIALS, ENVIRONMENT -> ENVIRONMENT.code();
+      case REGION_MISMATCH -> REGION_MISMATCH.code();
       case PERMISSION -> PERMISSION_DENIED.code();
       case QUOTA -> QUOTA_EXCEEDED.code();
       case NETWORK -> NETWORK.code();

@@ -91,7 +91,7 @@ class AzureExportTest {
         + "Regional Snapshots quota.); delete unused snapshots or ask Azure for a higher quota",
         a -> a.armError("PUT", SNAPSHOTS, 409, "OperationNotAllowed", "Operation could not be completed as it "
         + "results in exceeding approved Total Regional Snapshots quota."), "--vm", "web01"),
-    REGION_MISMATCH(3, "hyperexport: VM web01 is in westeurope, not in --location eastus: set --location westeurope "
+    REGION_MISMATCH(15, "hyperexport: VM web01 is in westeurope, not in --location eastus: set --location westeurope "
         + "or leave it out", a -> { }, "--vm", "web01", "--location", "eastus"),
     ULTRA_DISK(3, "hyperexport: disk web01_OsDisk_1 of VM web01 is an Ultra disk (UltraSSD_LRS), which Azure cannot "
         + "snapshot for download: copy it to a Premium SSD first", a -> a.vm("Standard_D2s_v5", "V2",

@@ -68,13 +68,14 @@ class GcpExportTest {
   }
 
   /**
-   * One row of the bad-input table: what the emulator answers, the extra flags, the exit code and the line. A
-   * request the source cannot serve (wrong zone, no staging bucket) fails the source step: 3, as an unknown VM.
+   * One row of the bad-input table: what the emulator answers, the extra flags, the exit code and the line. Each
+   * cause has its own code: an instance in another zone 15, no --staging-bucket 2 (usage), a staging bucket that
+   * does not exist 6 (environment), before anything is created in the project.
    */
   enum BadInput {
     UNKNOWN_VM(3, "hyperexport: instance db07 not found in any zone of project hypersdk-test (is it in another "
         + "project? set --project or GOOGLE_CLOUD_PROJECT)", g -> { }, "--vm", "db07"),
-    ZONE_MISMATCH(3, "hyperexport: instance web01 is in zone europe-west1-b, not in --zone us-central1-a: set that "
+    ZONE_MISMATCH(15, "hyperexport: instance web01 is in zone europe-west1-b, not in --zone us-central1-a: set that "
         + "zone or leave --zone out to search every zone", g -> { }, "--vm", "web01", "--zone", "us-central1-a"),
     WRONG_CREDENTIALS(6, "hyperexport: Google refused the credentials of ", g -> { }, "--vm", "web01"),
     MISSING_PERMISSION(12, "hyperexport: not allowed: the credentials of ", g -> g.error("POST",
@@ -86,8 +87,11 @@ class GcpExportTest {
     REFUSED_DISK(4, "hyperexport: the image-export build ", g -> g.refuseExport("disk web01 is encrypted with a "
         + "customer-supplied key, which the image export cannot read"), "--vm", "web01"),
     INTERRUPTED_NETWORK(14, "hyperexport: bytes 0-", GcpFixture::dropMedia, "--vm", "web01"),
-    NO_STAGING_BUCKET(3, "hyperexport: --staging-bucket is required to export from gcp: the Cloud Storage bucket the "
-        + "image-export build writes each disk to", g -> { }, "--vm", "web01");
+    NO_STAGING_BUCKET(2, "hyperexport: --staging-bucket is required to export from gcp: the Cloud Storage bucket the "
+        + "image-export build writes each disk to", g -> { }, "--vm", "web01"),
+    STAGING_BUCKET_MISSING(6, "hyperexport: the staging bucket gs://hypersdk-stagin does not exist: create it in "
+        + "project hypersdk-test (gcloud storage buckets create gs://hypersdk-stagin) or set --staging-bucket to an "
+        + "existing bucket", g -> { }, "--vm", "web01");
 
     final int exit;
     final String line;
@@ -110,10 +114,12 @@ class GcpExportTest {
       key = gcp.revokedKeyFile(work.resolve("revoked.json"));
     }
     List<String> args = gcp("--output", work.resolve("out").toString());
+    int bucket = args.indexOf("--staging-bucket");
     if (bad == BadInput.NO_STAGING_BUCKET) {
-      int i = args.indexOf("--staging-bucket");
-      args.remove(i);
-      args.remove(i);
+      args.remove(bucket);
+      args.remove(bucket);
+    } else if (bad == BadInput.STAGING_BUCKET_MISSING) {
+      args.set(bucket + 1, "hypersdk-stagin");
     }
     args.addAll(List.of(bad.args));
     Result r = run(args);
@@ -132,6 +138,10 @@ class GcpExportTest {
       default -> { }
     }
     assertThat(gcp.leftovers()).as("%s", r).isEmpty();
+    if (java.util.EnumSet.of(BadInput.UNKNOWN_VM, BadInput.ZONE_MISMATCH, BadInput.WRONG_CREDENTIALS,
+        BadInput.NO_STAGING_BUCKET, BadInput.STAGING_BUCKET_MISSING).contains(bad)) {
+      assertThat(gcp.created("snapshot")).as("refused before anything was created: %s", r).isZero();
+    }
     assertThat(EndToEndTest.names(work.resolve("out"))).as("no disk under its final name")
         .noneMatch(n -> n.endsWith(".qcow2"));
   }

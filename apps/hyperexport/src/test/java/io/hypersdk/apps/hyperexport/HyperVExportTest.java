@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypersdk.providers.hyperv.testing.HyperVHost;
+import io.hypersdk.providers.hyperv.testing.WinRmEndpoint;
 import io.hypersdk.testing.QueueDaemon;
 import io.hypersdk.testing.SystemctlStandIn;
 import io.hypersdk.testing.TestDisks;
@@ -27,7 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * hyperexport --provider hyperv as a real process against {@link HyperVHost} (an in-process SSH server answering
- * as a Hyper-V host): the bad-input table, and a Generation 2 VM with two disks through the queue daemon.
+ * as a Hyper-V host, and {@link WinRmEndpoint} in front of it for WinRM): the bad-input table, --list and
+ * --vm-info over WinRM, and a Generation 2 VM with two disks through the queue daemon.
  */
 @Timeout(600)
 class HyperVExportTest {
@@ -82,8 +84,8 @@ class HyperVExportTest {
         + "--shutdown-timeout), or shut it down yourself", h -> h.vm("app01").state = "Running", "--vm", "app01"),
     HOST_KEY_MISMATCH(6, "hyperexport: host key of 127.0.0.1:", h -> { }, "--vm", "app01",
         "--host-key-fingerprint", "SHA256:" + "B".repeat(43)),
-    WINRM(2, "hyperexport: --transport winrm is not available in this build", h -> { }, "--vm", "app01",
-        "--transport", "winrm"),
+    WINRM_WITH_SSH_HOST_KEY(2, "hyperexport: --known-hosts and --host-key-fingerprint are for --transport ssh; "
+        + "WinRM checks the listener's certificate", h -> { }, "--vm", "app01", "--transport", "winrm"),
     UNREACHABLE(14, "hyperexport: cannot reach the Hyper-V host 127.0.0.1 on port ", h -> { }, "--vm", "app01",
         "--hyperv-port", "PORT_WITHOUT_SERVER");
 
@@ -113,6 +115,35 @@ class HyperVExportTest {
     assertThat(r.exit()).as("%s", r).isEqualTo(bad.exit);
     assertThat(EndToEndTest.errorLines(r)).as("%s", r).singleElement().asString().startsWith(bad.line);
     assertThat(EndToEndTest.names(work.resolve("out"))).as("no disk is left").noneMatch(n -> n.endsWith(".vhdx"));
+  }
+
+  @Test
+  void listsAndDescribesOverWinRmAndAWrongPasswordExits6() throws Exception {
+    try (WinRmEndpoint winrm = new WinRmEndpoint(host, work)) {
+      List<String> args = List.of("--provider", "hyperv", "--transport", "winrm", "--hyperv-host", "127.0.0.1",
+          "--hyperv-port", Integer.toString(winrm.port()), "--username", HyperVHost.USER, "--winrm-thumbprint",
+          winrm.thumbprint());
+      Result list = run(concat(args, "--list"));
+      assertThat(list.exit()).as("%s", list).isZero();
+      assertThat(list.stdout()).contains("app01");
+
+      Result info = run(concat(args, "--vm-info", "--vm", "app01", "--json"));
+      assertThat(info.exit()).as("%s", info).isZero();
+      assertThat(info.json().path("firmware").asText()).as("%s", info).isEqualTo("uefi");
+
+      tools.env("HYPERSDK_HYPERV_PASSWORD", "not-the-password");
+      Result wrong = run(concat(args, "--list"));
+      assertThat(wrong.exit()).as("%s", wrong).isEqualTo(6);
+      assertThat(EndToEndTest.errorLines(wrong)).singleElement().asString().startsWith("hyperexport: the Hyper-V "
+          + "host 127.0.0.1 refused the WinRM login of " + HyperVHost.USER);
+      assertThat(wrong.stdout() + wrong.stderr()).doesNotContain("not-the-password");
+    }
+  }
+
+  private static List<String> concat(List<String> a, String... more) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(List.of(more));
+    return all;
   }
 
   @Test

@@ -51,6 +51,9 @@ class DashboardBrowserTest extends DaemonTestBase {
       page.locator("[name=vm_path]").fill(ova.toString());
       page.locator("[name=output_dir]").fill(work.resolve("export").toString());
       page.locator("[name=provider]").selectOption("local");
+      // Until GET /connections answers the select says so; this daemon has none, which it then says.
+      assertThat(page.locator("[name=connection] option[value='']")).hasText("none configured");
+      assertThat(page.locator("[name=connection]")).isDisabled();
       // The sample disk holds no operating system, which the fix refuses; the boot check is asked to stay off.
       assertThat(page.locator("[name=fix]")).isChecked();
       page.locator("[name=fix]").uncheck();

@@ -38,7 +38,7 @@ final class AzureErrors {
           + code + ": " + msg + "); delete unused snapshots or ask Azure for a higher quota");
     }
     if (code != null && WRONG_REGION.contains(code)) {
-      return new ProviderException(Kind.INVALID_REQUEST, action + " refused (" + code + "): " + msg);
+      return new ProviderException(Kind.REGION_MISMATCH, action + " refused (" + code + "): " + msg);
     }
     if (status == 404 || "ResourceNotFound".equals(code) || "NotFound".equals(code)
         || "ResourceGroupNotFound".equals(code)) {

@@ -81,7 +81,7 @@ final class VmInventory {
     String id = vm.path("id").asText();
     String location = vm.path("location").asText();
     if (config.location() != null && !config.location().equalsIgnoreCase(location)) {
-      throw new ProviderException(Kind.INVALID_REQUEST, "VM " + vm.path("name").asText() + " is in " + location
+      throw new ProviderException(Kind.REGION_MISMATCH, "VM " + vm.path("name").asText() + " is in " + location
           + ", not in --location " + config.location() + ": set --location " + location + " or leave it out");
     }
     JsonNode p = vm.path("properties");

@@ -79,7 +79,7 @@ final class ComputeInventory {
       // Not in the zone given: say where it is, if it is anywhere in the project.
       List<JsonNode> elsewhere = matching(vm, aggregated());
       if (!elsewhere.isEmpty()) {
-        throw new ProviderException(Kind.INVALID_REQUEST, "instance " + vm + " is in zone "
+        throw new ProviderException(Kind.REGION_MISMATCH, "instance " + vm + " is in zone "
             + elsewhere.stream().map(i -> last(i.path("zone").asText())).collect(Collectors.joining(", "))
             + ", not in --zone " + config.zone() + ": set that zone or leave --zone out to search every zone");
       }

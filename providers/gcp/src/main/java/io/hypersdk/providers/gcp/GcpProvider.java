@@ -11,7 +11,6 @@ import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderException.Kind;
 import io.hypersdk.providers.VmInfo;
 import io.hypersdk.providers.VmSummary;
-import io.hypersdk.providers.download.RangeJournal;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -82,7 +81,7 @@ final class GcpProvider implements Provider {
   public ExportedVm export(ExportRequest request, ExportProgress progress) throws ProviderException,
       InterruptedException {
     if (config.stagingBucket() == null) {
-      throw new ProviderException(Kind.INVALID_REQUEST, "--staging-bucket is required to export from gcp: the Cloud "
+      throw new ProviderException(Kind.MISSING_SETTING, "--staging-bucket is required to export from gcp: the Cloud "
           + "Storage bucket the image-export build writes each disk to");
     }
     JsonNode instance = inventory.find(request.vm());
@@ -98,6 +97,8 @@ final class GcpProvider implements Provider {
             + " of " + vm.name() + " is ARM64: the target is x86_64 KVM, so only x86_64 instances can be exported");
       }
     }
+    // Before anything is created: a bucket that is not there would fail every build only after its snapshot.
+    StagedObject.checkBucket(api, config);
     Path out = request.outputDir().toAbsolutePath().normalize();
     try {
       Files.createDirectories(out);
@@ -181,7 +182,7 @@ final class GcpProvider implements Provider {
       progress.finish();
       for (ExportedDisk d : disks) {
         // Every disk is complete: nothing is left to resume.
-        deleteQuietly(RangeJournal.fileOf(Path.of(d.path())));
+        StagedObject.resumeFiles(Path.of(d.path())).forEach(GcpProvider::deleteQuietly);
       }
       return new ExportedVm(vm, disks, null, null, EXPORT_METHOD, warnings);
     }
@@ -191,7 +192,7 @@ final class GcpProvider implements Provider {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
-      System.err.println("gcp: could not remove the range journal " + file + " (remove it by hand): "
+      System.err.println("gcp: could not remove " + file + ", kept to resume from (remove it by hand): "
           + e.getMessage());
     }
   }

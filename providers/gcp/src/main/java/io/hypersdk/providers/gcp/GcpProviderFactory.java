@@ -38,7 +38,7 @@ public final class GcpProviderFactory implements ProviderFactory {
       SettingSpec.builder(IMAGE_FORMAT, Type.ENUM).choices(GcpConfig.QCOW2, GcpConfig.VMDK, GcpConfig.RAW)
           .defaultValue(GcpConfig.QCOW2)
           .description("what the image-export build writes: qcow2, vmdk, or raw (image.tar.gz holding a sparse "
-              + "disk.raw, unpacked while it downloads)").build(),
+              + "disk.raw, downloaded and then unpacked)").build(),
       SettingSpec.builder(CRASH_CONSISTENT, Type.BOOL).defaultValue("false")
           .description("snapshot a running instance without asking its guest agent to flush file systems first "
               + "(by default it is asked, and a guest that cannot flush is snapshotted crash-consistent)").build(),

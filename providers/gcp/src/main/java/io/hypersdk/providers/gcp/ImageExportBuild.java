@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderException.Kind;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +32,7 @@ final class ImageExportBuild {
 
   /** The object name the build writes the image of {@code image} to, in the staging bucket. */
   String objectOf(String image) {
-    return "hypersdk-export/" + image + switch (config.imageFormat()) {
+    return StagedObject.PREFIX + image + switch (config.imageFormat()) {
       case GcpConfig.RAW -> ".tar.gz";
       default -> "." + config.imageFormat();
     };
@@ -122,18 +119,14 @@ final class ImageExportBuild {
         + URLEncoder.encode(name, StandardCharsets.UTF_8) + "?alt=media";
     String prefix = "Step #" + failed;
     try {
-      HttpResponse<InputStream> r = api.media(url, null, "storage.objects.get");
-      List<String> lines;
-      try (InputStream in = r.body()) {
-        lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> l.startsWith(prefix))
-            .map(l -> l.replaceFirst("^Step #\\d+( - \"[^\"]*\")?: ", "").strip()).filter(l -> !l.isEmpty())
-            .toList();
-      }
+      List<String> lines = api.text(url, "storage.objects.get").lines().filter(l -> l.startsWith(prefix))
+          .map(l -> l.replaceFirst("^Step #\\d+( - \"[^\"]*\")?: ", "").strip()).filter(l -> !l.isEmpty())
+          .toList();
       if (lines.isEmpty()) {
         return "";
       }
       return ": " + String.join(" / ", lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()));
-    } catch (ProviderException | IOException e) {
+    } catch (ProviderException e) {
       // The log is a help, not the failure: the log URL is shown either way.
       return "";
     }

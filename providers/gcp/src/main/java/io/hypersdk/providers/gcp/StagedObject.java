@@ -12,11 +12,9 @@ import io.hypersdk.providers.download.RangeReader;
 import io.hypersdk.providers.download.RangedDownload;
 import io.hypersdk.providers.download.RetryableReadException;
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -38,12 +36,15 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * One image the build staged in Cloud Storage, read into a local disk: every byte of the object is checked
- * against the object's CRC32C, the disk's SHA-256 is computed as it is written, and zero blocks stay holes. A
- * qcow2 or vmdk object is read in parallel ranges by the shared {@link RangedDownload} (retried, resumable); an
- * {@code image.tar.gz} is unpacked while it streams in order: its sparse {@code disk.raw} becomes the raw disk.
+ * against the object's CRC32C, the disk's SHA-256 is computed as it is written, and zero blocks stay holes. Every
+ * object is read in parallel ranges by the shared {@link RangedDownload} (retried, resumable); an
+ * {@code image.tar.gz} is read so into a local archive and then unpacked: its sparse {@code disk.raw} becomes the
+ * raw disk.
  */
 final class StagedObject {
   private static final int BLOCK = 1 << 20;
+  /** The folder of the staging bucket the builds write to. */
+  static final String PREFIX = "hypersdk-export/";
   /** One ranged read: large enough that a request's overhead is small, small enough for 32 at once in memory. */
   static final long RANGE_BYTES = 8L << 20;
   /** Cloud Storage sends no per-range checksum: the journal records each range's CRC32C, cheap to compute. */
@@ -73,6 +74,24 @@ final class StagedObject {
     return new StagedObject(api, config, name, api.get(url(config, name), "storage.objects.get"));
   }
 
+  /**
+   * Checks that the staging bucket exists by listing at most one object under the export's prefix: Cloud Storage
+   * answers 404 to a listing only when the bucket itself is missing.
+   */
+  static void checkBucket(GcpApi api, GcpConfig config) throws ProviderException, InterruptedException {
+    try {
+      api.get(config.storage() + "/storage/v1/b/" + config.stagingBucket() + "/o?maxResults=1&prefix="
+          + PREFIX, "storage.objects.list");
+    } catch (ProviderException e) {
+      if (e.kind() != Kind.NOT_FOUND) {
+        throw e;
+      }
+      throw new ProviderException(Kind.ENVIRONMENT, "the staging bucket gs://" + config.stagingBucket()
+          + " does not exist: create it in project " + config.project() + " (gcloud storage buckets create gs://"
+          + config.stagingBucket() + ") or set --staging-bucket to an existing bucket", e);
+    }
+  }
+
   long size() {
     return size;
   }
@@ -92,14 +111,32 @@ final class StagedObject {
   }
 
   /**
-   * Reads the object into {@code target}: an image.tar.gz in one ordered stream, anything else in parallel ranges
-   * on {@code pool}. Either way it is written as {@code .part} first and gets its final name only when verified.
+   * Reads the object into {@code target} in parallel ranges on {@code pool}, written as {@code .part} first and
+   * renamed when verified. An image.tar.gz is read so into {@link #archiveOf} (kept until the whole export succeeds,
+   * for a run again to resume from) and then unpacked: its sparse {@code disk.raw} becomes the raw disk.
    */
   Written download(Path target, ExportProgress progress, ExecutorService pool) throws ProviderException,
       InterruptedException {
-    if (name.endsWith(".tar.gz")) {
-      return stream(target, progress);
+    if (!name.endsWith(".tar.gz")) {
+      Downloaded w = fetch(target, progress, pool);
+      return new Written(w.path(), w.bytes(), w.sha256());
     }
+    return unpack(fetch(archiveOf(target), progress, pool).path(), target);
+  }
+
+  /** Where the image.tar.gz of {@code disk} is downloaded before it is unpacked. */
+  static Path archiveOf(Path disk) {
+    return disk.resolveSibling(disk.getFileName() + ".tar.gz");
+  }
+
+  /** The files kept beside {@code disk} for a run again to resume from, which a finished export deletes. */
+  static List<Path> resumeFiles(Path disk) {
+    return List.of(RangeJournal.fileOf(disk), archiveOf(disk), RangeJournal.fileOf(archiveOf(disk)));
+  }
+
+  /** The whole object into {@code file}, every byte checked against the object's CRC32C. */
+  private Downloaded fetch(Path file, ExportProgress progress, ExecutorService pool) throws ProviderException,
+      InterruptedException {
     List<DiskRange> ranges = new ArrayList<>();
     for (long at = 0; at < size; at += RANGE_BYTES) {
       ranges.add(new DiskRange(at, Math.min(RANGE_BYTES, size - at)));
@@ -112,19 +149,19 @@ final class StagedObject {
         .source("crc32c " + crc32c + " size " + size)
         .describe(r -> "bytes " + r.offset() + "-" + (r.end() - 1) + " of " + gsUri()).observer(crc::update)
         .skipZeroRanges(true).build();
-    Downloaded w = d.to(target);
+    Downloaded w = d.to(file);
     String got = base64(crc);
     if (crc32c != null && !crc32c.equals(got)) {
       try {
-        Files.deleteIfExists(target);
-        Files.deleteIfExists(RangeJournal.fileOf(target));
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(RangeJournal.fileOf(file));
       } catch (IOException e) {
         // The message below says to run again; a leftover file is replaced then.
       }
       throw new ProviderException(Kind.EXPORT_FAILED, gsUri() + " does not match its CRC32C (" + crc32c + ", read "
           + got + "): the download was corrupted; run the export again");
     }
-    return new Written(w.path(), w.bytes(), w.sha256());
+    return w;
   }
 
   /** One range of this generation of the object; a dropped connection or a 5xx may be tried again. */
@@ -156,33 +193,25 @@ final class StagedObject {
     return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) c.getValue()).array());
   }
 
-  /** Reads the whole object in order into {@code target} ({@code .part} first, renamed when verified). */
-  private Written stream(Path target, ExportProgress progress) throws ProviderException, InterruptedException {
+  /** Unpacks the verified {@code archive} into {@code target} ({@code .part} first, renamed when complete). */
+  private Written unpack(Path archive, Path target) throws ProviderException, InterruptedException {
     Path part = target.resolveSibling(target.getFileName() + ".part");
-    CRC32C crc = new CRC32C();
     Written w;
-    HttpResponse<InputStream> r = api.media(mediaUrl(), null, "storage.objects.get");
-    try (InputStream body = r.body(); InputStream in = new Checked(body, crc, progress)) {
-      w = name.endsWith(".tar.gz") ? unpackRaw(in, part) : copy(in, part);
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-    } catch (IOException e) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new InterruptedException("download of " + gsUri() + " interrupted");
-      }
-      throw new ProviderException(e instanceof BadArchive ? Kind.EXPORT_FAILED : Kind.NETWORK, "reading "
-          + gsUri() + " failed: " + GcpApi.rootMessage(e) + (e instanceof BadArchive ? ""
-          : "; check the network and run the export again"), e);
-    }
-    String got = base64(crc);
-    if (crc32c != null && !crc32c.equals(got)) {
-      throw new ProviderException(Kind.EXPORT_FAILED, gsUri() + " does not match its CRC32C (" + crc32c + ", read "
-          + got + "): the download was corrupted; run the export again");
-    }
-    try {
+    try (InputStream in = Files.newInputStream(archive)) {
+      w = unpackRaw(in, part);
       Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new ProviderException(Kind.EXPORT_FAILED, "cannot rename " + part + " to " + target + ": "
-          + e.getMessage(), e);
+      try {
+        Files.deleteIfExists(part);
+      } catch (IOException ignored) {
+        // A leftover .part is never taken for a disk; a run again replaces it.
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("unpacking " + archive + " interrupted");
+      }
+      throw new ProviderException(Kind.EXPORT_FAILED, "cannot unpack " + archive + " (" + gsUri() + ") into "
+          + target + ": " + GcpApi.rootMessage(e) + (e instanceof BadArchive ? "" : "; check the free space of "
+          + "--output and run the export again"), e);
     }
     return new Written(target, w.bytes(), w.sha256());
   }
@@ -214,6 +243,10 @@ final class StagedObject {
         StandardOpenOption.TRUNCATE_EXISTING)) {
       int n;
       while ((n = in.readNBytes(buf, 0, BLOCK)) > 0) {
+        // A hole is read from memory, not a channel that an interrupt would close: Ctrl-C is looked for here.
+        if (Thread.currentThread().isInterrupted()) {
+          throw new java.io.InterruptedIOException("interrupted");
+        }
         sha.update(buf, 0, n);
         if (!zero(buf, n)) {
           ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
@@ -257,41 +290,6 @@ final class StagedObject {
 
     BadArchive(String message) {
       super(message);
-    }
-  }
-
-  /** Feeds every byte read to the CRC32C and the progress, in the object's order. */
-  private static final class Checked extends FilterInputStream {
-    private final CRC32C crc;
-    private final ExportProgress progress;
-
-    Checked(InputStream in, CRC32C crc, ExportProgress progress) {
-      super(in);
-      this.crc = crc;
-      this.progress = progress;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        crc.update(b);
-        progress.advance(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new java.io.InterruptedIOException("interrupted");
-      }
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        crc.update(b, off, n);
-        progress.advance(n);
-      }
-      return n;
     }
   }
 }

@@ -106,6 +106,23 @@ class GcpProviderTest {
     assertThat(Files.list(out).map(f -> f.getFileName().toString()).toList()).noneMatch(n -> n.endsWith(".part"));
   }
 
+  /** The benchmark's lean Cloud Storage server serves the export as WireMock does: metadata, ranges, delete. */
+  @Test
+  void theLeanStorageServerServesAWholeExport() throws Exception {
+    Tools.require("qemu-img", "qemu-utils");
+    ExportedVm vm;
+    try (Provider p = open("storage_endpoint", gcp.leanStorageEndpoint())) {
+      vm = p.export(new ExportRequest(GcpFixture.NAME, work.resolve("out"), ExportFormat.OVF),
+          io.hypersdk.providers.ExportProgress.NONE);
+    }
+    for (var d : vm.disks()) {
+      assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", "qcow2",
+          gcp.expectedDisk(d.id()).toString(), d.path()))).contains("Images are identical");
+    }
+    assertThat(gcp.requests("GET", "/storage/.*")).as("no storage request went to WireMock").isZero();
+    assertThat(gcp.leftovers()).isEmpty();
+  }
+
   @Test
   void aFailedBuildNamesItsLogAndLastLinesAndEverythingIsDeleted() throws Exception {
     gcp.refuseExport("disk is encrypted with a customer-supplied key: cannot be exported");
@@ -132,14 +149,20 @@ class GcpProviderTest {
     assertThat(gcp.leftovers()).hasSize(6);
   }
 
-  @Test
-  void anInterruptedDownloadResumesFromTheRangesOnDiskWhenRunAgain() throws Exception {
+  /**
+   * qcow2 is downloaded into the disk itself; raw (image.tar.gz) into a local archive, unpacked when complete: both
+   * resume, with the object's CRC32C checked over reused and fetched bytes alike.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"qcow2", "raw"})
+  void anInterruptedDownloadResumesFromTheRangesOnDiskWhenRunAgain(String format) throws Exception {
     Tools.require("qemu-img", "qemu-utils");
     gcp.dense(40);
     // The data disk's third 8 MiB range cannot be read: the export fails after the retries.
     gcp.dropRange(1, "bytes=16777216-25165823");
     Path out = work.resolve("out");
-    try (Provider p = open("parallel", "2")) {
+    String file = format.equals("raw") ? "raw.tar.gz" : "qcow2";
+    try (Provider p = open("parallel", "2", "image_format", format)) {
       assertThatThrownBy(() -> p.export(new ExportRequest(GcpFixture.NAME, out, ExportFormat.OVF),
           io.hypersdk.providers.ExportProgress.NONE)).isInstanceOfSatisfying(ProviderException.class, e -> {
             assertThat(e.kind()).isEqualTo(ProviderException.Kind.NETWORK);
@@ -150,28 +173,32 @@ class GcpProviderTest {
     }
     assertThat(gcp.leftovers()).isEmpty();
     assertThat(Files.list(out).map(f -> f.getFileName().toString()).sorted().toList()).as("nothing half-written "
-        + "under a final name").contains("web01-data.qcow2.part", "web01-data.qcow2.part.blocks")
-        .doesNotContain("web01-data.qcow2");
+        + "under a final name").contains("web01-data." + file + ".part", "web01-data." + file + ".part.blocks")
+        .doesNotContain("web01-data." + format, "web01-data." + file);
     int bootBefore = gcp.requests("GET", "/storage/.*hxi-web01-0-.*");
     int dataBefore = gcp.requests("GET", "/storage/.*hxi-web01-1-.*");
+    long dataBytesBefore = gcp.mediaBytes("/storage/.*hxi-web01-1-.*");
     gcp.heal();
 
     ExportedVm vm;
-    try (Provider p = open("parallel", "2")) {
+    try (Provider p = open("parallel", "2", "image_format", format)) {
       vm = p.export(new ExportRequest(GcpFixture.NAME, out, ExportFormat.OVF),
           io.hypersdk.providers.ExportProgress.NONE);
     }
     // The boot disk was complete: only its object's metadata is read again. Of the data disk, what was written
     // and flushed before the failure is reused.
     assertThat(gcp.requests("GET", "/storage/.*hxi-web01-0-.*") - bootBefore).isEqualTo(1);
-    long dataRanges = (gcp.stagedSize(GcpFixture.DATA_DISK, "qcow2") + (8 << 20) - 1) / (8 << 20);
+    long dataSize = gcp.stagedSize(GcpFixture.DATA_DISK, format.equals("raw") ? "" : format);
+    long dataRanges = (dataSize + (8 << 20) - 1) / (8 << 20);
     assertThat(gcp.requests("GET", "/storage/.*hxi-web01-1-.*") - dataBefore).isLessThan((int) (1 + dataRanges));
+    assertThat(gcp.mediaBytes("/storage/.*hxi-web01-1-.*") - dataBytesBefore).as("bytes fetched again")
+        .isPositive().isLessThan(dataSize);
     for (var d : vm.disks()) {
-      assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", "qcow2",
+      assertThat(Tools.run(List.of("qemu-img", "compare", "-f", "raw", "-F", format,
           gcp.expectedDisk(d.id()).toString(), d.path()))).contains("Images are identical");
     }
     assertThat(Files.list(out).map(f -> f.getFileName().toString()).sorted().toList())
-        .containsExactly("web01-data.qcow2", "web01.qcow2");
+        .containsExactly("web01-data." + format, "web01." + format);
     assertThat(gcp.leftovers()).isEmpty();
   }
 

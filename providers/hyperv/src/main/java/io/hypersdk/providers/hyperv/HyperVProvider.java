@@ -24,21 +24,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code hyperv} provider. PowerShell on the host describes the VM; a running VM is refused unless
  * power_off; a disk with checkpoints is merged on the host into a temporary VHDX (removed however the export
- * ends) or refused; the VHDX files are then copied over SFTP, hashed as they are written.
+ * ends) or refused; the VHDX files are then copied over SFTP, or in chunks over WinRM, hashed as they are written.
  */
 final class HyperVProvider implements Provider {
   static final String EXPORT_METHOD = "hyperv-sftp";
+  static final String EXPORT_METHOD_WINRM = "hyperv-winrm";
   private static final Logger LOG = LoggerFactory.getLogger(HyperVProvider.class);
   private static final Duration QUERY = Duration.ofMinutes(2);
   private static final Duration MERGE = Duration.ofHours(12);
   private final HyperVConfig config;
-  private final SshHost host;
+  private final PowerShellHost host;
   private final PowerShell ps;
+  private final HostFiles files;
 
   HyperVProvider(HyperVConfig config) throws ProviderException {
     this.config = config;
-    this.host = SshHost.connect(config);
+    this.host = config.winrm() ? WinRmHost.connect(config) : SshHost.connect(config);
     this.ps = new PowerShell(host);
+    this.files = host instanceof SshHost ssh ? new SftpCopy(ssh) : new WinRmFiles(ps);
   }
 
   @Override
@@ -98,9 +101,10 @@ final class HyperVProvider implements Provider {
       for (HostVm.Disk d : vm.disks()) {
         sources.add(d.differencing() ? merge(vm, d, merged, warnings) : d.path());
       }
-      List<ExportedDisk> disks = new SftpCopy(host, config.parallel(), progress).copy(vm, sources, out);
+      List<ExportedDisk> disks = new HostFileCopy(files, config.parallel(), progress).copy(vm, sources, out);
       progress.finish();
-      return new ExportedVm(vm.info(), disks, null, null, EXPORT_METHOD, warnings);
+      return new ExportedVm(vm.info(), disks, null, null, config.winrm() ? EXPORT_METHOD_WINRM : EXPORT_METHOD,
+          warnings);
     } finally {
       removeMerged(merged);
     }

@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
 final class PowerShell {
   /** The scripts, each a resource beside this class. */
   enum Script {
-    LIST("list.ps1"), VM("vm.ps1"), STOP("stop.ps1"), MERGE("merge.ps1"), REMOVE("remove.ps1");
+    LIST("list.ps1"), VM("vm.ps1"), STOP("stop.ps1"), MERGE("merge.ps1"), REMOVE("remove.ps1"), STAT("stat.ps1"),
+    /** Answers base64 lines, not JSON (JSON only for an error): see {@link #text}. */
+    READ("read.ps1");
 
     private final String resource;
 
@@ -42,28 +44,23 @@ final class PowerShell {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final SshHost host;
+  private final PowerShellHost host;
 
-  PowerShell(SshHost host) {
+  PowerShell(PowerShellHost host) {
     this.host = host;
   }
 
   /** Runs {@code script} with {@code data} as {@code $p}; an error the script reports is one line. */
   JsonNode run(Script script, Map<String, ?> data, Duration timeout) throws ProviderException, InterruptedException {
-    byte[] stdin;
-    try {
-      stdin = (Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(data)) + "\r\n")
-          .getBytes(StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    SshHost.Output out = host.exec(script.command(), stdin, timeout);
-    String text = out.stdout().replace("\uFEFF", "").strip();
-    if (text.isEmpty()) {
-      String err = SshHost.firstLine(out.stderr().replaceAll("(?s)#< CLIXML.*", "").strip());
-      throw new ProviderException(Kind.EXPORT_FAILED, "PowerShell on " + host.config().host() + " gave no answer (exit " + out.exit() + ")"
-          + (err.isEmpty() || err.equals("no detail") ? "" : ": " + err));
-    }
+    return parse(answer(script, data, timeout));
+  }
+
+  /** The host's name, for messages. */
+  String hostName() {
+    return host.config().host();
+  }
+
+  private JsonNode parse(String text) throws ProviderException {
     JsonNode node;
     try {
       node = JSON.readTree(text);
@@ -75,6 +72,36 @@ final class PowerShell {
       throw failure(node);
     }
     return node;
+  }
+
+  /** Runs a script that answers plain text, or JSON for an error, which becomes one line as in {@link #run}. */
+  String text(Script script, Map<String, ?> data, Duration timeout) throws ProviderException, InterruptedException {
+    String text = answer(script, data, timeout);
+    if (text.startsWith("{")) {
+      parse(text);
+      throw new ProviderException(Kind.EXPORT_FAILED, "PowerShell on " + host.config().host()
+          + " answered JSON where " + script + " writes text: " + SshHost.firstLine(text));
+    }
+    return text;
+  }
+
+  private String answer(Script script, Map<String, ?> data, Duration timeout) throws ProviderException,
+      InterruptedException {
+    byte[] stdin;
+    try {
+      stdin = (Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(data)) + "\r\n")
+          .getBytes(StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    PowerShellHost.Output out = host.exec(script.command(), stdin, timeout);
+    String text = out.stdout().replace("\uFEFF", "").strip();
+    if (text.isEmpty()) {
+      String err = SshHost.firstLine(out.stderr().replaceAll("(?s)#< CLIXML.*", "").strip());
+      throw new ProviderException(Kind.EXPORT_FAILED, "PowerShell on " + host.config().host() + " gave no answer (exit " + out.exit() + ")"
+          + (err.isEmpty() || err.equals("no detail") ? "" : ": " + err));
+    }
+    return text;
   }
 
   private ProviderException failure(JsonNode e) {

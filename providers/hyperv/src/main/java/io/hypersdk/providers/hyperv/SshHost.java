@@ -33,7 +33,7 @@ import org.apache.sshd.sftp.client.SftpClientFactory;
  * One SSH session with the Hyper-V host: the host key checked against the pinned fingerprint or known_hosts
  * before anything is sent, then a key or a password. Runs commands with data on stdin, and opens SFTP clients.
  */
-final class SshHost implements AutoCloseable {
+final class SshHost implements PowerShellHost {
   private static final Duration CONNECT = Duration.ofSeconds(30);
   private final HyperVConfig config;
   private final SshClient client;
@@ -148,11 +148,8 @@ final class SshHost implements AutoCloseable {
     return KeyUtils.getFingerPrint(BuiltinDigests.sha256, key);
   }
 
-  /** What a command wrote and how it ended. */
-  record Output(int exit, String stdout, String stderr) {}
-
-  /** Runs {@code command}, writing {@code stdin} to it then closing its input. */
-  Output exec(String command, byte[] stdin, Duration timeout) throws ProviderException, InterruptedException {
+  @Override
+  public Output exec(String command, byte[] stdin, Duration timeout) throws ProviderException, InterruptedException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try (ChannelExec ch = session.createExecChannel(command)) {
@@ -219,7 +216,8 @@ final class SshHost implements AutoCloseable {
     }
   }
 
-  HyperVConfig config() {
+  @Override
+  public HyperVConfig config() {
     return config;
   }
 

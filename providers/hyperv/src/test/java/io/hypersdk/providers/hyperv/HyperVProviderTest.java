@@ -297,15 +297,6 @@ class HyperVProviderTest {
         .extracting(x -> ((ProviderException) x).kind()).isEqualTo(ProviderException.Kind.PERMISSION);
   }
 
-  @Test
-  void winrmIsRefusedWithWhatToDo() {
-    Map<String, Object> s = new HashMap<>(Map.of("host", "hv01", "username", "u", "password", "p",
-        "host_key_fingerprint", "SHA256:" + "A".repeat(43), "transport", "winrm"));
-    assertThatThrownBy(() -> open(s)).isInstanceOf(ProviderException.class)
-        .hasMessage("--transport winrm is not available in this build: enable OpenSSH Server on the Hyper-V host "
-            + "(Windows Server 2019+) and use --transport ssh");
-  }
-
   static String sha256(Path f) throws Exception {
     return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
         .digest(Files.readAllBytes(f)));

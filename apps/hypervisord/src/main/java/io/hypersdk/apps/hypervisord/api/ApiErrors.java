@@ -30,10 +30,10 @@ public final class ApiErrors {
       respond(ctx, 400, field + ": " + e.reason(), field);
     });
     routes.exception(ProviderException.class, (e, ctx) -> respond(ctx, switch (e.kind()) {
-      case INVALID_REQUEST -> 400;
+      case INVALID_REQUEST, MISSING_SETTING, REGION_MISMATCH -> 400;
       case NOT_FOUND -> 404;
       // The platform behind the provider failed (unreachable, login refused): a bad gateway, not this daemon.
-      case EXPORT_FAILED, CREDENTIALS, PERMISSION, QUOTA, NETWORK -> 502;
+      case EXPORT_FAILED, CREDENTIALS, PERMISSION, QUOTA, NETWORK, ENVIRONMENT -> 502;
     }, e.getMessage().lines().findFirst().orElse(""), null));
     // Javalin's own refusals, e.g. 413 when a body exceeds the configured size.
     routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(),

@@ -77,6 +77,7 @@ public final class GcpFixture implements AutoCloseable {
   private final KeyPair key;
   private final Emulation emulation = new Emulation();
   private final List<StubMapping> faults = new ArrayList<>();
+  private LeanStorage lean;
 
   /** {@code dir} holds the disks and the staged objects. */
   public GcpFixture(Path dir) {
@@ -236,16 +237,29 @@ public final class GcpFixture implements AutoCloseable {
   }
 
   /**
-   * Stages {@code disk} in {@code format} (qcow2, vmdk, or empty for image.tar.gz) as object {@code name} of the
-   * staging bucket, as a finished build would, and returns its media URL: what a benchmark's curl fetches.
+   * A Cloud Storage endpoint for the same bucket on a plain JDK HttpServer ({@link LeanStorage}): media, metadata,
+   * listing and delete of the staged objects, without WireMock's per-response work, and without its faults. For
+   * benchmarks, where the server should cost little and the same for curl and the exporter.
    */
-  public String publish(String name, String disk, String format) {
+  public synchronized String leanStorageEndpoint() {
+    if (lean == null) {
+      lean = new LeanStorage(emulation.objects);
+    }
+    return lean.endpoint();
+  }
+
+  /**
+   * Stages {@code disk} in {@code format} (qcow2, vmdk, or empty for image.tar.gz) as object {@code name} of the
+   * staging bucket, as a finished build would, and returns its media URL on {@code storageEndpoint} (this
+   * fixture's {@link #endpoint()} or {@link #leanStorageEndpoint()}): what a benchmark's curl fetches.
+   */
+  public String publish(String name, String disk, String format, String storageEndpoint) {
     try {
       emulation.objects.put(name, emulation.staged(disk, format));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return endpoint() + "/storage/v1/b/" + BUCKET + "/o/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
+    return storageEndpoint + "/storage/v1/b/" + BUCKET + "/o/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
         + "?alt=media";
   }
 
@@ -299,6 +313,13 @@ public final class GcpFixture implements AutoCloseable {
         && e.getRequest().getUrl().replaceFirst("\\?.*", "").matches(pathRegex)).count();
   }
 
+  /** The bytes of the media responses (alt=media) to requests whose path matches, from WireMock's journal. */
+  public long mediaBytes(String pathRegex) {
+    return server.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().contains("alt=media")
+        && e.getRequest().getUrl().replaceFirst("\\?.*", "").matches(pathRegex))
+        .mapToLong(e -> e.getResponse().getBody() == null ? 0 : e.getResponse().getBody().length).sum();
+  }
+
   /** The create-snapshot requests' query strings (guestFlush). */
   public List<String> snapshotRequests() {
     return server.getAllServeEvents().stream().map(ServeEvent::getRequest)
@@ -311,7 +332,10 @@ public final class GcpFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (lean != null) {
+      lean.close();
+    }
     server.stop();
   }
 
@@ -510,6 +534,10 @@ public final class GcpFixture implements AutoCloseable {
         builds.put(b.id(), b);
         return json(200, build(b).toString());
       }
+      if (method.equals("GET") && (m = Pattern.compile("/storage/v1/b/([^/]+)/o").matcher(path)).matches()) {
+        return listing(m.group(1), r.queryParameter("prefix").isPresent() ? r.queryParameter("prefix").firstValue()
+            : "");
+      }
       if ((m = Pattern.compile("/storage/v1/b/([^/]+)/o/(.+)").matcher(path)).matches()) {
         return object(method, m.group(1), m.group(2), r);
       }
@@ -629,6 +657,21 @@ public final class GcpFixture implements AutoCloseable {
             raw.toString(), obj.toString()));
       }
       return obj;
+    }
+
+    /** storage.objects.list: 404 only for a bucket that does not exist, as Cloud Storage answers. */
+    private ResponseDefinitionBuilder listing(String bucket, String prefix) {
+      if (!bucket.equals(BUCKET)) {
+        return json(404, error(404, "The specified bucket does not exist.", "NOT_FOUND", "notFound"));
+      }
+      ObjectNode list = JSON.createObjectNode().put("kind", "storage#objects");
+      var items = list.putArray("items");
+      objects.keySet().stream().filter(n -> n.startsWith(prefix)).sorted().forEach(n -> items.addObject()
+          .put("kind", "storage#object").put("name", n).put("bucket", bucket));
+      if (items.isEmpty()) {
+        list.remove("items");
+      }
+      return json(200, list.toString());
     }
 
     private ResponseDefinitionBuilder object(String method, String bucket, String name, Request r)

@@ -35,7 +35,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 /**
  * A Hyper-V host for tests: an in-process Apache MINA SSH server on loopback whose SFTP serves the VMs' VHDX
  * files from a folder (C:\Hyper-V\a.vhdx is ROOT/C:/Hyper-V/a.vhdx, as Windows OpenSSH names it /C:/Hyper-V/a.vhdx),
- * and whose exec channel answers the provider's PowerShell invocations as a host would.
+ * and whose exec channel answers the provider's PowerShell invocations as a host would. {@link WinRmEndpoint}
+ * answers the same invocations over WinRM through {@link #powershell}.
  *
  * <p>An invocation is {@code powershell.exe ... -EncodedCommand BASE64(UTF-16LE script)} with base64 of a JSON
  * object on stdin; each is recorded ({@link #invocations()}) with the decoded script and data. Answers follow the
@@ -301,14 +302,89 @@ public final class HyperVHost implements AutoCloseable {
     return found.size() == 1 ? found.get(0) : null;
   }
 
-  /** What the script answers: exit code and JSON. */
-  private record Answer(int exit, JsonNode json) {}
+  /** What the script answers: exit code and JSON, or text for the read script. */
+  private record Answer(int exit, JsonNode json, String text) {
+    Answer(int exit, JsonNode json) {
+      this(exit, json, null);
+    }
+  }
+
+  /** What a PowerShell invocation wrote and how it exited. */
+  public record Result(int exit, byte[] stdout, byte[] stderr) {}
+
+  /**
+   * Runs one invocation as PowerShell on this host would: {@code command} is the whole command line, {@code stdin}
+   * what the caller sent; a command line other than the provider's PowerShell is what cmd.exe says to it.
+   */
+  public Result powershell(String command, InputStream stdin) throws IOException {
+    if (!command.startsWith(PREFIX)) {
+      return new Result(1, new byte[0], ("'" + command.split(" ")[0] + "' is not recognized as an internal or "
+          + "external command,\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+    String script = new String(Base64.getDecoder().decode(command.substring(PREFIX.length())),
+        StandardCharsets.UTF_16LE);
+    String line = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.US_ASCII)).readLine();
+    JsonNode data = JSON.readTree(Base64.getDecoder().decode(line.strip()));
+    invocations.add(new Invocation(command, script, data));
+    Answer a = answer(script, data);
+    return new Result(a.exit(), (a.text() != null ? a.text() : render(a.json())).getBytes(StandardCharsets.UTF_8),
+        new byte[0]);
+  }
+
+  /** The read script's answer: the range as base64 lines of at most 192 KiB each, as read.ps1 writes them. */
+  private Answer readRange(JsonNode p) {
+    Path f = file(p.path("path").asText());
+    long offset = p.path("offset").asLong();
+    long length = p.path("length").asLong();
+    if (!Files.isRegularFile(f)) {
+      return new Answer(1, error("Failed", "Could not find file '" + p.path("path").asText() + "'.", ""));
+    }
+    if (offset + length > failReadsFrom) {
+      return new Answer(1, error("Failed", "The specified network name is no longer available.", ""));
+    }
+    StringBuilder out = new StringBuilder();
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(196608);
+      for (long pos = offset; pos < offset + length; ) {
+        buf.clear().limit((int) Math.min(buf.capacity(), offset + length - pos));
+        int n = ch.read(buf, pos);
+        if (n <= 0) {
+          return new Answer(3, error("Short", f + " ended before the range did", ""));
+        }
+        out.append(Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf.array(), n))).append('\n');
+        pos += n;
+        bytesRead.addAndGet(n);
+      }
+      if (readDelayMillis > 0) {
+        Thread.sleep(readDelayMillis);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Answer(1, error("Failed", "The pipeline has been stopped.", ""));
+    }
+    return new Answer(0, null, out.toString());
+  }
 
   private Answer answer(String script, JsonNode p) {
     if (deniedCmdlet != null) {
       return new Answer(1, error("AccessDenied", "You do not have the required permission to complete this task. "
           + "Contact the administrator of the authorization policy for the computer '" + COMPUTER + "'.",
           deniedCmdlet));
+    }
+    if (script.contains("ToBase64String")) {
+      return readRange(p);
+    }
+    if (script.contains("LastWriteTimeUtc")) {
+      Path f = file(p.path("path").asText());
+      try {
+        return new Answer(0, JSON.createObjectNode().put("Path", p.path("path").asText()).put("Length", Files.size(f))
+            .put("LastWriteTimeUtc", Files.getLastModifiedTime(f).toInstant().toString()));
+      } catch (IOException e) {
+        return new Answer(1, error("Failed", "Cannot find path '" + p.path("path").asText() + "' because it does not "
+            + "exist.", "Get-Item"));
+      }
     }
     if (script.contains("Convert-VHD")) {
       Path merged = null;
@@ -421,20 +497,10 @@ public final class HyperVHost implements AutoCloseable {
     public void run() {
       int exit;
       try {
-        if (!command.startsWith(PREFIX)) {
-          err.write(("'" + command.split(" ")[0] + "' is not recognized as an internal or external command,\r\n")
-              .getBytes(StandardCharsets.UTF_8));
-          exit = 1;
-        } else {
-          String script = new String(Base64.getDecoder().decode(command.substring(PREFIX.length())),
-              StandardCharsets.UTF_16LE);
-          String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII)).readLine();
-          JsonNode data = JSON.readTree(Base64.getDecoder().decode(line.strip()));
-          invocations.add(new Invocation(command, script, data));
-          Answer a = answer(script, data);
-          out.write(render(a.json()).getBytes(StandardCharsets.UTF_8));
-          exit = a.exit();
-        }
+        Result r = powershell(command, in);
+        out.write(r.stdout());
+        err.write(r.stderr());
+        exit = r.exit();
         out.flush();
         err.flush();
       } catch (IOException | RuntimeException e) {
