@@ -1,6 +1,5 @@
 package io.hypersdk.diskimage;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -54,9 +53,7 @@ public final class NativeConverter {
     long sizeFromFooter = format == SourceFormat.VHD_FIXED ? FixedVhdFooter.currentSize(source, length) : -1;
     StreamOptimizedReader.Listed listed = format == SourceFormat.VMDK_STREAM_OPTIMIZED
         ? StreamOptimizedReader.listedAtEnd(source) : null;
-    // Buffered: a grain's marker, data and padding are three small reads, and the rest of the pass reads in
-    // whole MiB, which a buffer of this size passes through without a copy.
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(source), 1 << 20)) {
+    try (InputStream in = Files.newInputStream(source)) {
       return run(in, format, length, sizeFromFooter, listed, outputQcow2);
     }
   }
@@ -79,8 +76,11 @@ public final class NativeConverter {
       throws IOException, InterruptedException {
     Path dir = output.toAbsolutePath().getParent();
     Path temp = Files.createTempFile(dir, "." + output.getFileName(), ".part");
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> daemon(r, "diskimage-worker"));
-    ExecutorService writerThread = Executors.newSingleThreadExecutor(r -> daemon(r, "diskimage-writer"));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "diskimage-worker");
+      t.setDaemon(true);
+      return t;
+    });
     boolean done = false;
     try {
       Workers workers = new Workers(pool);
@@ -89,7 +89,7 @@ public final class NativeConverter {
       long outputBytes;
       String outputSha;
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        Qcow2Writer writer = new Qcow2Writer(ch, workers, writerThread, compress, threads);
+        Qcow2Writer writer = new Qcow2Writer(ch, workers, compress, threads);
         virtualSize = reader(format, workers, sizeFromFooter, listed).read(src, writer);
         src.drain();
         if (length >= 0 && src.position() != length) {
@@ -110,17 +110,10 @@ public final class NativeConverter {
       return new Result(virtualSize, src.position(), src.sha256(), outputBytes, outputSha);
     } finally {
       pool.shutdownNow();
-      writerThread.shutdownNow();
       if (!done) {
         Files.deleteIfExists(temp);
       }
     }
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 
   private ImageReader reader(SourceFormat format, Workers workers, long sizeFromFooter,

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
-import java.util.concurrent.ExecutorService;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
@@ -41,20 +41,17 @@ final class Qcow2Writer {
   /** qemu inflates compressed clusters with a 4 KiB window, so no back-reference may reach further. */
   private static final int DEFLATE_WINDOW = 4096;
   private static final int WRITE_BUFFER = 1 << 20;
-  /** Write buffers handed to the writer thread and not yet written: 8 MiB at most. */
-  static final int WRITES_IN_FLIGHT = 8;
-  private static final byte[] ZERO_CLUSTER = new byte[CLUSTER];
 
   private final FileChannel ch;
   private final Workers workers;
   private final boolean compress;
   private final int batchClusters;
 
-  private final OrderedWrites writes;
-  private ByteBuffer out;
+  private final ByteBuffer out = ByteBuffer.allocate(WRITE_BUFFER);
   private long outStart = CLUSTER;
   /** The planned layout, or null when appending. */
   private Plan plan;
+  private MessageDigest digest;
 
   private long fillIndex = -1;
   private byte[] fill;
@@ -70,10 +67,8 @@ final class Qcow2Writer {
   private long refBlockIndex;
   private short[] refBlock = new short[REFS_PER_BLOCK];
 
-  Qcow2Writer(FileChannel ch, Workers workers, ExecutorService writerThread, boolean compress, int threads) {
+  Qcow2Writer(FileChannel ch, Workers workers, boolean compress, int threads) {
     this.ch = ch;
-    this.writes = new OrderedWrites(ch, writerThread, WRITES_IN_FLIGHT, WRITE_BUFFER);
-    this.out = ByteBuffer.allocate(WRITE_BUFFER);
     this.workers = workers;
     this.compress = compress;
     this.batchClusters = Math.max(4, threads * 8);
@@ -103,7 +98,7 @@ final class Qcow2Writer {
    * (clusters without one must receive only zeros). Writes all metadata at once. Does nothing (and returns
    * false) when compressing, since compressed sizes are not known in advance.
    */
-  boolean plan(long virtualSize, BitSet allocated) throws IOException, InterruptedException {
+  boolean plan(long virtualSize, BitSet allocated) throws IOException {
     if (compress || nextDiskOffset > 0 || fill != null) {
       return false;
     }
@@ -137,7 +132,7 @@ final class Qcow2Writer {
     long l2At = blocksAt + blocks;
     long dataAt = l2At + l2Tables;
 
-    writes.digest(io.hypersdk.io.Sha256.newDigest());
+    digest = io.hypersdk.io.Sha256.newDigest();
     outStart = 0;
     appendBytes(header(virtualSize, l1Size, CLUSTER, tableAt * CLUSTER, (int) tableClusters).array());
     ByteBuffer l1Bytes = ByteBuffer.allocate(l1Clusters * CLUSTER);
@@ -179,7 +174,7 @@ final class Qcow2Writer {
 
   /** The SHA-256 of the whole file when it was written front to back (planned layout), else null. */
   String outputSha256() {
-    return writes.digest() == null ? null : io.hypersdk.io.Sha256.format(writes.digest());
+    return digest == null ? null : io.hypersdk.io.Sha256.format(digest);
   }
 
   /** Hands over disk bytes at {@code diskOffset}; offsets must not go backwards. Zero runs are not stored. */
@@ -204,23 +199,6 @@ final class Qcow2Writer {
     }
   }
 
-  /**
-   * Like {@link #write}, for a whole cluster in an array the caller hands over and never touches again: it is
-   * stored as it is, without a copy. Anything else goes through {@link #write}.
-   */
-  void writeOwned(long diskOffset, byte[] b) throws IOException, InterruptedException {
-    long index = diskOffset >>> CLUSTER_BITS;
-    if (b.length != CLUSTER || (diskOffset & (CLUSTER - 1)) != 0 || index == fillIndex
-        || diskOffset < nextDiskOffset) {
-      write(diskOffset, b, 0, b.length);
-      return;
-    }
-    finishFill();
-    fillIndex = index;
-    fill = b;
-    nextDiskOffset = diskOffset + CLUSTER;
-  }
-
   /** Writes the remaining tables and the header. The file is complete (not yet forced) afterwards. */
   long finish(long virtualSize) throws IOException, InterruptedException {
     if (nextDiskOffset > virtualSize) {
@@ -234,7 +212,6 @@ final class Qcow2Writer {
       }
       fillPlannedUpTo(Integer.MAX_VALUE);
       flushOut();
-      writes.drain();
       return plan.totalClusters * CLUSTER;
     }
     flushL2();
@@ -282,7 +259,6 @@ final class Qcow2Writer {
     }
     appendBytes(table.array()); // counted above, with the tail blocks
     flushOut();
-    writes.drain();
 
     writeAt(header(virtualSize, l1Size, l1Offset, tableOffset, (int) tableClusters), 0);
     return end * CLUSTER;
@@ -308,7 +284,7 @@ final class Qcow2Writer {
   }
 
   /** Planned layout: writes zeros for allocated clusters below {@code index} that received no data. */
-  private void fillPlannedUpTo(long index) throws IOException, InterruptedException {
+  private void fillPlannedUpTo(long index) throws IOException {
     while (plan.next >= 0 && plan.next < index) {
       appendBytes(new byte[CLUSTER]);
       plan.next = plan.allocated.nextSetBit(plan.next + 1);
@@ -394,10 +370,15 @@ final class Qcow2Writer {
   }
 
   private static boolean isZero(byte[] data) {
-    return Arrays.equals(data, 0, data.length, ZERO_CLUSTER, 0, data.length); // vectorized, unlike a loop
+    for (byte x : data) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  private void storeCluster(long index, byte[] bytes) throws IOException, InterruptedException {
+  private void storeCluster(long index, byte[] bytes) throws IOException {
     if (plan != null) {
       if (index > Integer.MAX_VALUE || !plan.allocated.get((int) index)) {
         if (isZero(bytes)) {
@@ -433,7 +414,7 @@ final class Qcow2Writer {
     l2[(int) (index % L2_ENTRIES)] = entry;
   }
 
-  private void flushL2() throws IOException, InterruptedException {
+  private void flushL2() throws IOException {
     if (l2 == null) {
       return;
     }
@@ -456,7 +437,7 @@ final class Qcow2Writer {
   }
 
   /** Moves to the next cluster boundary; the skipped bytes belong to a cluster that is already counted. */
-  private long alignedPosition() throws IOException, InterruptedException {
+  private long alignedPosition() throws IOException {
     long p = position();
     long aligned = (p + CLUSTER - 1) & -CLUSTER;
     if (aligned != p) {
@@ -466,7 +447,7 @@ final class Qcow2Writer {
   }
 
   /** Appends whole clusters at a cluster boundary, counting one reference to each. */
-  private void appendClusters(byte[] bytes) throws IOException, InterruptedException {
+  private void appendClusters(byte[] bytes) throws IOException {
     long first = position() / CLUSTER;
     appendBytes(bytes);
     for (long c = first; c < first + bytes.length / CLUSTER; c++) {
@@ -474,7 +455,7 @@ final class Qcow2Writer {
     }
   }
 
-  private void appendBytes(byte[] bytes) throws IOException, InterruptedException {
+  private void appendBytes(byte[] bytes) throws IOException {
     int off = 0;
     while (off < bytes.length) {
       if (!out.hasRemaining()) {
@@ -486,12 +467,15 @@ final class Qcow2Writer {
     }
   }
 
-  private void flushOut() throws IOException, InterruptedException {
+  private void flushOut() throws IOException {
     out.flip();
+    if (digest != null) {
+      digest.update(out.duplicate());
+    }
     long at = outStart;
     outStart += out.remaining();
-    writes.write(out, at);
-    out = writes.buffer();
+    writeAt(out, at);
+    out.clear();
   }
 
   private void writeAt(ByteBuffer b, long at) throws IOException {
@@ -504,7 +488,7 @@ final class Qcow2Writer {
    * Counts references to host cluster {@code c}, just written. Clusters are written in file order, so once the
    * file leaves a refcount block's range that block is final and is written out next.
    */
-  private void ref(long c, int n) throws IOException, InterruptedException {
+  private void ref(long c, int n) throws IOException {
     long block = c / REFS_PER_BLOCK;
     if (block > refBlockIndex && n > 0) {
       // Written at the next boundary, which lies in a later block's range: count it there.

@@ -274,11 +274,7 @@ final class StreamOptimizedReader implements ImageReader {
     for (int i = 0; i < inflatingGrains.size(); i++) {
       long offset = inflatingGrains.get(i).lba() * 512;
       byte[] g = inflated.get(i);
-      if (offset + g.length <= h.capacityBytes()) {
-        out.writeOwned(offset, g); // a fresh array per grain: the writer may keep it
-      } else {
-        out.write(offset, g, 0, (int) (h.capacityBytes() - offset));
-      }
+      out.write(offset, g, 0, (int) Math.min(g.length, h.capacityBytes() - offset));
     }
     inflating = null;
     inflatingGrains = null;
