@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 /**
  * The export benchmarks' harness (bench/*-export.sh): a provider's export timed against one {@code curl} process
  * fetching the same URLs from the same server with the same parallelism, in alternating rounds of the same run,
- * after a warm-up of each; prints MiB/s per round, the medians and the ratio against the 0.9 target.
+ * after a warm-up of each; prints MiB/s per round, the medians and the ratio against the 0.9 target, and the CPU
+ * seconds per GiB each side spent (this JVM and the processes it ran, or curl) beside the server's (the live
+ * processes this JVM started, e.g. Azurite), since on a small machine the client's CPU is taken from the server's.
  */
 public final class ExportVsCurl {
   static final double TARGET = 0.9;
@@ -38,10 +40,17 @@ public final class ExportVsCurl {
     List<Double> project = new ArrayList<>();
     List<Double> plain = new ArrayList<>();
     List<Double> sha = new ArrayList<>();
+    List<double[]> projectCpu = new ArrayList<>();
+    List<double[]> curlCpu = new ArrayList<>();
     System.out.printf("%5s %12s %12s %16s %14s%n", "round", "project", "curl", "curl+sha256sum", "project/curl");
     for (int r = 1; r <= rounds; r++) {
+      Cpu before = Cpu.now();
       project.add(mib(bytes) / time(export, work.resolve("out")));
+      Cpu between = Cpu.now();
       plain.add(mib(bytes) / curl(curlConfig, work.resolve("curl"), parallel, false));
+      Cpu after = Cpu.now();
+      projectCpu.add(between.since(before, true, bytes));
+      curlCpu.add(after.since(between, false, bytes));
       sha.add(mib(bytes) / curl(curlConfig, work.resolve("curl"), parallel, true));
       System.out.printf(Locale.ROOT, "%5d %12.1f %12.1f %16.1f %14.2f%n", r, project.get(r - 1), plain.get(r - 1),
           sha.get(r - 1), project.get(r - 1) / plain.get(r - 1));
@@ -52,6 +61,9 @@ public final class ExportVsCurl {
     System.out.printf(Locale.ROOT, "project/curl = %.2f (target >= %.1f, the project with checksums on): %s%n",
         ratio, TARGET, ratio >= TARGET ? "met" : "missed");
     System.out.printf(Locale.ROOT, "project/(curl+sha256sum) = %.2f%n", median(project) / median(sha));
+    System.out.printf(Locale.ROOT, "CPU s/GiB (medians): project %.2f (server %.2f), curl %.2f (server %.2f)%n",
+        median(projectCpu.stream().map(c -> c[0]).toList()), median(projectCpu.stream().map(c -> c[1]).toList()),
+        median(curlCpu.stream().map(c -> c[0]).toList()), median(curlCpu.stream().map(c -> c[1]).toList()));
   }
 
   /** Seconds for one export into {@code out}, which is removed afterwards. */
@@ -84,6 +96,44 @@ public final class ExportVsCurl {
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start();
     if (p.waitFor() != 0) {
       throw new IllegalStateException(cmd.get(0) + " exited with " + p.exitValue());
+    }
+  }
+
+  /**
+   * CPU seconds used so far: this JVM, its exited (waited-for) children such as curl, and its live descendants
+   * (the server under test), from /proc in clock ticks of 1/100 s (USER_HZ on Linux).
+   */
+  private record Cpu(double jvm, double exitedChildren, double server) {
+    static Cpu now() {
+      var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+          .getOperatingSystemMXBean();
+      String[] self = stat(ProcessHandle.current().pid());
+      double server = ProcessHandle.current().descendants().mapToDouble(p -> {
+        String[] f = stat(p.pid());
+        return f == null ? 0 : ticks(f, 11) + ticks(f, 12);
+      }).sum();
+      return new Cpu(os.getProcessCpuTime() / 1e9, self == null ? 0 : ticks(self, 13) + ticks(self, 14), server);
+    }
+
+    /** {client, server} CPU seconds per GiB of {@code bytes} since {@code start}; the client is this JVM too if asked. */
+    double[] since(Cpu start, boolean withJvm, long bytes) {
+      double gib = bytes / (double) (1L << 30);
+      double client = exitedChildren - start.exitedChildren + (withJvm ? jvm - start.jvm : 0);
+      return new double[] {client / gib, (server - start.server) / gib};
+    }
+
+    /** The fields of /proc/PID/stat after the command name (so index 11 is utime), or null once it has gone. */
+    private static String[] stat(long pid) {
+      try {
+        String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return s.substring(s.lastIndexOf(')') + 2).split(" ");
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    private static double ticks(String[] fields, int i) {
+      return Long.parseLong(fields[i]) / 100.0;
     }
   }
 
