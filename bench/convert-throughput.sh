@@ -408,7 +408,7 @@ daemon_round() {
 
   local watch_pid="" iw_pid=""
   if [[ $WATCH_MODE == inotify ]]; then
-    mkfifo "$rdir/fifo"
+    rm -f "$rdir/fifo"; mkfifo "$rdir/fifo"
     "${STDBUF[@]}" inotifywait -m -e moved_to -e create --format '%w%f' "$o/" "$o/.jobs/" \
       >"$rdir/fifo" 2>"$rdir/inotify.err" &
     iw_pid=$!; BG_PIDS+=("$iw_pid")

@@ -152,14 +152,8 @@ public final class ConversionRunner {
         plan.forEach(finish);
       }
       t = System.nanoTime();
-      verify.await(sourceCheck, request.manifestName());
-      List<OutputFile> outputs = new ArrayList<>();
-      for (Future<OutputFile> f : finishing) {
-        outputs.add(await(f));
-      }
-      stages.add(report(events, validate.report(plan.size())));
-      timings.put("after_convert", ms(t));
-
+      // The domain is written (and forced to disk) while the converted disks are still being checked: between
+      // the end of the conversion and the final names, only what needs the checks' results remains.
       List<DomainDisk> domainDisks = convert
           ? plan.stream().map(s -> new DomainDisk(s.target().toString(), s.format())).toList()
           : bootOrder.stream().map(d -> new DomainDisk(d.localPath(), d.format().qemuName())).toList();
@@ -171,8 +165,16 @@ public final class ConversionRunner {
       Path stagedXml = request.stagingDir().resolve(names.domainXml().getFileName());
       Files.createDirectories(request.stagingDir());
       io.hypersdk.io.AtomicFiles.write(stagedXml, domain.xml().getBytes(StandardCharsets.UTF_8));
-      outputs.add(new OutputFile(OutputFile.ROLE_DOMAIN, null, names.domainXml().toString(), "libvirt-xml",
-          Files.size(stagedXml), io.hypersdk.io.Sha256.ofFile(stagedXml)));
+      OutputFile domainOutput = new OutputFile(OutputFile.ROLE_DOMAIN, null, names.domainXml().toString(),
+          "libvirt-xml", Files.size(stagedXml), io.hypersdk.io.Sha256.ofFile(stagedXml));
+      verify.await(sourceCheck, request.manifestName());
+      List<OutputFile> outputs = new ArrayList<>();
+      for (Future<OutputFile> f : finishing) {
+        outputs.add(await(f));
+      }
+      outputs.add(domainOutput);
+      stages.add(report(events, validate.report(plan.size())));
+      timings.put("after_convert", ms(t));
 
       t = System.nanoTime();
       BootCheckReport bootCheck = new BootCheckStage(qemuImg).run(request, stagedXml, plan.stream()
