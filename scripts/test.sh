@@ -28,10 +28,29 @@ ensure_packages qemu-system-x86_64:qemu-system-x86 /usr/share/OVMF/OVMF_CODE_4M.
 # The hyperv tests log in to their in-process SSH server with a key ssh-keygen writes.
 ensure_packages ssh-keygen:openssh-client
 cd "$ROOT"
-# Built (or taken from its cache) before the tests, so its minutes show up here and not as a test's timeout.
-bash "$ROOT/tests/guest/build-guest.sh"
-bash "$ROOT/tests/guest/build-rpm-guest.sh"
+# The test guests are built (or taken from their caches) beside Maven, which needs them only in its last
+# modules: on a fresh machine the builds are minutes of downloads and disk work that would otherwise come first.
+# Each build holds the lock that the guest tests take too (TestGuest.BUILD_LOCK), so a test that gets there
+# first waits for the build instead of starting its own.
+guest_cache=${HYPERSDK_GUEST_CACHE:-$HOME/.cache/hypersdk}
+guest_lock=$guest_cache/.guest-build.lock
+guest_log=$(mktemp "${TMPDIR:-/tmp}/hypersdk-guest-builds.XXXXXX.log")
+mkdir -p "$guest_cache"
+setsid bash -c 'for s in build-guest.sh build-rpm-guest.sh; do flock "$1" bash "$2/$s" || exit; done' \
+  guest-builds "$guest_lock" "$ROOT/tests/guest" > "$guest_log" 2>&1 &
+guest_builds=$!
+# A failed Maven run must not leave debootstrap running: setsid made the builds a process group of their own.
+trap 'kill -- -"$guest_builds" 2>/dev/null || true' EXIT
+echo "building the test guests in the background (log: $guest_log)"
 mvn -B verify "$@"
+if ! wait "$guest_builds"; then
+  echo "building the test guests failed; the end of $guest_log:" >&2
+  tail -20 "$guest_log" >&2
+  exit 1
+fi
+trap - EXIT
+cat "$guest_log"
+rm -f "$guest_log"
 # The system tests: the .deb just built, installed with the Ansible playbook into containers that boot
 # systemd (systemd-nspawn); they install systemd-container and debootstrap themselves.
 bash "$ROOT/tests/system/run.sh"

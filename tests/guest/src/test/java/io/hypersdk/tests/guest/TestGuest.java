@@ -18,8 +18,16 @@ final class TestGuest {
   /** The MACs the build script writes into the OVFs. */
   static final String BIOS_MAC = "00:50:56:a1:12:01";
   static final String UEFI_MAC = "00:50:56:a1:12:02";
-  /** A cold build: debootstrap and two disks, several minutes on a shared 2-core machine. */
+  /**
+   * A cold build: debootstrap and two disks, several minutes on a shared 2-core machine; the wait for the lock
+   * below (scripts/test.sh building both guests beside Maven) counts too.
+   */
   private static final long BUILD_TIMEOUT_MINUTES = 40;
+  /**
+   * Held (util-linux flock) by whoever runs a guest build script, so that a test and scripts/test.sh's build
+   * in the background never build the same guest at once: the second one waits, then finds the cache.
+   */
+  static final String BUILD_LOCK = ".guest-build.lock";
 
   private static Path built;
 
@@ -56,10 +64,13 @@ final class TestGuest {
         new String[] {"qemu-img", "qemu-utils"})) {
       Tools.require(tool[0], tool[1]);
     }
+    Tools.require("flock", "util-linux");
     Path script = script(scriptName);
     Path log = Path.of(System.getProperty("java.io.tmpdir"), "hypersdk-" + scriptName.replace(".sh", ".log"));
     try {
-      Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
+      Path lock = cacheRoot().resolve(BUILD_LOCK);
+      Files.createDirectories(lock.getParent());
+      Process p = new ProcessBuilder("flock", lock.toString(), "bash", script.toString()).redirectErrorStream(true)
           .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .start();
       if (!p.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
@@ -83,6 +94,12 @@ final class TestGuest {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
     }
+  }
+
+  /** Where the build scripts cache the guests: HYPERSDK_GUEST_CACHE, else ~/.cache/hypersdk (as in guest-lib.sh). */
+  private static Path cacheRoot() {
+    String set = System.getenv("HYPERSDK_GUEST_CACHE");
+    return set != null && !set.isEmpty() ? Path.of(set) : Path.of(System.getProperty("user.home"), ".cache", "hypersdk");
   }
 
   /** A build script of tests/guest, found from the module folder Maven runs the tests in. */
