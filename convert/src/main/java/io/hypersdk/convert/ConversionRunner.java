@@ -36,10 +36,14 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -99,10 +103,10 @@ public final class ConversionRunner {
           ? UseStreamedDisksStep.marked(ConvertDisksStep.plan(request, bootOrder), streamed) : List.of();
       VerifySourcesStep verify = new VerifySourcesStep();
       // Disks the native converter takes are hashed in its own pass (and checked there).
-      java.util.Set<Disk> hashedByConversion = plan.stream().filter(s -> s.nativeFormat() != null)
-          .map(StagedDisk::disk).collect(java.util.stream.Collectors.toSet());
+      Set<Disk> hashedByConversion = plan.stream().filter(s -> s.nativeFormat() != null)
+          .map(StagedDisk::disk).collect(Collectors.toSet());
       Future<List<String>> sourceCheck = verify.start(request.verifySources() ? m.disks() : List.of(), streamed,
-          request.dryRun() ? java.util.Set.of() : hashedByConversion, helpers);
+          request.dryRun() ? Set.of() : hashedByConversion, helpers);
       if (request.dryRun()) {
         verify.await(sourceCheck, request.manifestName());
         return dryRun(request, plan, stages, warnings, convert, fixing);
@@ -112,7 +116,7 @@ public final class ConversionRunner {
       List<Future<OutputFile>> finishing = new ArrayList<>();
       // Without a fix, each disk is checked and hashed as soon as it is converted; with one, only after the fix
       // has changed them all, so the digests are of what gets published.
-      java.util.function.Consumer<StagedDisk> finish = s -> {
+      Consumer<StagedDisk> finish = s -> {
         Future<OutputFile> digest = helpers.submit(() -> new DigestStep().digest(s));
         Future<Object> check = helpers.submit(() -> {
           validate.check(s);
@@ -124,7 +128,7 @@ public final class ConversionRunner {
         }));
       };
       if (convert) {
-        java.util.function.Consumer<StagedDisk> converted = s -> {
+        Consumer<StagedDisk> converted = s -> {
           if (!fixing) {
             finish.accept(s);
           }
@@ -178,7 +182,7 @@ public final class ConversionRunner {
 
       t = System.nanoTime();
       BootCheckReport bootCheck = new BootCheckStage(qemuImg).run(request, stagedXml, plan.stream()
-          .collect(java.util.stream.Collectors.toMap(StagedDisk::target, StagedDisk::staged)), stages, warnings);
+          .collect(Collectors.toMap(StagedDisk::target, StagedDisk::staged)), stages, warnings);
       if (bootCheck != null) {
         timings.put("boot_check", ms(t));
       }
@@ -261,8 +265,8 @@ public final class ConversionRunner {
    * Finishes a commit that a crash interrupted; empty when the job never reached its commit, in which case
    * the staging folder is cleared for a fresh conversion.
    */
-  public static java.util.Optional<ConversionResult> resumeOrReset(Path stagingDir) throws IOException {
-    java.util.Optional<ConversionResult> done = new PublishStep().resume(stagingDir);
+  public static Optional<ConversionResult> resumeOrReset(Path stagingDir) throws IOException {
+    Optional<ConversionResult> done = new PublishStep().resume(stagingDir);
     deleteTree(stagingDir);
     return done;
   }

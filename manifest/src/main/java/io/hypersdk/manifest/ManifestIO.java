@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Reads and writes manifests as JSON, or YAML when the file name ends in .yaml or .yml. */
@@ -33,7 +35,7 @@ public final class ManifestIO {
   /** Snake-case keys, absent values left out, unknown keys ignored; a hint of 0 is a value, not absent. */
   private static ObjectMapper configure(ObjectMapper mapper) {
     // A null list entry ("disks": [null]) is a type error at disks[N], not a NullPointerException in List.copyOf.
-    mapper.configOverride(java.util.List.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+    mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
     return mapper
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .setSerializationInclusion(JsonInclude.Include.NON_NULL)
@@ -81,7 +83,7 @@ public final class ManifestIO {
       if (tree == null || !tree.isObject()) {
         throw new ManifestException(origin + ": the manifest must be a " + (yaml ? "YAML mapping" : "JSON object"));
       }
-      java.util.Optional<String> other = OtherDialects.describe(tree);
+      Optional<String> other = OtherDialects.describe(tree);
       if (other.isPresent()) {
         throw new InvalidManifestException(origin + ": " + other.get());
       }
@@ -163,7 +165,7 @@ public final class ManifestIO {
     if (type == String.class) {
       return "a string";
     }
-    if (java.util.List.class.isAssignableFrom(type)) {
+    if (List.class.isAssignableFrom(type)) {
       return "a list";
     }
     return "an object";

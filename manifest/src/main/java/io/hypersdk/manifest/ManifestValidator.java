@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -178,7 +179,7 @@ public final class ManifestValidator {
     String digest = colon < 0 ? checksum : checksum.substring(colon + 1);
     boolean hex = HEX.matcher(digest).matches();
     if (algorithm == null && hex && digest.length() == 64) {
-      return "needs the algorithm: write sha256:" + digest.toLowerCase(java.util.Locale.ROOT);
+      return "needs the algorithm: write sha256:" + digest.toLowerCase(Locale.ROOT);
     }
     if (algorithm != null && !algorithm.equalsIgnoreCase("sha256")) {
       return "must be a SHA-256 (sha256:<64 lowercase hex digits>), not \"" + algorithm + "\"; use sha256sum FILE";
@@ -189,7 +190,7 @@ public final class ManifestValidator {
               : digest.length() == 128 ? " (128 is a SHA-512)" : "") + "; use sha256sum FILE";
     }
     if (hex) {
-      return "the digest must be lowercase hex: sha256:" + digest.toLowerCase(java.util.Locale.ROOT);
+      return "the digest must be lowercase hex: sha256:" + digest.toLowerCase(Locale.ROOT);
     }
     return "must be sha256:<64 lowercase hex digits>";
   }

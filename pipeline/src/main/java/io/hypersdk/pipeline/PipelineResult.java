@@ -2,6 +2,8 @@ package io.hypersdk.pipeline;
 
 import io.hypersdk.queue.BootCheckReport;
 import io.hypersdk.queue.GuestChange;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +34,6 @@ public record PipelineResult(
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
     changes = changes == null ? List.of() : List.copyOf(changes);
     durationsMs = durationsMs == null ? Map.of()
-        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(durationsMs));
+        : Collections.unmodifiableMap(new LinkedHashMap<>(durationsMs));
   }
 }

@@ -1,5 +1,7 @@
 package io.hypersdk.queue;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +39,7 @@ public record ConversionResult(
     outputs = outputs == null ? List.of() : List.copyOf(outputs);
     stages = stages == null ? List.of() : List.copyOf(stages);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
-    timingsMs = timingsMs == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timingsMs));
+    timingsMs = timingsMs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(timingsMs));
   }
 
   public boolean succeeded() {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The queue daemon's settings, from {@code /etc/hyper2kvm/hyper2kvm.conf} or {@code /etc/hyper2kvm/INSTANCE.yaml}
@@ -120,7 +121,7 @@ public record DaemonConfig(
     } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
       // A value of the wrong type: name its key, which Jackson only gives on a later line of its message.
       String key = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-          .collect(java.util.stream.Collectors.joining("."));
+          .collect(Collectors.joining("."));
       String msg = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage().lines().findFirst().orElse("");
       throw new ConfigException(file + ": " + (key.isEmpty() ? "" : key + ": ") + msg);
     } catch (IOException e) {

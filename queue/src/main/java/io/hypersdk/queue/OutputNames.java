@@ -1,12 +1,13 @@
 package io.hypersdk.queue;
 
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Naming rules of the queue contract, shared by the daemon and every client so they agree on names. */
 public final class OutputNames {
   private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]+");
-  private static final java.util.Set<String> TEMP_MARKERS = java.util.Set.of("tmp", "part", "partial", "swp");
+  private static final Set<String> TEMP_MARKERS = Set.of("tmp", "part", "partial", "swp");
   private static final Pattern JOB_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
 
   private OutputNames() {}

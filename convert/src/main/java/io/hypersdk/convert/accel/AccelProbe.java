@@ -1,7 +1,7 @@
 package io.hypersdk.convert.accel;
 
-import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
+import io.hypersdk.convert.ConversionException;
 import io.hypersdk.io.AtomicFiles;
 import io.hypersdk.io.Executables;
 import java.io.BufferedReader;
@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -213,7 +214,7 @@ public final class AccelProbe {
     try {
       String last = booted.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (last == null) {
-        return new Decision(Accel.KVM, String.format(java.util.Locale.ROOT, "KVM booted a kernel in %.1f s",
+        return new Decision(Accel.KVM, String.format(Locale.ROOT, "KVM booted a kernel in %.1f s",
             (System.nanoTime() - start) / 1e9));
       }
       return new Decision(Accel.TCG, "qemu stopped under KVM before the kernel booted"

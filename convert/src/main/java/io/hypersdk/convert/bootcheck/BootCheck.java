@@ -1,7 +1,7 @@
 package io.hypersdk.convert.bootcheck;
 
-import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
+import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionRunner;
 import io.hypersdk.convert.accel.Accel;
 import io.hypersdk.convert.accel.AccelProbe;
@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -237,7 +238,7 @@ public final class BootCheck {
       p.destroyForcibly();
       try {
         p.onExit().get();
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         // onExit of a killed process does not fail.
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

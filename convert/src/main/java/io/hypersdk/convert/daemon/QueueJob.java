@@ -1,6 +1,5 @@
 package io.hypersdk.convert.daemon;
 
-import io.hypersdk.queue.DaemonConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.convert.ConversionEvents;
 import io.hypersdk.convert.ConversionException;
@@ -12,10 +11,11 @@ import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.InvalidManifestException;
 import io.hypersdk.manifest.ManifestException;
 import io.hypersdk.manifest.ManifestIO;
-import io.hypersdk.manifest.ManifestValidator;
 import io.hypersdk.manifest.ManifestValidator.FileChecks;
+import io.hypersdk.manifest.ManifestValidator;
 import io.hypersdk.manifest.Violation;
 import io.hypersdk.queue.ConversionResult;
+import io.hypersdk.queue.DaemonConfig;
 import io.hypersdk.queue.JobRecord;
 import io.hypersdk.queue.JobState;
 import io.hypersdk.queue.OutputNames;
@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,7 +123,7 @@ final class QueueJob {
     } catch (io.hypersdk.convert.bootcheck.BootCheckFailedException e) {
       requeueIfInterrupted(id);
       // The serial console says why the guest did not boot: the error file keeps its last lines.
-      List<String> details = new java.util.ArrayList<>(List.of("serial console, last lines:"));
+      List<String> details = new ArrayList<>(List.of("serial console, last lines:"));
       e.report().serialTail().forEach(l -> details.add("  " + l));
       fail(id, e.getMessage(), details);
     } catch (ManifestException | ConversionException | IllegalArgumentException e) {

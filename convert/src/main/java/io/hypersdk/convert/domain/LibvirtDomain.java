@@ -8,6 +8,7 @@ import io.hypersdk.manifest.OsHint;
 import io.hypersdk.manifest.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A libvirt domain definition for a converted VM: BIOS guests get the i440fx machine ({@code pc}), UEFI
@@ -118,7 +119,7 @@ public final class LibvirtDomain {
     for (Nic nic : nics) {
       x.append("    <interface type='network'>\n");
       if (nic.mac() != null) {
-        x.append("      <mac address='").append(esc(nic.mac().toLowerCase(java.util.Locale.ROOT))).append("'/>\n");
+        x.append("      <mac address='").append(esc(nic.mac().toLowerCase(Locale.ROOT))).append("'/>\n");
       }
       x.append("      <source network='").append(DEFAULT_NETWORK).append("'/>\n");
       x.append("      <model type='").append(nicModel).append("'/>\n");

@@ -1,8 +1,9 @@
 package io.hypersdk.convert.fix;
 
-import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
+import io.hypersdk.convert.ConversionException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -62,7 +63,7 @@ public final class RemoveVmwareTools implements GuestFix {
       }
     }
     // Dependants first, so one dpkg or rpm call removes them all.
-    found.sort(java.util.Comparator.comparingInt(PACKAGES::indexOf));
+    found.sort(Comparator.comparingInt(PACKAGES::indexOf));
     return found;
   }
 }

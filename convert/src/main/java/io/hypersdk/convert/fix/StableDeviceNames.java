@@ -3,8 +3,12 @@ package io.hypersdk.convert.fix;
 import io.hypersdk.convert.ConversionException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +25,7 @@ public final class StableDeviceNames implements GuestFix {
 
     /** Reads the manifest value; null means the default, stabilize-all. */
     public static Mode of(String value) {
-      return value == null ? STABILIZE_ALL : valueOf(value.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      return value == null ? STABILIZE_ALL : valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
   }
 
@@ -35,7 +39,7 @@ public final class StableDeviceNames implements GuestFix {
   private final Map<String, String> cache = new HashMap<>();
   private final boolean applianceNames;
   private List<String> applianceDisks;
-  private java.util.Set<String> applianceNodes = java.util.Set.of();
+  private Set<String> applianceNodes = Set.of();
   private String guestRoot;
 
   public StableDeviceNames(Mode mode) {
@@ -62,7 +66,7 @@ public final class StableDeviceNames implements GuestFix {
     }
     applianceDisks = guest.fish().require("list-devices");
     if (applianceNames) {
-      applianceNodes = new java.util.HashSet<>(applianceDisks);
+      applianceNodes = new HashSet<>(applianceDisks);
       applianceNodes.addAll(guest.fish().require("list-partitions"));
       // grub-probe in the appliance may name a node that exists nowhere (seen: /dev/sdc2 for the root on sda2):
       // root= can only mean the guest's root filesystem, which inspection found.
@@ -128,7 +132,7 @@ public final class StableDeviceNames implements GuestFix {
     }
   }
 
-  private void editCmdline(Guest guest, String path, java.util.function.Predicate<String> lines)
+  private void editCmdline(Guest guest, String path, Predicate<String> lines)
       throws ConversionException, InterruptedException {
     String old = guest.readIfExists(path);
     if (old == null) {

@@ -4,6 +4,7 @@ import io.hypersdk.convert.ConversionException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,7 @@ public final class WindowsVirtio implements GuestFix {
     for (int i = 0; i < parts.length; i++) {
       Guestfish.Reply r = fish.command("case-sensitive-path " + Guestfish.quote(resolved + "/" + parts[i]));
       if (!r.ok() || r.lines().isEmpty()) {
-        return resolved + "/" + String.join("/", java.util.Arrays.asList(parts).subList(i, parts.length));
+        return resolved + "/" + String.join("/", Arrays.asList(parts).subList(i, parts.length));
       }
       resolved = r.lines().get(0).trim();
     }

@@ -1,8 +1,8 @@
 package io.hypersdk.convert.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
+import io.hypersdk.convert.ConversionException;
 import io.hypersdk.manifest.ManifestIO;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.DoubleConsumer;
 
 /** The qemu-img binary: info, convert with progress, and check. */
@@ -129,25 +130,25 @@ public final class QemuImg {
    * {@code qemu-img check}: empty when the image is consistent, otherwise what is wrong. Formats without
    * consistency checks (raw) count as consistent.
    */
-  public java.util.Optional<String> check(Path image, String format) throws ConversionException, InterruptedException {
+  public Optional<String> check(Path image, String format) throws ConversionException, InterruptedException {
     return check(image, format, false);
   }
 
   /** Like {@link #check(Path, String)}, with {@code -U}, so it neither waits for nor blocks another writer. */
-  public java.util.Optional<String> checkShared(Path image, String format)
+  public Optional<String> checkShared(Path image, String format)
       throws ConversionException, InterruptedException {
     return check(image, format, true);
   }
 
-  private java.util.Optional<String> check(Path image, String format, boolean shared)
+  private Optional<String> check(Path image, String format, boolean shared)
       throws ConversionException, InterruptedException {
     Outcome r = run(withShare(List.of(binary.toString(), "check", "-f", format), shared, image), null);
     // 63: the format has no checks (raw); 3: leaked clusters only, which waste space but lose no data.
     if (r.exitCode == 0 || r.exitCode == 63 || r.exitCode == 3) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     String detail = r.lastErrorLine().isEmpty() ? firstNonBlank(r.stdout) : r.lastErrorLine();
-    return java.util.Optional.of("qemu-img check exit " + r.exitCode + ": " + detail);
+    return Optional.of("qemu-img check exit " + r.exitCode + ": " + detail);
   }
 
   private record Outcome(int exitCode, String stdout, String stderr) {

@@ -1,16 +1,17 @@
 package io.hypersdk.convert.steps;
 
-import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
+import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.qemu.ImageInfo;
 import io.hypersdk.convert.qemu.QemuImg;
 import io.hypersdk.convert.qemu.SourceImage;
 import io.hypersdk.manifest.Disk;
 import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.queue.StageReport;
-import java.nio.file.Path;
 import io.hypersdk.queue.StreamedDisks;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads each source image with qemu-img and refuses a disk whose declared format contradicts its content:
@@ -32,7 +33,7 @@ public final class InspectStep {
     long total = 0;
     for (Disk d : disks) {
       // The native converter parsed a streamed disk's VMDK itself, so its declared format is already confirmed.
-      java.util.Optional<StreamedDisks.Entry> e = streamed.forSource(d.localPath());
+      Optional<StreamedDisks.Entry> e = streamed.forSource(d.localPath());
       if (e.isPresent()) {
         total += e.get().virtualSize();
         continue;

@@ -7,8 +7,10 @@ import io.hypersdk.queue.QueueLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Renames staged outputs to their final names, the primary disk last, so a final name never shows a
@@ -55,7 +57,7 @@ public final class PublishStep {
     for (String r : journal.remove()) {
       Files.deleteIfExists(Path.of(r));
     }
-    java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+    Set<Path> dirs = new LinkedHashSet<>();
     journal.moves().forEach(m -> dirs.add(Path.of(m.to()).getParent()));
     for (Path dir : dirs) {
       AtomicFiles.syncDirectory(dir);

@@ -1,7 +1,7 @@
 package io.hypersdk.convert.steps;
 
-import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionException.Kind;
+import io.hypersdk.convert.ConversionException;
 import io.hypersdk.io.Sha256;
 import io.hypersdk.manifest.Disk;
 import io.hypersdk.queue.StreamedDisks;
@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +39,7 @@ public final class VerifySourcesStep {
       List<String> mismatches = new ArrayList<>();
       for (int i = 0; i < manifestOrder.size(); i++) {
         Disk d = manifestOrder.get(i);
-        java.util.Optional<StreamedDisks.Entry> e = streamed.forSource(d.localPath());
+        Optional<StreamedDisks.Entry> e = streamed.forSource(d.localPath());
         if (d.checksum() == null || e.isEmpty() && skip.contains(d)) {
           continue;
         }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -52,7 +53,7 @@ public final class DetectDaemonStep {
     if (beat.isPresent()) {
       Heartbeat h = beat.get();
       double age = h.age(Instant.now()).toMillis() / 1000.0;
-      return new ExecutionMode(ExecutionMode.DAEMON, String.format(java.util.Locale.ROOT,
+      return new ExecutionMode(ExecutionMode.DAEMON, String.format(Locale.ROOT,
           "heartbeat of %s (host %s, pid %d) updated %.1f s ago in %s", h.owner(), h.host(), h.pid(), age,
           layout.heartbeatDir()), null, h.owner());
     }

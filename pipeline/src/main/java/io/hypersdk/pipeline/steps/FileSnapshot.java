@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A file's identity at one moment (inode, size, mtime to the file system's precision), to tell a new file
@@ -16,7 +17,7 @@ public record FileSnapshot(Path path, Object fileKey, long size, long modifiedNa
   public static FileSnapshot of(Path path) {
     try {
       BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-      return new FileSnapshot(path, a.fileKey(), a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+      return new FileSnapshot(path, a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
     } catch (IOException e) {
       return new FileSnapshot(path, null, -1, -1);
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -149,7 +150,7 @@ public final class SystemdUnits {
         }
         String text = Files.readString(out.toPath(), StandardCharsets.UTF_8);
         if (text.contains(NOT_BOOTED)) {
-          return new Answer("", -1, NOT_BOOTED.toLowerCase(java.util.Locale.ROOT));
+          return new Answer("", -1, NOT_BOOTED.toLowerCase(Locale.ROOT));
         }
         return new Answer(text, p.exitValue(), null);
       } finally {
