@@ -1,5 +1,7 @@
 package io.hypersdk.manifest;
 
+import java.util.List;
+
 /** Which converter stages run, and how. Absent values take the defaults of {@link #withDefaults}. */
 public record Pipeline(Inspect inspect, Fix fix, Convert convert, Validate validate, BootCheck bootCheck) {
 
@@ -35,7 +37,7 @@ public record Pipeline(Inspect inspect, Fix fix, Convert convert, Validate valid
   public record BootCheck(String mode, Integer timeoutSeconds) {}
 
   /** The boot check's modes, as written in manifests, daemon configs and job options. */
-  public static final java.util.List<String> BOOT_CHECK_MODES = java.util.List.of("off", "on", "warn");
+  public static final List<String> BOOT_CHECK_MODES = List.of("off", "on", "warn");
 
   /** The shortest boot check timeout anything may ask for: no guest boots in less. */
   public static final int MIN_BOOT_CHECK_TIMEOUT_SECONDS = 10;

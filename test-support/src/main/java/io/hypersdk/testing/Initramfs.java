@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A tiny initramfs (newc cpio) whose {@code /init} is a shell script run by the host's {@code /bin/sh} and
@@ -28,7 +29,7 @@ public final class Initramfs {
 
   /** The host's kernel in /boot, which boots with such an initramfs; fails the test naming the package. */
   public static Path hostKernel() throws IOException {
-    try (java.util.stream.Stream<Path> boot = Files.list(Path.of("/boot"))) {
+    try (Stream<Path> boot = Files.list(Path.of("/boot"))) {
       return boot.filter(p -> p.getFileName().toString().startsWith("vmlinuz-")).sorted().reduce((a, b) -> b)
           .orElseThrow(() -> new AssertionError("a kernel in /boot is required by this test; install it: "
               + "apt-get install -y linux-image-cloud-amd64"));

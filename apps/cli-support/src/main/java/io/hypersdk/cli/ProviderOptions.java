@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -111,7 +112,7 @@ public final class ProviderOptions {
       case INT -> b.type(Integer.class).paramLabel("N");
       case PATH -> b.type(Path.class).paramLabel("FILE");
       case ENUM -> b.type(String.class).paramLabel(String.join("|", s.choices()));
-      default -> b.type(String.class).paramLabel(s.name().toUpperCase(java.util.Locale.ROOT));
+      default -> b.type(String.class).paramLabel(s.name().toUpperCase(Locale.ROOT));
     }
     return b.build();
   }

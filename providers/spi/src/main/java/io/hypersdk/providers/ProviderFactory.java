@@ -1,8 +1,10 @@
 package io.hypersdk.providers;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
 
-/** Creates a provider; implementations are found with {@link java.util.ServiceLoader} by {@link Providers}. */
+/** Creates a provider; implementations are found with {@link ServiceLoader} by {@link Providers}. */
 public interface ProviderFactory {
   String name();
 
@@ -20,7 +22,7 @@ public interface ProviderFactory {
   Provider open(ProviderSettings settings) throws ProviderException;
 
   /** The declaration of one setting, if this provider has it. */
-  default java.util.Optional<SettingSpec> setting(String name) {
+  default Optional<SettingSpec> setting(String name) {
     return settings().stream().filter(s -> s.name().equals(name)).findFirst();
   }
 }

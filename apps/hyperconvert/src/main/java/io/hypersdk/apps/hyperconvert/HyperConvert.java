@@ -2,7 +2,12 @@ package io.hypersdk.apps.hyperconvert;
 
 import static io.hypersdk.cli.ExitCode.*;
 
+import io.hypersdk.cli.BootCheckOptions;
+import io.hypersdk.cli.Cli;
+import io.hypersdk.cli.ExitCode;
+import io.hypersdk.cli.ExitCodes;
 import io.hypersdk.cli.JsonOutput;
+import io.hypersdk.cli.VersionProvider;
 import io.hypersdk.convert.ConversionEvents;
 import io.hypersdk.convert.ConversionException;
 import io.hypersdk.convert.ConversionRequest;
@@ -13,8 +18,8 @@ import io.hypersdk.manifest.ArtifactManifest;
 import io.hypersdk.manifest.InvalidManifestException;
 import io.hypersdk.manifest.ManifestException;
 import io.hypersdk.manifest.ManifestIO;
-import io.hypersdk.manifest.ManifestValidator;
 import io.hypersdk.manifest.ManifestValidator.FileChecks;
+import io.hypersdk.manifest.ManifestValidator;
 import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.queue.ConversionResult;
 import io.hypersdk.queue.OutputFile;
@@ -28,19 +33,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import io.hypersdk.cli.BootCheckOptions;
-import io.hypersdk.cli.Cli;
-import io.hypersdk.cli.ExitCode;
-import io.hypersdk.cli.ExitCodes;
-import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
+
 
 /** {@code hyperconvert}: converts the disks of an Artifact Manifest to KVM, or serves a hyper2kvm queue. */
 @Command(name = "hyperconvert", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -238,7 +241,7 @@ public final class HyperConvert implements Callable<Integer> {
   private static final class ConsoleEvents implements ConversionEvents {
     private final PrintWriter out;
     private final boolean verbose;
-    private final java.util.Map<String, Long> lastDecile = new java.util.HashMap<>();
+    private final Map<String, Long> lastDecile = new HashMap<>();
 
     ConsoleEvents(PrintWriter out, boolean verbose) {
       this.out = out;

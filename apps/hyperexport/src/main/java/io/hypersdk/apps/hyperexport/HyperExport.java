@@ -2,7 +2,15 @@ package io.hypersdk.apps.hyperexport;
 
 import static io.hypersdk.cli.ExitCode.*;
 
+import io.hypersdk.apps.hyperconvert.HyperConvert;
+import io.hypersdk.cli.BootCheckOptions;
+import io.hypersdk.cli.Cli;
+import io.hypersdk.cli.ConfigDirOption;
+import io.hypersdk.cli.ExitCodes;
 import io.hypersdk.cli.JsonOutput;
+import io.hypersdk.cli.ProviderOptions;
+import io.hypersdk.cli.StopSignals;
+import io.hypersdk.cli.VersionProvider;
 import io.hypersdk.migration.MigrationOptions;
 import io.hypersdk.migration.MigrationRequest;
 import io.hypersdk.migration.MigrationRequestMapper;
@@ -18,20 +26,14 @@ import io.hypersdk.providers.Providers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.concurrent.Callable;
-import io.hypersdk.apps.hyperconvert.HyperConvert;
-import io.hypersdk.cli.BootCheckOptions;
-import io.hypersdk.cli.Cli;
-import io.hypersdk.cli.ConfigDirOption;
-import io.hypersdk.cli.ExitCodes;
-import io.hypersdk.cli.ProviderOptions;
-import io.hypersdk.cli.StopSignals;
-import io.hypersdk.cli.VersionProvider;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
+
 
 /** {@code hyperexport}: exports a VM, writes its Artifact Manifest, and runs the conversion pipeline. */
 @Command(name = "hyperexport", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -335,7 +337,7 @@ public final class HyperExport implements Callable<Integer> {
     PipelineResult p = r.pipeline();
     // Refused credentials, a missing permission, a quota, the network, a region mismatch, a missing setting and a
     // missing staging place each have their own code.
-    if (r.providerFailure() != null && java.util.EnumSet.of(ProviderException.Kind.CREDENTIALS,
+    if (r.providerFailure() != null && EnumSet.of(ProviderException.Kind.CREDENTIALS,
         ProviderException.Kind.PERMISSION, ProviderException.Kind.QUOTA, ProviderException.Kind.NETWORK,
         ProviderException.Kind.REGION_MISMATCH, ProviderException.Kind.MISSING_SETTING,
         ProviderException.Kind.ENVIRONMENT).contains(r.providerFailure())) {

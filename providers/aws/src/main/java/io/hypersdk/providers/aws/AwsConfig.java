@@ -5,6 +5,7 @@ import io.hypersdk.providers.ProviderSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The aws provider's settings, checked: a region, where to connect, whose credentials, how many blocks at once,
@@ -63,8 +64,8 @@ record AwsConfig(String region, String profile, String roleArn, URI endpoint, in
     return u;
   }
 
-  private static java.util.Optional<String> nonBlank(String v) {
-    return v == null || v.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(v.strip());
+  private static Optional<String> nonBlank(String v) {
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
   }
 
   private static ProviderException invalid(String message) {

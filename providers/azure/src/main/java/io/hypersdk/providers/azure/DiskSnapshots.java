@@ -2,9 +2,10 @@ package io.hypersdk.providers.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.providers.ExitCleanup;
-import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderException.Kind;
+import io.hypersdk.providers.ProviderException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +39,7 @@ final class DiskSnapshots implements AutoCloseable {
       for (VmInventory.ManagedDisk d : disks) {
         String name = ("hypersdk-" + vmName + "-" + d.name()).replaceAll("[^A-Za-z0-9_.-]", "-");
         name = name.substring(0, Math.min(name.length(), 60)) + "-" + stamp;
-        String id = d.id().substring(0, d.id().toLowerCase(java.util.Locale.ROOT).indexOf("/providers/"))
+        String id = d.id().substring(0, d.id().toLowerCase(Locale.ROOT).indexOf("/providers/"))
             + "/providers/Microsoft.Compute/snapshots/" + name;
         synchronized (s) {
           s.byDisk.put(d.id(), id);

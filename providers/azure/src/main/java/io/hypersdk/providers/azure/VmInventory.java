@@ -3,10 +3,11 @@ package io.hypersdk.providers.azure;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hypersdk.providers.DiskInfo;
 import io.hypersdk.providers.NicInfo;
-import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderException.Kind;
+import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.VmInfo;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -100,7 +101,7 @@ final class VmInventory {
     }
     List<JsonNode> data = new ArrayList<>();
     p.path("storageProfile").path("dataDisks").forEach(data::add);
-    data.sort(java.util.Comparator.comparingInt(d -> d.path("lun").asInt()));
+    data.sort(Comparator.comparingInt(d -> d.path("lun").asInt()));
     for (JsonNode d : data) {
       if (d.path("managedDisk").hasNonNull("id")) {
         disks.add(disk(d.path("managedDisk").path("id").asText(), d.path("lun").asInt()));

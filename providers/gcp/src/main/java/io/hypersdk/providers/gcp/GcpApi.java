@@ -2,8 +2,8 @@ package io.hypersdk.providers.gcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderException.Kind;
+import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.download.SocketHttpGet;
 import java.io.IOException;
 import java.net.URI;
@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -84,7 +85,7 @@ final class GcpApi {
         body = new byte[(int) length];
         int n = get.body().readNBytes(body, 0, body.length);
         if (n < body.length) {
-          body = java.util.Arrays.copyOf(body, n);
+          body = Arrays.copyOf(body, n);
         }
       } else {
         body = get.body().readAllBytes();

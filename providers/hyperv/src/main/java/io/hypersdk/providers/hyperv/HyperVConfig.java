@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -32,7 +33,7 @@ record HyperVConfig(String host, int port, String transport, String username, Pa
     if (host == null || host.isBlank()) {
       throw invalid("no Hyper-V host given: pass --hyperv-host (or set HYPERSDK_HYPERV_HOST)");
     }
-    if (host.strip().toLowerCase(java.util.Locale.ROOT).startsWith("http://")) {
+    if (host.strip().toLowerCase(Locale.ROOT).startsWith("http://")) {
       throw invalid("--hyperv-host " + host.strip() + " is plain http, which would send the password in the clear: "
           + "give the host name with --transport winrm, which speaks HTTPS to the listener on port 5986");
     }

@@ -2,8 +2,8 @@ package io.hypersdk.providers.hyperv;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderException.Kind;
+import io.hypersdk.providers.ProviderException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -123,7 +124,7 @@ final class PowerShell {
 
   private static String read(String resource) {
     // The scripts are packaged beside this class: a missing one is a broken build.
-    try (InputStream in = java.util.Objects.requireNonNull(PowerShell.class.getResourceAsStream(resource), resource)) {
+    try (InputStream in = Objects.requireNonNull(PowerShell.class.getResourceAsStream(resource), resource)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

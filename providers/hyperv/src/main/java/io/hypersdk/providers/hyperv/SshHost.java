@@ -1,7 +1,7 @@
 package io.hypersdk.providers.hyperv;
 
-import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderException.Kind;
+import io.hypersdk.providers.ProviderException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,7 +52,7 @@ final class SshHost implements PowerShellHost {
     SshClient client = SshClient.setUpDefaultClient();
     // AES first: the JDK runs it with the CPU's AES instructions, while MINA's ChaCha20 is plain Java and several
     // times slower for the disk copy. Windows' OpenSSH offers both.
-    client.setCipherFactories(new java.util.ArrayList<>(org.apache.sshd.common.NamedFactory.setUpBuiltinFactories(
+    client.setCipherFactories(new ArrayList<>(org.apache.sshd.common.NamedFactory.setUpBuiltinFactories(
         false, List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm, BuiltinCiphers.aes128ctr,
             BuiltinCiphers.aes192ctr, BuiltinCiphers.aes256ctr, BuiltinCiphers.cc20p1305_openssh))));
     client.setServerKeyVerifier(verifier(config, refusal));

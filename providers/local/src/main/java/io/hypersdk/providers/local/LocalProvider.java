@@ -23,6 +23,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -226,13 +229,13 @@ public final class LocalProvider implements Provider {
    * much smaller. Without qemu-img only the file size is known, which is right for raw images only.
    */
   private static long virtualSize(Path image) throws IOException {
-    java.util.Optional<Path> qemuImg = io.hypersdk.io.Executables.onPath("qemu-img");
+    Optional<Path> qemuImg = io.hypersdk.io.Executables.onPath("qemu-img");
     if (qemuImg.isPresent()) {
       try {
         Process p = new ProcessBuilder(qemuImg.get().toString(), "info", "--output=json", image.toString())
             .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"virtual-size\":\\s*(\\d+)").matcher(out);
+        Matcher m = Pattern.compile("\"virtual-size\":\\s*(\\d+)").matcher(out);
         if (p.waitFor() == 0 && m.find()) {
           return Long.parseLong(m.group(1));
         }

@@ -5,9 +5,9 @@ import io.hypersdk.providers.ExportProgress;
 import io.hypersdk.providers.ExportedDisk;
 import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.VmInfo;
+import io.hypersdk.providers.download.SocketHttpGet;
 import io.hypersdk.providers.ovf.HashingCopy;
 import io.hypersdk.providers.vsphere.vim25.MoRef;
-import io.hypersdk.providers.download.SocketHttpGet;
 import io.hypersdk.providers.vsphere.vim25.ObjectContent;
 import io.hypersdk.providers.vsphere.vim25.PropertyCollector;
 import io.hypersdk.providers.vsphere.vim25.VimConnection;
@@ -20,13 +20,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -52,8 +56,8 @@ final class NfcExport {
   private final VimConnection vim;
   private final int parallel;
   /** Downloads in progress, aborted on failure or interrupt: closing unblocks a read, an interrupt may not. */
-  private final java.util.Set<SocketHttpGet> openDownloads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Set<SocketHttpGet> openDownloads = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean cancelled = new AtomicBoolean();
 
   NfcExport(VimConnection vim, int parallel) {
     this.vim = vim;
@@ -228,7 +232,7 @@ final class NfcExport {
     List<DeviceUrl> out = new ArrayList<>();
     boolean byKey = urls.stream().allMatch(u -> DEVICE_KEY.matcher(u.key()).find());
     List<VmHardware.Disk> inDeviceOrder = disks.stream()
-        .sorted(java.util.Comparator.comparingInt(VmHardware.Disk::deviceOrder)).toList();
+        .sorted(Comparator.comparingInt(VmHardware.Disk::deviceOrder)).toList();
     for (VmHardware.Disk d : disks) {
       DeviceUrl found = null;
       if (byKey) {

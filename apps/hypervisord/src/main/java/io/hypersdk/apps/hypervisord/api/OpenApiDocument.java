@@ -4,6 +4,7 @@ import io.hypersdk.jobs.submit.JobParser;
 import io.hypersdk.manifest.Pipeline;
 import io.hypersdk.migration.MigrationRequestMapper;
 import io.hypersdk.pipeline.PipelineOptions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +46,7 @@ public final class OpenApiDocument {
     Map<String, Object> op = new LinkedHashMap<>();
     op.put("summary", r.summary());
     Matcher m = PARAM.matcher(r.path());
-    List<Object> params = new java.util.ArrayList<>();
+    List<Object> params = new ArrayList<>();
     while (m.find()) {
       params.add(Map.of("name", m.group(1), "in", "path", "required", true, "schema", Map.of("type", "string")));
     }

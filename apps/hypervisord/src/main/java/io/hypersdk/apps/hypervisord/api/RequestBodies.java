@@ -6,6 +6,7 @@ import io.hypersdk.jobs.model.JobJson;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 
 /**
  * Reads request bodies within the size limit, JSON or (with Content-Type application/yaml) YAML. The limit
@@ -35,7 +36,7 @@ public final class RequestBodies {
     if (body.length == 0) {
       throw ApiException.badRequest("body", "is empty");
     }
-    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
     boolean yaml = type.startsWith("application/yaml") || type.startsWith("application/x-yaml")
         || type.startsWith("text/yaml");
     try {

@@ -11,8 +11,11 @@ import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -23,12 +26,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * Which server certificates to accept: the system's CAs (default), the CAs of a PEM bundle, one certificate
  * pinned by its SHA-256 thumbprint (for self-signed vCenters), or any (insecure).
  */
-public record TlsTrust(Mode mode, Path caBundle, String thumbprint, java.util.Set<String> hostThumbprints) {
+public record TlsTrust(Mode mode, Path caBundle, String thumbprint, Set<String> hostThumbprints) {
   /** How the server's certificate is checked. */
   public enum Mode { SYSTEM, CA_BUNDLE, PINNED, INSECURE }
 
   public TlsTrust {
-    hostThumbprints = hostThumbprints == null ? java.util.Set.of() : java.util.Set.copyOf(hostThumbprints);
+    hostThumbprints = hostThumbprints == null ? Set.of() : Set.copyOf(hostThumbprints);
   }
 
   public static TlsTrust system() {
@@ -48,8 +51,8 @@ public record TlsTrust(Mode mode, Path caBundle, String thumbprint, java.util.Se
    * lease gives them for the ESXi hosts that serve the disks, whose certificates differ from vCenter's).
    * The lease comes over the pinned connection, so its thumbprints are as trustworthy as the pin.
    */
-  public TlsTrust withHostThumbprints(java.util.Collection<String> thumbprints) {
-    java.util.Set<String> all = new java.util.HashSet<>(hostThumbprints);
+  public TlsTrust withHostThumbprints(Collection<String> thumbprints) {
+    Set<String> all = new HashSet<>(hostThumbprints);
     for (String t : thumbprints) {
       String hex = t == null ? "" : t.replace(":", "").strip().toLowerCase(Locale.ROOT);
       if (hex.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
@@ -76,7 +79,7 @@ public record TlsTrust(Mode mode, Path caBundle, String thumbprint, java.util.Se
         case SYSTEM -> ctx.init(null, null, null);
         case CA_BUNDLE -> ctx.init(null, bundleTrustManagers(caBundle), null);
         case PINNED -> ctx.init(null, new TrustManager[] {new Pinned(thumbprint, hostThumbprints)}, null);
-        case INSECURE -> ctx.init(null, new TrustManager[] {new Pinned(null, java.util.Set.of())}, null);
+        case INSECURE -> ctx.init(null, new TrustManager[] {new Pinned(null, Set.of())}, null);
         default -> throw new IllegalStateException(mode.name());
       }
       return ctx;
@@ -124,9 +127,9 @@ public record TlsTrust(Mode mode, Path caBundle, String thumbprint, java.util.Se
    */
   private static final class Pinned extends X509ExtendedTrustManager {
     private final String expected;
-    private final java.util.Set<String> alsoAccepted;
+    private final Set<String> alsoAccepted;
 
-    Pinned(String expected, java.util.Set<String> alsoAccepted) {
+    Pinned(String expected, Set<String> alsoAccepted) {
       this.expected = expected;
       this.alsoAccepted = alsoAccepted;
     }

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -172,7 +173,7 @@ public final class VimConnection implements AutoCloseable {
    * With a pinned certificate, NFC downloads from ESXi hosts (whose certificates differ from vCenter's)
    * also accept the thumbprints the lease gives for them; other trust modes need nothing more.
    */
-  public void trustNfcHosts(java.util.Collection<String> thumbprints) {
+  public void trustNfcHosts(Collection<String> thumbprints) {
     if (trust.mode() == TlsTrust.Mode.PINNED && !thumbprints.isEmpty()) {
       downloadTrust = trust.withHostThumbprints(thumbprints);
       downloadTls = null;
