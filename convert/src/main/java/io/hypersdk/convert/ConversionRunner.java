@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -127,14 +128,17 @@ public final class ConversionRunner {
           return await(digest);
         }));
       };
+      // What converted each disk: the plan's native disk may have gone to qemu-img.
+      Map<Disk, StagedDisk> asConverted = new ConcurrentHashMap<>();
       if (convert) {
         Consumer<StagedDisk> converted = s -> {
+          asConverted.put(s.disk(), s);
           if (!fixing) {
             finish.accept(s);
           }
         };
         new ConvertDisksStep(qemuImg).run(request, new UseStreamedDisksStep().run(request, streamed, plan, converted),
-            converted);
+            converted, warnings::add);
         stages.add(report(events, StageReport.done("convert", plan.size() + " disk(s) converted to "
             + request.outFormat() + (request.compress() ? " (compressed)" : ""))));
       } else {
@@ -153,7 +157,7 @@ public final class ConversionRunner {
         timings.put("fix", ms(t));
         timings.put("fix_appliance_start", fixed.outcome().get().applianceMs());
         fixed.outcome().get().fixMs().forEach((step, ms) -> timings.put("fix_" + step, ms));
-        plan.forEach(finish);
+        plan.forEach(s -> finish.accept(asConverted.getOrDefault(s.disk(), s).changedAfterConversion()));
       }
       t = System.nanoTime();
       // The domain is written (and forced to disk) while the converted disks are still being checked: between

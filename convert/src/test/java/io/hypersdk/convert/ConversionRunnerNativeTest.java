@@ -97,6 +97,29 @@ class ConversionRunnerNativeTest {
   }
 
   @Test
+  void aVmdkWhoseGrainsAreNotInDiskOrderIsConvertedByQemuImgWithAWarning() throws Exception {
+    Tools.require("qemu-io", "qemu-utils");
+    Path vmdk = dir.resolve("boot.vmdk");
+    Tools.run(List.of("qemu-img", "create", "-q", "-f", "vmdk", vmdk.toString(), "8M"));
+    // qemu allocates a monolithicSparse grain where it is first written: the end of the disk is stored first.
+    Tools.run(List.of("qemu-io", "-f", "vmdk", "-c", "write -P 0x11 4M 64k", "-c", "write -P 0x22 0 64k",
+        vmdk.toString()));
+    ArtifactManifest m = TestDisks.manifest("web01", "job-o", List.of(TestDisks.disk("boot", vmdk, "vmdk", 0)));
+
+    ConversionResult result = run(m, true);
+
+    Path boot = out.resolve("web01.qcow2");
+    assertThat(Tools.sameContent(boot, vmdk)).isTrue();
+    assertThat(result.disks()).extracting(OutputFile::converter).containsExactly(OutputFile.CONVERTER_QEMU_IMG);
+    assertThat(result.disks().get(0).sha256()).isEqualTo(Outputs.sha256(boot));
+    assertThat(result.warnings()).singleElement().asString().startsWith("disk boot: converted by qemu-img, not the "
+        + "native converter, which reads an image in one pass (monolithicSparse VMDK at byte ")
+        .contains("is stored after grain").endsWith("can be converted in one pass)");
+    assertThat(events.commands).hasSize(2);
+    assertThat(events.commands.get(1)).contains(" convert ", "-O qcow2");
+  }
+
+  @Test
   void aMalformedSourceIsRefusedWithItsOffsetAndLeavesNothing() throws Exception {
     Path raw = TestDisks.raw(dir, "boot", 8, 5);
     Path vmdk = TestDisks.vmdkStreamOptimized(raw);

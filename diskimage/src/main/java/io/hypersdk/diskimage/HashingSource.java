@@ -45,6 +45,11 @@ final class HashingSource {
     return new MalformedImageException(format, offset, problem);
   }
 
+  /** A part stored out of the order one pass needs, found at {@code offset}. */
+  OutOfOrderImageException outOfOrder(long offset, String problem) {
+    return new OutOfOrderImageException(format, offset, problem);
+  }
+
   /** Reads exactly {@code n} bytes; the end of the stream before that is a malformed (cut short) image. */
   byte[] readFully(int n, String what) throws IOException {
     byte[] b = new byte[n];
@@ -79,7 +84,7 @@ final class HashingSource {
   /** Reads and hashes the bytes up to {@code offset}, which must not be behind the current position. */
   void skipTo(long offset, String what) throws IOException {
     if (offset < position) {
-      throw malformed(position, what + " at byte " + offset + " lies behind data already read; only images "
+      throw outOfOrder(position, what + " at byte " + offset + " lies behind data already read; only images "
           + "whose parts are stored in order can be converted in one pass");
     }
     if (skipBuffer == null) {

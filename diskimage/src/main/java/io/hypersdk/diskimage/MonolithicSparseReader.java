@@ -39,7 +39,7 @@ final class MonolithicSparseReader implements ImageReader {
       long at = grains.sector(i) * 512;
       long grain = grains.grain(i);
       if (grain <= lastGrain) {
-        throw src.malformed(at, "grain " + grain + " is stored after grain " + lastGrain + "; only grains "
+        throw src.outOfOrder(at, "grain " + grain + " is stored after grain " + lastGrain + "; only grains "
             + "stored in disk order can be converted in one pass");
       }
       lastGrain = grain;

@@ -8,7 +8,9 @@ import io.hypersdk.convert.qemu.QemuImg;
 import io.hypersdk.convert.qemu.SourceImage;
 import io.hypersdk.diskimage.MalformedImageException;
 import io.hypersdk.diskimage.NativeConverter;
+import io.hypersdk.diskimage.OutOfOrderImageException;
 import io.hypersdk.diskimage.SourceFormat;
+import io.hypersdk.io.Sha256;
 import io.hypersdk.manifest.Disk;
 import io.hypersdk.queue.OutputFiles;
 import java.io.IOException;
@@ -75,12 +77,14 @@ public final class ConvertDisksStep {
   }
 
   /**
-   * Converts the disks one after another; {@code converted} is told as each finishes, so its checks can
-   * run while the next disk converts. A natively converted disk's source checksum is checked here, from the
-   * conversion's own pass: a mismatch fails the job before anything is published.
+   * Converts the disks one after another; {@code converted} is told as each finishes (with what converted it), so
+   * its checks can run while the next disk converts. A natively converted disk's source checksum is checked here,
+   * from the conversion's own pass: a mismatch fails the job before anything is published. A file the native pass
+   * cannot read in one go (its parts stored out of order) is converted by qemu-img instead, with a
+   * {@code warning}.
    */
-  public void run(ConversionRequest request, List<StagedDisk> plan, Consumer<StagedDisk> converted)
-      throws ConversionException, InterruptedException {
+  public void run(ConversionRequest request, List<StagedDisk> plan, Consumer<StagedDisk> converted,
+      Consumer<String> warning) throws ConversionException, InterruptedException {
     try {
       Files.createDirectories(request.stagingDir());
     } catch (IOException e) {
@@ -96,29 +100,54 @@ public final class ConvertDisksStep {
       if (s.nativeFormat() != null) {
         NativeConverter converter = NativeConverter.builder().compress(request.compress())
             .progress(f -> events.diskProgress(d.id(), index, plan.size(), f)).build();
-        s = s.withConverted(convertNatively(request, converter, s));
-        verifySource(request, s, s.converted().sourceSha256());
+        try {
+          s = s.withConverted(convertNatively(request, converter, s));
+          verifySource(request, s, s.converted().sourceSha256());
+        } catch (OutOfOrderImageException e) {
+          warning.accept("disk " + d.id() + ": converted by qemu-img, not the native converter, which reads an "
+              + "image in one pass (" + e.getMessage() + ")");
+          s = s.forQemuImg();
+          // The pass that was to hash the source stopped early: it is hashed on its own before qemu-img reads it.
+          if (request.verifySources() && d.checksum() != null) {
+            try {
+              verifySource(request, s, Sha256.ofFile(Path.of(d.localPath())));
+            } catch (IOException unreadable) {
+              throw new ConversionException(Kind.CONVERSION, "cannot read disk " + d.id() + " (" + d.localPath()
+                  + "): " + unreadable.getMessage());
+            }
+          }
+          events.command(describe(s, request.compress()));
+          convertWithQemuImg(s, request, index, plan.size());
+        }
       } else {
-        SourceImage source = SourceImage.verified(Path.of(d.localPath()), d.format().qemuName());
-        qemuImg.convert(source, s.staged(), s.format(), request.compress(),
-            f -> events.diskProgress(d.id(), index, plan.size(), f));
+        convertWithQemuImg(s, request, index, plan.size());
       }
       events.diskProgress(d.id(), index, plan.size(), 1.0);
       converted.accept(s);
     }
   }
 
+  private void convertWithQemuImg(StagedDisk s, ConversionRequest request, int index, int count)
+      throws ConversionException, InterruptedException {
+    Disk d = s.disk();
+    SourceImage source = SourceImage.verified(Path.of(d.localPath()), d.format().qemuName());
+    qemuImg.convert(source, s.staged(), s.format(), request.compress(),
+        f -> request.events().diskProgress(d.id(), index, count, f));
+  }
+
   private static NativeConverter.Result convertNatively(ConversionRequest request, NativeConverter converter,
-      StagedDisk s) throws ConversionException, InterruptedException {
+      StagedDisk s) throws ConversionException, InterruptedException, OutOfOrderImageException {
     Disk d = s.disk();
     try {
       return converter.convert(Path.of(d.localPath()), s.nativeFormat(), s.staged());
+    } catch (OutOfOrderImageException e) {
+      throw e; // the caller lets qemu-img convert it
     } catch (MalformedImageException e) {
       // A file that is not what was exported (cut short, changed) says so through its checksum: that is the
       // more useful answer, so it is checked first (a second read, but only of a source that failed).
       if (request.verifySources() && d.checksum() != null) {
         try {
-          verifySource(request, s, io.hypersdk.io.Sha256.ofFile(Path.of(d.localPath())));
+          verifySource(request, s, Sha256.ofFile(Path.of(d.localPath())));
         } catch (IOException unreadable) {
           // the malformed image is reported below
         }

@@ -27,4 +27,17 @@ public record StagedDisk(Disk disk, Path staged, Path target, String format, Sou
   StagedDisk withConverted(NativeConverter.Result r) {
     return new StagedDisk(disk, staged, target, format, nativeFormat, r);
   }
+
+  /** The same disk, converted by qemu-img instead (the native pass could not read it). */
+  StagedDisk forQemuImg() {
+    return new StagedDisk(disk, staged, target, format);
+  }
+
+  /**
+   * The same disk without what the conversion pass measured: the fix stage changed it, so the pass's output
+   * digest no longer holds.
+   */
+  public StagedDisk changedAfterConversion() {
+    return new StagedDisk(disk, staged, target, format, nativeFormat, null);
+  }
 }
