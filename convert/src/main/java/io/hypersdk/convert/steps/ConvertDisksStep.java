@@ -112,7 +112,7 @@ public final class ConvertDisksStep {
             try {
               verifySource(request, s, Sha256.ofFile(Path.of(d.localPath())));
             } catch (IOException unreadable) {
-              throw new ConversionException(Kind.CONVERSION, "cannot read disk " + d.id() + " (" + d.localPath()
+              throw new ConversionException(Kind.CONVERSION, "cannot convert disk " + d.id() + " (" + d.localPath()
                   + "): " + unreadable.getMessage());
             }
           }
