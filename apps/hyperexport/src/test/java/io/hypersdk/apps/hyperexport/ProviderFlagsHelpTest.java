@@ -47,7 +47,7 @@ class ProviderFlagsHelpTest {
     assertThat(section(help, "Hyper-V export folder and Local options:")).contains("--source");
     String shared = section(help, "AWS, Azure, GCP, Hyper-V and vSphere options:").replaceAll("\\s+", " ");
     assertThat(shared).contains("--parallel", "default: aws 8, azure 8, gcp 8, hyperv 4, vsphere 3",
-        "aws: EBS blocks fetched at once", "azure: page ranges fetched at once", "hyperv: SFTP ranges read at once",
+        "aws: EBS blocks fetched at once", "azure: page ranges fetched at once", "hyperv: disk ranges read at once",
         "vsphere: disks downloaded at once");
     // The exit codes still end the help, after the provider sections.
     assertThat(help.indexOf("Exit codes:")).isGreaterThan(previous);
