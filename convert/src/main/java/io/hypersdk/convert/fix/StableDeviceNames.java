@@ -159,10 +159,10 @@ public final class StableDeviceNames implements GuestFix {
     Matcher m = CMDLINE_DEVICE.matcher(line);
     StringBuilder l = new StringBuilder();
     while (m.find()) {
-      String stable = stable(guest, m.group(2));
-      if (stable == null && applianceNames && guestRoot != null && m.group(1).equals("root")) {
-        stable = stable(guest, guestRoot);
-      }
+      // After grub-mkconfig, root= names what grub-probe saw in the appliance, which can be another disk's node
+      // (seen: /dev/sdb1, the /home disk, for the root on sda1): it can only mean the root inspection found.
+      boolean root = applianceNames && guestRoot != null && m.group(1).equals("root");
+      String stable = stable(guest, root ? guestRoot : m.group(2));
       String replacement = stable == null ? m.group() : m.group(1) + "=" + stable;
       if (stable != null) {
         rewritten.add(m.group() + " -> " + replacement);
