@@ -108,13 +108,11 @@ public final class ConvertDisksStep {
               + "image in one pass (" + e.getMessage() + ")");
           s = s.forQemuImg();
           // The pass that was to hash the source stopped early: it is hashed on its own before qemu-img reads it.
-          if (request.verifySources() && d.checksum() != null) {
-            try {
-              verifySource(request, s, Sha256.ofFile(Path.of(d.localPath())));
-            } catch (IOException unreadable) {
-              throw new ConversionException(Kind.CONVERSION, "cannot convert disk " + d.id() + " (" + d.localPath()
-                  + "): " + unreadable.getMessage());
-            }
+          try {
+            verifySourceOnItsOwnRead(request, s);
+          } catch (IOException unreadable) {
+            throw new ConversionException(Kind.CONVERSION, "cannot convert disk " + d.id() + " (" + d.localPath()
+                + "): " + unreadable.getMessage());
           }
           events.command(describe(s, request.compress()));
           convertWithQemuImg(s, request, index, plan.size());
@@ -145,18 +143,25 @@ public final class ConvertDisksStep {
     } catch (MalformedImageException e) {
       // A file that is not what was exported (cut short, changed) says so through its checksum: that is the
       // more useful answer, so it is checked first (a second read, but only of a source that failed).
-      if (request.verifySources() && d.checksum() != null) {
-        try {
-          verifySource(request, s, Sha256.ofFile(Path.of(d.localPath())));
-        } catch (IOException unreadable) {
-          // the malformed image is reported below
-        }
+      try {
+        verifySourceOnItsOwnRead(request, s);
+      } catch (IOException unreadable) {
+        // the malformed image is reported below
       }
       throw new ConversionException(Kind.CONVERSION, "cannot convert disk " + d.id() + " (" + d.localPath() + "): "
           + e.getMessage() + " (converter: qemu-img, or hyperconvert --converter qemu-img, lets qemu-img try it)");
     } catch (IOException e) {
       throw new ConversionException(Kind.CONVERSION, "cannot convert disk " + d.id() + " (" + d.localPath() + "): "
           + e.getMessage());
+    }
+  }
+
+  /** Checks the source against the manifest's checksum on a read of its own, when the request checks sources. */
+  private static void verifySourceOnItsOwnRead(ConversionRequest request, StagedDisk s)
+      throws ConversionException, IOException {
+    Disk d = s.disk();
+    if (request.verifySources() && d.checksum() != null) {
+      verifySource(request, s, Sha256.ofFile(Path.of(d.localPath())));
     }
   }
 
