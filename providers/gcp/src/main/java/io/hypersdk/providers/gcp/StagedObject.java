@@ -48,7 +48,6 @@ final class StagedObject {
   /** One ranged read: large enough that a request's overhead is small, small enough for 32 at once in memory. */
   static final long RANGE_BYTES = 8L << 20;
   /** Cloud Storage sends no per-range checksum: the journal records each range's CRC32C, cheap to compute. */
-  private static final RangeChecksum CRC32C_BASE64 = new RangeChecksum("CRC32C", StagedObject::crc32c);
   private final GcpApi api;
   private final GcpConfig config;
   private final String name;
@@ -145,12 +144,12 @@ final class StagedObject {
     // The source is the object's content, not its generation: a new export of an unchanged disk stages the same
     // bytes under a new name, and the ranges an interrupted run wrote are reused.
     RangedDownload d = RangedDownload.builder(pool, this::read, size).ranges(ranges).parallel(config.parallel())
-        .progress(progress).checksum(CRC32C_BASE64, "Cloud Storage").journal("gcs-ranges", RANGE_BYTES)
+        .progress(progress).checksum(RangeChecksum.CRC32C_BASE64, "Cloud Storage").journal("gcs-ranges", RANGE_BYTES)
         .source("crc32c " + crc32c + " size " + size)
         .describe(r -> "bytes " + r.offset() + "-" + (r.end() - 1) + " of " + gsUri()).observer(crc::update)
         .skipZeroRanges(true).build();
     Downloaded w = d.to(file);
-    String got = base64(crc);
+    String got = RangeChecksum.crc32cBase64(crc);
     if (crc32c != null && !crc32c.equals(got)) {
       try {
         Files.deleteIfExists(file);
@@ -181,16 +180,6 @@ final class StagedObject {
     } catch (GcpApi.TransientFailure e) {
       throw new RetryableReadException(e);
     }
-  }
-
-  private static String crc32c(byte[] data) {
-    CRC32C c = new CRC32C();
-    c.update(data);
-    return base64(c);
-  }
-
-  private static String base64(CRC32C c) {
-    return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) c.getValue()).array());
   }
 
   /** Unpacks the verified {@code archive} into {@code target} ({@code .part} first, renamed when complete). */

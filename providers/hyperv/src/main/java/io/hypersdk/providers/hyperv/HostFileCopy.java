@@ -6,6 +6,7 @@ import io.hypersdk.providers.ProviderException;
 import io.hypersdk.providers.ProviderException.Kind;
 import io.hypersdk.providers.download.DiskRange;
 import io.hypersdk.providers.download.Downloaded;
+import io.hypersdk.providers.download.RangeChecksum;
 import io.hypersdk.providers.download.RangeJournal;
 import io.hypersdk.providers.download.RangedDownload;
 import java.io.IOException;
@@ -54,6 +55,8 @@ final class HostFileCopy {
         try (HostFiles.Reader reader = files.reader(source)) {
           Downloaded w = RangedDownload.builder(pool, reader, a.size()).ranges(ranges(a.size()))
               .parallel(parallel).progress(progress).journal(files.journalName(), files.rangeSize())
+              // The host sends no checksum; the journal's only has to catch local damage on a resume.
+              .checksum(RangeChecksum.CRC32C_BASE64, "the host")
               .source("size " + a.size() + " modified " + a.modified()).skipZeroRanges(true)
               .describe(r -> "bytes " + r.offset() + "-" + (r.end() - 1) + " of " + source)
               .build().to(out.resolve("disk" + i + "." + ext));

@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -44,7 +45,8 @@ import java.util.function.Function;
  *       after the reader renewed it.
  *   <li>GCP Cloud Storage: one dense object in ranges, {@code source("generation N")} pins the content so the reader
  *       reuses with {@link RangeReader.Earlier#intact}; {@code observer(crc32c::update)} sees the file in order.
- *   <li>Hyper-V SFTP: one dense file in ranges, no checksums, {@code skipZeroRanges(true)} keeps zeros as holes.
+ *   <li>Hyper-V SFTP or WinRM: one dense file in ranges, no checksums from the host, so the journal records
+ *       {@code RangeChecksum.CRC32C_BASE64}; {@code skipZeroRanges(true)} keeps zeros as holes.
  * </ul>
  * The journal ({@code TARGET.blocks}) stays beside the finished file; the caller deletes it
  * ({@link RangeJournal#fileOf}) once the whole export succeeded, so a later failure can still resume.
@@ -55,6 +57,14 @@ public final class RangedDownload {
   private static final long FIRST_BACKOFF_MS = 200;
   /** Data written between two flushes of the file and its journal. */
   private static final long JOURNAL_EVERY_BYTES = 32L << 20;
+  /**
+   * Largest single write. A whole range in one write (4-8 MiB) cost the in-order thread several CPU seconds per GiB
+   * on this machine class; in 64 KiB pieces every ranged export got faster in the same runs (bench/README.md,
+   * "Write size in the shared downloader").
+   */
+  private static final int WRITE_SLICE = 64 << 10;
+  /** Read-only zeros for holes and the all-zero test; never handed to code that writes into it. */
+  private static final byte[] ZEROS = new byte[1 << 20];
   private final Builder b;
 
   /** Sees every byte of the file in order, holes as zeros; called from the downloading thread. */
@@ -248,7 +258,9 @@ public final class RangedDownload {
           }
           if (!(b.skipZeroRanges && allZero(f.data()))) {
             out.seek(r.offset());
-            out.write(f.data());
+            for (int at = 0; at < f.data().length; at += WRITE_SLICE) {
+              out.write(f.data(), at, Math.min(WRITE_SLICE, f.data().length - at));
+            }
           }
           written = r.end();
           journal.add(r, f.checksum());
@@ -292,20 +304,20 @@ public final class RangedDownload {
 
   /** Hashes (and observes) the zeros between {@code from} and {@code to}, which stay a hole in the file. */
   private long skipHole(MessageDigest sha, long from, long to) {
-    byte[] zeros = new byte[1 << 20];
-    for (long left = to - from; left > 0; left -= zeros.length) {
-      int n = (int) Math.min(left, zeros.length);
-      sha.update(zeros, 0, n);
+    for (long left = to - from; left > 0; left -= ZEROS.length) {
+      int n = (int) Math.min(left, ZEROS.length);
+      sha.update(ZEROS, 0, n);
       if (b.observer != null) {
-        b.observer.update(zeros, 0, n);
+        b.observer.update(ZEROS, 0, n);
       }
     }
     return Math.max(from, to);
   }
 
   private static boolean allZero(byte[] data) {
-    for (byte x : data) {
-      if (x != 0) {
+    for (int at = 0; at < data.length; at += ZEROS.length) {
+      int n = Math.min(ZEROS.length, data.length - at);
+      if (Arrays.mismatch(data, at, at + n, ZEROS, 0, n) >= 0) {
         return false;
       }
     }

@@ -219,6 +219,26 @@ class RangedDownloadTest {
   }
 
   @Test
+  void rangesLargerThanOneWriteLandWholeAndARangeZeroButForItsLastByteIsWritten() throws Exception {
+    long size = 8L << 20;
+    byte[] all = new byte[(int) size];
+    new Random(11).nextBytes(all);
+    // 2.5 MiB to 5 MiB is zero but for its last byte; 5 MiB to 7.5 MiB is all zeros and stays a hole.
+    java.util.Arrays.fill(all, 5 << 19, 15 << 19, (byte) 0);
+    all[(5 << 20) - 1] = 1;
+    Path source = Files.write(tmp.resolve("source"), all);
+    List<DiskRange> ranges = List.of(new DiskRange(5L << 19, 5L << 19), new DiskRange(0, 5L << 19),
+        new DiskRange(5L << 20, 5L << 19), new DiskRange(15L << 19, 1L << 19));
+
+    Downloaded d = RangedDownload.builder(pool, new FileReader(source), size).ranges(ranges).skipZeroRanges(true)
+        .parallel(2).build().to(tmp.resolve("disk.raw"));
+
+    assertThat(Files.mismatch(d.path(), source)).isEqualTo(-1L);
+    assertThat(d.sha256()).isEqualTo(Sha256.ofFile(source));
+    assertThat(allocatedBytes(d.path())).as("only the all-zero range is a hole").isLessThan(size - (2L << 20));
+  }
+
+  @Test
   void anInterruptFlushesWhatWasWrittenAndItsJournalThenRethrows() throws Exception {
     FileReader reader = new FileReader(source());
     CountDownLatch blocked = new CountDownLatch(1);
