@@ -179,11 +179,6 @@ export function SourceSection(props: {
   const [vmError, setVmError] = useState<string | null>(null);
   const [browsing, setBrowsing] = useState(false);
 
-  // The first provider is chosen once the list arrives, so the form is never on a provider that does not exist.
-  useEffect(() => {
-    if (!source.provider && providers && providers.length > 0) onChange({ ...NO_SOURCE, provider: providers[0].name });
-  }, [providers, source.provider, onChange]);
-
   const { provider, connection } = resolve(catalog, source);
   const ofProvider = (connections ?? []).filter((c) => c.provider === source.provider);
   const shown = (provider?.settings ?? []).filter((s) => !coveredBy(connection, s.name));

@@ -1,4 +1,4 @@
-import { FormEvent, useState } from 'react';
+import { FormEvent, useEffect, useState } from 'react';
 import { ApiError, Instance, Instances, api } from '../api';
 import { usePolling } from '../hooks';
 import { Catalog, NO_SOURCE, Source, SourceSection, resolve, sourceSettings, useCatalog } from './SourceSection';
@@ -91,6 +91,12 @@ export function SubmitPage() {
   const [form, setForm] = useState<Form>(INITIAL);
   const [source, setSource] = useState<Source>(NO_SOURCE);
   const catalog = useCatalog();
+  // The first provider is chosen once the list arrives, so the form is never on a provider that does not exist.
+  // An update of the previous state: one picked by hand before this effect ran (a fast user, or a test) stays.
+  useEffect(() => {
+    const first = catalog.providers?.[0]?.name;
+    if (first) setSource((s) => (s.provider ? s : { ...NO_SOURCE, provider: first }));
+  }, [catalog.providers]);
   const [instances, setInstances] = useState<Instance[] | null>(null);
   const [instancesError, setInstancesError] = useState<string | null>(null);
   const [checkedAt, setCheckedAt] = useState<Date | null>(null);
