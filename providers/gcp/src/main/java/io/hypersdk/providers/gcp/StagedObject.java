@@ -25,7 +25,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +46,6 @@ final class StagedObject {
   static final String PREFIX = "hypersdk-export/";
   /** One ranged read: large enough that a request's overhead is small, small enough for 32 at once in memory. */
   static final long RANGE_BYTES = 8L << 20;
-  /** Cloud Storage sends no per-range checksum: the journal records each range's CRC32C, cheap to compute. */
   private final GcpApi api;
   private final GcpConfig config;
   private final String name;
@@ -144,7 +142,9 @@ final class StagedObject {
     // The source is the object's content, not its generation: a new export of an unchanged disk stages the same
     // bytes under a new name, and the ranges an interrupted run wrote are reused.
     RangedDownload d = RangedDownload.builder(pool, this::read, size).ranges(ranges).parallel(config.parallel())
-        .progress(progress).checksum(RangeChecksum.CRC32C_BASE64, "Cloud Storage").journal("gcs-ranges", RANGE_BYTES)
+        .progress(progress)
+        // Cloud Storage sends no per-range checksum: the journal records each range's CRC32C, cheap to compute.
+        .checksum(RangeChecksum.CRC32C_BASE64, "Cloud Storage").journal("gcs-ranges", RANGE_BYTES)
         .source("crc32c " + crc32c + " size " + size)
         .describe(r -> "bytes " + r.offset() + "-" + (r.end() - 1) + " of " + gsUri()).observer(crc::update)
         .skipZeroRanges(true).build();

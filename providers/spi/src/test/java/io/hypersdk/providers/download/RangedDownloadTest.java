@@ -11,6 +11,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -224,7 +225,7 @@ class RangedDownloadTest {
     byte[] all = new byte[(int) size];
     new Random(11).nextBytes(all);
     // 2.5 MiB to 5 MiB is zero but for its last byte; 5 MiB to 7.5 MiB is all zeros and stays a hole.
-    java.util.Arrays.fill(all, 5 << 19, 15 << 19, (byte) 0);
+    Arrays.fill(all, 5 << 19, 15 << 19, (byte) 0);
     all[(5 << 20) - 1] = 1;
     Path source = Files.write(tmp.resolve("source"), all);
     List<DiskRange> ranges = List.of(new DiskRange(5L << 19, 5L << 19), new DiskRange(0, 5L << 19),
