@@ -3,6 +3,7 @@ package io.hypersdk.migration;
 import io.hypersdk.diskimage.NativeConverter;
 import io.hypersdk.diskimage.SourceFormat;
 import io.hypersdk.io.AtomicFiles;
+import io.hypersdk.io.SequentialFileWriter;
 import io.hypersdk.providers.DiskSink;
 import io.hypersdk.providers.ExportProgress;
 import io.hypersdk.providers.ovf.HashingCopy;
@@ -12,12 +13,9 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -125,16 +123,14 @@ final class StreamingConversion implements DiskSink {
    */
   private static final class Tee extends FilterInputStream {
     private final long limit;
-    private final FileChannel copy;
+    private final SequentialFileWriter copy;
     private final ExportProgress progress;
     private long count;
 
     Tee(InputStream in, long limit, Path copyTo, ExportProgress progress) throws IOException {
       super(in);
       this.limit = limit;
-      this.copy = copyTo == null ? null
-          : FileChannel.open(copyTo, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE);
+      this.copy = copyTo == null ? null : SequentialFileWriter.create(copyTo, 1 << 20);
       this.progress = progress;
     }
 
@@ -158,10 +154,7 @@ final class StreamingConversion implements DiskSink {
         throw new InterruptedIOException("export interrupted");
       }
       if (copy != null) {
-        ByteBuffer buf = ByteBuffer.wrap(b, off, n);
-        while (buf.hasRemaining()) {
-          copy.write(buf);
-        }
+        copy.write(b, off, n);
       }
       count += n;
       progress.advance(n);
@@ -192,7 +185,7 @@ final class StreamingConversion implements DiskSink {
 
     /** Makes the kept source durable before it gets its final name. */
     void finish() throws IOException {
-      copy.force(true);
+      copy.finish();
     }
 
     @Override
