@@ -43,13 +43,10 @@ public final class SequentialFileWriter implements AutoCloseable {
   }
 
   /**
-   * Creates {@code path}, which must not exist, and writes it in blocks of {@code blockBytes} (a multiple of
-   * 64 KiB, so of any block size a file system here has).
+   * Creates {@code path}, which must not exist, and writes it in blocks of {@code blockBytes}; the writes are
+   * direct only when that is a multiple of the file system's block (1 MiB always is).
    */
   public static SequentialFileWriter create(Path path, int blockBytes) throws IOException {
-    if (blockBytes <= 0 || blockBytes % 65536 != 0) {
-      throw new IllegalArgumentException("block size " + blockBytes + " is not a positive multiple of 64 KiB");
-    }
     FileStore store = Files.getFileStore(path.toAbsolutePath().getParent());
     if (directSuits(store.type())) {
       try {
