@@ -27,6 +27,8 @@ public final class SequentialFileWriter implements AutoCloseable {
    */
   private static final Set<String> NETWORK_FILE_SYSTEMS =
       Set.of("nfs", "nfs4", "cifs", "smb3", "9p", "ceph", "glusterfs", "afs", "lustre", "gpfs", "ocfs2", "gfs2");
+  /** Bytes per write: large enough that a direct write keeps the disk busy, small enough to allocate per file. */
+  private static final int BLOCK = 1 << 20;
   private final Path path;
   private final FileChannel channel;
   private final boolean direct;
@@ -34,48 +36,53 @@ public final class SequentialFileWriter implements AutoCloseable {
   private final ByteBuffer block;
   private long position;
 
-  private SequentialFileWriter(Path path, FileChannel channel, boolean direct, int alignment, int blockBytes) {
+  private SequentialFileWriter(Path path, FileChannel channel, boolean direct, int alignment) {
     this.path = path;
     this.channel = channel;
     this.direct = direct;
     this.alignment = alignment;
-    this.block = ByteBuffer.allocateDirect(blockBytes + alignment).alignedSlice(alignment);
+    this.block = ByteBuffer.allocateDirect(BLOCK + alignment).alignedSlice(alignment);
   }
 
-  /**
-   * Creates {@code path}, which must not exist, and writes it in blocks of {@code blockBytes}; the writes are
-   * direct only when that is a multiple of the file system's block (1 MiB always is).
-   */
-  public static SequentialFileWriter create(Path path, int blockBytes) throws IOException {
-    FileStore store = Files.getFileStore(path.toAbsolutePath().getParent());
-    if (directSuits(store.type())) {
+  /** Creates {@code path}, which must not exist. */
+  public static SequentialFileWriter create(Path path) throws IOException {
+    int alignment = directAlignment(Files.getFileStore(path.toAbsolutePath().getParent()));
+    if (alignment > 0) {
       try {
-        // The file system's block, and never less than 4 KiB: a disk with 4 KiB sectors under a file system of
-        // 1 KiB blocks refuses direct writes that are aligned to 1 KiB only.
-        int alignment = Math.max(4096, Math.toIntExact(store.getBlockSize()));
-        if (blockBytes % alignment == 0) {
-          FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-              ExtendedOpenOption.DIRECT);
-          return new SequentialFileWriter(path, ch, true, alignment, blockBytes);
-        }
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            ExtendedOpenOption.DIRECT);
+        return new SequentialFileWriter(path, ch, true, alignment);
       } catch (FileAlreadyExistsException e) {
         throw e;
-      } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
+      } catch (IOException | UnsupportedOperationException e) {
         // Linux creates the file before it checks O_DIRECT, so a refusal can leave it behind; it is ours.
         Files.deleteIfExists(path);
       }
     }
-    return buffered(path, blockBytes);
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return new SequentialFileWriter(path, ch, false, 1);
+  }
+
+  /**
+   * The alignment of direct writes on {@code store}: its block, and never less than 4 KiB, because a disk with
+   * 4 KiB sectors under a file system of 1 KiB blocks refuses direct writes aligned to 1 KiB only; 0 where
+   * direct writes do not suit it or the block is unknown.
+   */
+  private static int directAlignment(FileStore store) {
+    if (!directSuits(store.type())) {
+      return 0;
+    }
+    try {
+      int alignment = Math.max(4096, Math.toIntExact(store.getBlockSize()));
+      return BLOCK % alignment == 0 ? alignment : 0;
+    } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
+      return 0;
+    }
   }
 
   /** Whether direct writes suit a file system of this type (as {@link FileStore#type} names it). */
   static boolean directSuits(String fileSystemType) {
     return !NETWORK_FILE_SYSTEMS.contains(fileSystemType) && !fileSystemType.startsWith("fuse");
-  }
-
-  private static SequentialFileWriter buffered(Path path, int blockBytes) throws IOException {
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    return new SequentialFileWriter(path, ch, false, 1, blockBytes);
   }
 
   /** Whether the page cache is bypassed. */
@@ -136,7 +143,7 @@ public final class SequentialFileWriter implements AutoCloseable {
       position += n;
       if (direct && block.hasRemaining()) {
         // The rest would be misaligned, and the kernel would answer only "Invalid argument".
-        throw new IOException("wrote only " + n + " of " + (n + block.remaining()) + " bytes to " + path
+        throw new IOException("wrote only " + n + " of " + bytes + " bytes to " + path
             + " at offset " + (position - n) + "; is the disk full?");
       }
     }

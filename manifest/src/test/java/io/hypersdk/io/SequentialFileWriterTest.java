@@ -26,7 +26,7 @@ class SequentialFileWriterTest {
       byte[] data = new byte[length];
       random.nextBytes(data);
       Path file = dir.resolve("disk-" + length);
-      try (SequentialFileWriter w = SequentialFileWriter.create(file, BLOCK)) {
+      try (SequentialFileWriter w = SequentialFileWriter.create(file)) {
         assertThat(w.direct()).as("O_DIRECT on %s", Files.getFileStore(dir).type()).isTrue();
         // Pieces of an odd size, as a socket hands them over.
         for (int off = 0; off < length; off += 7777) {
@@ -42,7 +42,7 @@ class SequentialFileWriterTest {
   @Test
   void theFileIsOpenWithODirectWhileItIsWritten() throws Exception {
     Path file = dir.resolve("disk");
-    try (SequentialFileWriter w = SequentialFileWriter.create(file, BLOCK)) {
+    try (SequentialFileWriter w = SequentialFileWriter.create(file)) {
       w.write(new byte[BLOCK], 0, BLOCK);
       assertThat(openFlags(file) & O_DIRECT).as("O_DIRECT in the fd's flags").isNotZero();
       w.finish();
@@ -54,7 +54,7 @@ class SequentialFileWriterTest {
   void refusesAFileThatExistsAndLeavesItAlone() throws Exception {
     Path file = dir.resolve("disk");
     Files.writeString(file, "keep me");
-    assertThatThrownBy(() -> SequentialFileWriter.create(file, BLOCK)).isInstanceOf(FileAlreadyExistsException.class);
+    assertThatThrownBy(() -> SequentialFileWriter.create(file)).isInstanceOf(FileAlreadyExistsException.class);
     assertThat(file).hasContent("keep me");
   }
 
@@ -70,7 +70,7 @@ class SequentialFileWriterTest {
       byte[] data = new byte[2 * BLOCK + 3];
       new Random(3).nextBytes(data);
       Path file = mount.resolve("disk");
-      try (SequentialFileWriter w = SequentialFileWriter.create(file, BLOCK)) {
+      try (SequentialFileWriter w = SequentialFileWriter.create(file)) {
         assertThat(w.direct()).isFalse();
         w.write(data, 0, data.length);
         w.finish();
@@ -88,7 +88,7 @@ class SequentialFileWriterTest {
   void aFullFileSystemFailsWithAMessageThatSaysSo() throws Exception {
     Path mount = Files.createDirectory(dir.resolve("small"));
     run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString());
-    try (SequentialFileWriter w = SequentialFileWriter.create(mount.resolve("disk"), BLOCK)) {
+    try (SequentialFileWriter w = SequentialFileWriter.create(mount.resolve("disk"))) {
       byte[] data = new byte[BLOCK];
       assertThatThrownBy(() -> {
         for (int i = 0; i < 4; i++) {

@@ -130,7 +130,7 @@ final class StreamingConversion implements DiskSink {
     Tee(InputStream in, long limit, Path copyTo, ExportProgress progress) throws IOException {
       super(in);
       this.limit = limit;
-      this.copy = copyTo == null ? null : SequentialFileWriter.create(copyTo, 1 << 20);
+      this.copy = copyTo == null ? null : SequentialFileWriter.create(copyTo);
       this.progress = progress;
     }
 

@@ -31,7 +31,7 @@ public final class HashingCopy {
     Path temp = AtomicFiles.tempSibling(target);
     long total = 0;
     try {
-      try (SequentialFileWriter out = SequentialFileWriter.create(temp, BUFFER)) {
+      try (SequentialFileWriter out = SequentialFileWriter.create(temp)) {
         byte[] buf = new byte[BUFFER];
         while (limit < 0 || total < limit) {
           int want = limit < 0 ? buf.length : (int) Math.min(buf.length, limit - total);
